@@ -1,0 +1,152 @@
+"""Vector claims: entry forms for all n, and the explicit instances for a fixed n.
+
+A vector claim is proved for every n on its generic entry (indices i, j ranging over 0..n-1). When
+SymPy cannot close that, it is proved size by size on explicit instances, where `x[2]` becomes a
+plain real symbol `x_2`; the report says which of the two it was.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+
+class ShapeMismatch(ValueError):
+    """The two sides of a matrix claim do not even have the same shape."""
+
+
+def shape_of(expr) -> tuple | None:
+    if isinstance(expr, (MatrixExpr, sp.MatrixBase)):
+        return tuple(expr.shape)
+    return None
+
+
+def entry_form(expr, indices):
+    """The generic entry of a (matrix) expression; scalars and entry forms pass through."""
+    shape = shape_of(expr)
+    if shape is None:
+        return expr
+    rows, cols = shape
+    if cols == 1:
+        return expr[indices[0], 0]
+    return expr[indices[0], indices[1]]
+
+
+def check_shapes(lhs, rhs) -> None:
+    a, b = shape_of(lhs), shape_of(rhs)
+    if a is None or b is None:
+        return
+    if any(sp.simplify(p - q) != 0 for p, q in zip(a, b)):
+        raise ShapeMismatch(f"shapes differ: {_shape_text(a)} vs {_shape_text(b)}")
+
+
+def _shape_text(shape) -> str:
+    return "×".join(str(s) for s in shape)
+
+
+def resolve_index_range(expr, size):
+    """Replace conditions that the index range 0 ≤ idx ≤ n−1 implies by True.
+
+    `Sum(KroneckerDelta(j, k) f(k), (k, 0, n-1)).doit()` gives `Piecewise((f(j), j <= n-1), …)`;
+    every free index of a vector claim ranges over 0..n-1, so the first branch is the value.
+    """
+    if size is None or not expr.has(sp.Piecewise):
+        return expr
+    a = sp.Dummy("a", integer=True, nonnegative=True)
+    b = sp.Dummy("b", integer=True, nonnegative=True)
+
+    def implied(rel) -> bool:
+        if not isinstance(rel, sp.core.relational.Relational):
+            return False
+        syms = rel.free_symbols - {size}
+        if len(syms) != 1:
+            return False
+        (idx,) = syms
+        if not (idx.is_integer and idx.is_nonnegative):
+            return False
+        return rel.subs({idx: a, size: a + 1 + b}, simultaneous=True) is sp.true
+
+    return expr.replace(lambda e: isinstance(e, sp.core.relational.Relational) and implied(e), lambda e: sp.true)
+
+
+def canonical_sums(expr, depth: int = 0):
+    """Rename every Sum's bound index by its nesting depth, so equal sums compare equal.
+
+    `Σ_k e^{x_k}` and `Σ_m e^{x_m}` are the same number; without this SymPy keeps them apart.
+    """
+    if not getattr(expr, "args", None):
+        return expr
+    if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
+        (bound, low, high), = expr.limits
+        canonical = sp.Symbol(f"κ{depth}", **_index_assumptions(bound))
+        body = canonical_sums(expr.function.xreplace({bound: canonical}), depth + 1)
+        return sp.Sum(body, (canonical, low, high))
+    return expr.func(*[canonical_sums(arg, depth) for arg in expr.args])
+
+
+def _index_assumptions(symbol) -> dict:
+    return {key: True for key in ("integer", "nonnegative") if getattr(symbol, f"is_{key}")}
+
+
+def explicit_symbol(base, position: int):
+    """The real symbol that stands for `base[position]` in an explicit instance."""
+    assumptions = base.label.assumptions0 if hasattr(base.label, "assumptions0") else {}
+    kw = {key: val for key, val in assumptions.items() if key in ("real", "positive", "negative", "nonzero")}
+    if not kw:
+        kw = {"real": True}
+    return sp.Symbol(f"{base.label}_{position}", **kw)
+
+
+def explicit_instance(expr, size, size_value: int, index_values: dict):
+    """`expr` with n and the free indices fixed, sums expanded, and x[k] turned into symbols x_k."""
+    if expr is None:
+        return None
+    concrete = expr.subs({size: size_value, **index_values}, simultaneous=True)
+    if isinstance(concrete, sp.MatrixBase):
+        concrete = concrete.applyfunc(lambda e: e.doit())
+    elif isinstance(concrete, MatrixExpr):
+        concrete = concrete.as_explicit().applyfunc(lambda e: e.doit())
+    else:
+        concrete = concrete.doit()
+    return concrete.replace(
+        lambda e: isinstance(e, sp.Indexed) and all(ix.is_Integer for ix in e.indices),
+        lambda e: explicit_symbol(e.base, int(e.indices[0])),
+    )
+
+
+def index_assignments(indices, size_value: int, where=None):
+    """Every assignment of concrete values 0..size-1 to the free indices that satisfies `where`."""
+    for values in itertools.product(range(size_value), repeat=len(indices)):
+        assignment = dict(zip(indices, values))
+        if where is not None:
+            cond = where.subs(assignment)
+            if cond is sp.false:
+                continue
+        yield assignment
+
+
+def apply_index_condition(expr, where, indices):
+    """Specialise an entry form to an index case such as `i = j` or `i ≠ j`.
+
+    `Eq(i, j)` substitutes j → i; `Ne(i, j)` sets KroneckerDelta(i, j) to 0. Other conditions are
+    left to the explicit instances.
+    """
+    if where is None:
+        return expr
+    atoms = [where] if not isinstance(where, sp.And) else list(where.args)
+    for cond in atoms:
+        if isinstance(cond, (sp.Eq, sp.Ne)) and set(cond.free_symbols) <= set(indices) and len(cond.free_symbols) == 2:
+            p, q = cond.args
+            if isinstance(cond, sp.Eq):
+                expr = expr.subs(q, p)
+            else:
+                expr = expr.replace(
+                    lambda e: isinstance(e, sp.KroneckerDelta) and set(e.args) == {p, q}, lambda e: sp.S.Zero
+                )
+    return expr
+
+
+def is_index_condition(where, indices) -> bool:
+    return where is not None and bool(where.free_symbols) and set(where.free_symbols) <= set(indices)

@@ -1,0 +1,157 @@
+"""Symbolic strategies: each a small function from a difference `lhs - rhs` to a simpler expression.
+
+A strategy returns the expression it reached (zero when it proved the identity) or None when it does
+not apply. It never decides a verdict: the pipeline in `symbolic.py` does. Every transformation here
+is an equivalence on the claim's domain (real symbols), so reaching 0 is a proof.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+
+import sympy as sp
+
+Strategy = Callable[[sp.Expr], "sp.Expr | None"]
+
+NON_SMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
+
+
+def expand_cancel(expr):
+    """Rational functions of the atoms: expand, put over one denominator, cancel."""
+    return sp.cancel(sp.together(sp.expand(expr)))
+
+
+def plain_simplify(expr):
+    return sp.simplify(expr)
+
+
+def rewrite_exp(expr):
+    """Hyperbolic and trigonometric functions as exponentials, then simplify (the tanh form of σ)."""
+    if not expr.has(sp.tanh, sp.sinh, sp.cosh, sp.coth, sp.sech, sp.csch):
+        return None
+    return sp.simplify(sp.powsimp(expr.rewrite(sp.exp)))
+
+
+def exp_to_rational(expr):
+    """Substitute x = L·log(t) for every real symbol found only in exponents: the difference becomes a
+    rational function of the t's, which `cancel` decides exactly.
+    """
+    expr = sp.powsimp(sp.expand_power_exp(expr.rewrite(sp.exp)), combine="exp")
+    exps = expr.atoms(sp.exp)
+    if not exps:
+        return None
+    substitutions = {}
+    for sym in sorted(expr.free_symbols, key=str):
+        if not isinstance(sym, sp.Symbol) or not sym.is_real:
+            return None
+        coefficients = []
+        for e in exps:
+            arg = sp.expand(e.args[0])
+            if not arg.has(sym):
+                continue
+            coeff = arg.coeff(sym)
+            if coeff.has(sym) or not coeff.is_Rational:
+                return None
+            coefficients.append(coeff)
+        without = expr.replace(sp.exp, lambda a: sp.S.One)
+        if without.has(sym):
+            return None  # the symbol also appears outside exponentials
+        if coefficients:
+            scale = sp.ilcm(*[q.q for q in coefficients]) if len(coefficients) > 1 else coefficients[0].q
+            t = sp.Symbol(f"t_{sym}", positive=True)
+            substitutions[sym] = scale * sp.log(t)
+    if not substitutions:
+        return None
+    rational = sp.expand_power_exp(sp.expand(expr.subs(substitutions)))
+    rational = sp.powsimp(rational, force=False)
+    return sp.cancel(sp.together(rational))
+
+
+def expand_logs(expr):
+    """Split logarithms of products and quotients; SymPy splits only where the arguments are positive."""
+    if not expr.has(sp.log):
+        return None
+    return sp.simplify(sp.expand_log(sp.expand(expr), deep=True))
+
+
+def exponentiate(expr):
+    """For a real difference d: exp(d) = 1 implies d = 0 (exp is injective on the reals)."""
+    if not expr.has(sp.log) or expr.is_real is not True:
+        return None
+    lifted = sp.simplify(sp.cancel(sp.exp(expr)))
+    if lifted == 1:
+        return sp.S.Zero
+    return None
+
+
+def piecewise_rewrite(expr):
+    """Max, Min, Abs, sign and Heaviside as Piecewise, then fold and simplify the branches."""
+    if not expr.has(*NON_SMOOTH):
+        return None
+    folded = sp.piecewise_fold(expr.rewrite(sp.Piecewise))
+    return sp.simplify(folded)
+
+
+BASIC: tuple[tuple[str, Strategy], ...] = (
+    ("expand-cancel", expand_cancel),
+    ("rewrite-exp", rewrite_exp),
+    ("exp-rational", exp_to_rational),
+    ("expand-log", expand_logs),
+    ("exponentiate", exponentiate),
+    ("simplify", plain_simplify),
+)
+
+
+def kink_symbols(expr) -> list[sp.Symbol]:
+    """Real symbols that appear inside a non-smooth function: the ones worth a case split."""
+    found: set[sp.Symbol] = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, NON_SMOOTH):
+            found |= {s for s in node.free_symbols if isinstance(s, sp.Symbol) and s.is_real}
+    return sorted(found, key=str)
+
+
+def sign_cases(symbols, where=None):
+    """Each symbol positive, negative or zero, skipping the cases `where` excludes."""
+    options = []
+    for sym in symbols:
+        p = sp.Symbol(f"{sym}_pos", positive=True)
+        options.append(((sym, p), (sym, -p), (sym, sp.S.Zero)))
+    for combo in itertools.product(*options):
+        case = dict(combo)
+        if where is not None and where.subs(case) is sp.false:
+            continue
+        yield case
+
+
+def sign_split(expr, where=None, differentiated=()):
+    """Prove the difference zero on each sign case of the symbols inside Abs/sign/Max/Piecewise.
+
+    `differentiated` lists symbols the claim differentiates with respect to: at zero such a function
+    may have no derivative, so that case cannot be proved by substituting into a derivative formula.
+    """
+    symbols = kink_symbols(expr)
+    if not symbols or len(symbols) > 3:
+        return None
+    for case in sign_cases(symbols, where):
+        if any(case[s] == 0 for s in symbols if s in differentiated):
+            return None
+        branch = expr.subs(case)
+        if branch == 0:
+            continue
+        if not any(_reduce(strategy, branch) == 0 for _, strategy in BASIC):
+            return None
+    return sp.S.Zero
+
+
+def _reduce(strategy, expr):
+    """Run one strategy; SymPy failing inside it means "does not apply", never a verdict."""
+    from .budget import BudgetExceeded
+
+    try:
+        return strategy(expr)
+    except BudgetExceeded:
+        raise
+    except Exception:  # noqa: BLE001 - SymPy raises almost anything from deep inside simplify
+        return None

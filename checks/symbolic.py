@@ -1,0 +1,206 @@
+"""The symbolic proof pipeline: try the strategies in order under the identity's budget.
+
+This is the one place that decides the order of strategies (as `sympy.simplify` is for its helpers).
+A claim is proved only when a strategy reduces `lhs - rhs` exactly to 0, and refuted here only when
+the difference reduces to a nonzero constant; anything else is left to the numeric check.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..results import ProofOutcome
+from . import indexed, strategies
+from .budget import BudgetExceeded, Deadline, interrupt_after
+
+
+def prove(
+    lhs,
+    rhs,
+    *,
+    where=None,
+    size=None,
+    indices=(),
+    sizes=tuple(range(1, 9)),
+    deadline: Deadline | None = None,
+) -> ProofOutcome:
+    """Prove `lhs = rhs` (on `where`), for all n when the claim is a vector claim."""
+    deadline = deadline or Deadline(10.0)
+    tried: list[str] = []
+    try:
+        indexed.check_shapes(lhs, rhs)
+    except indexed.ShapeMismatch as mismatch:
+        return ProofOutcome("refuted", strategy="shape", tried=("shape",), message=str(mismatch))
+    try:
+        with interrupt_after(deadline):
+            if size is None:
+                return _prove_scalar(lhs, rhs, where, tried)
+            return _prove_vector(lhs, rhs, where, size, tuple(indices), tuple(sizes), tried)
+    except BudgetExceeded:
+        return ProofOutcome(
+            "timeout",
+            tried=tuple(tried),
+            message=f"symbolic budget of {deadline.seconds:g} s spent",
+        )
+    except (TypeError, ValueError, NotImplementedError, AttributeError, RecursionError) as failure:
+        return ProofOutcome("error", tried=tuple(tried), message=f"SymPy failed: {type(failure).__name__}: {failure}")
+
+
+def _prepare(expr, size=None):
+    """Evaluate derivatives, sums and limits, and drop conditions the index range implies."""
+    evaluated = expr
+    for _ in range(3):  # a derivative of a Sum yields a Sum that needs its own doit
+        if not hasattr(evaluated, "doit"):
+            break
+        again = evaluated.doit()
+        if again == evaluated:
+            break
+        evaluated = again
+    evaluated = indexed.resolve_index_range(evaluated, size)
+    return indexed.canonical_sums(evaluated) if size is not None else evaluated
+
+
+def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
+    differentiated = _has_derivative(lhs) or _has_derivative(rhs)
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        return _prove_matrix(sp.Matrix(lhs), sp.Matrix(rhs), where, differentiated, tried)
+    difference = _prepare(lhs) - _prepare(rhs)
+    return _run_strategies(difference, where, differentiated, tried, scope="")
+
+
+def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
+    if lhs.shape != rhs.shape:
+        return ProofOutcome("refuted", "shape", ("shape",), message=f"shapes differ: {lhs.shape} vs {rhs.shape}")
+    winners = set()
+    for a, b in zip(lhs, rhs):
+        outcome = _run_strategies(_prepare(a) - _prepare(b), where, differentiated, tried, scope="")
+        if outcome.status != "proved":
+            return outcome
+        winners.add(outcome.strategy)
+    return ProofOutcome("proved", "+".join(sorted(winners)), tuple(dict.fromkeys(tried)))
+
+
+def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
+    generic = _prove_generic(lhs, rhs, where, size, indices, tried)
+    if generic.status in ("proved", "refuted"):
+        return generic
+    winners: set[str] = set()
+    for size_value in sizes:
+        for assignment in indexed.index_assignments(indices, size_value, _index_part(where, indices)):
+            a = indexed.explicit_instance(indexed.entry_form(lhs, indices), size, size_value, assignment)
+            b = indexed.explicit_instance(indexed.entry_form(rhs, indices), size, size_value, assignment)
+            local_where = _explicit_where(where, indices, size, size_value, assignment)
+            differentiated = _has_derivative(lhs) or _has_derivative(rhs)
+            outcome = _run_strategies(_prepare(a) - _prepare(b), local_where, differentiated, tried, scope="")
+            if outcome.status == "refuted":
+                return ProofOutcome(
+                    "refuted",
+                    outcome.strategy,
+                    tuple(dict.fromkeys(tried)),
+                    scope=f"n = {size_value}",
+                    residual=outcome.residual,
+                    message=f"entry {assignment} at n = {size_value} differs by {outcome.residual}",
+                )
+            if outcome.status != "proved":
+                return ProofOutcome(
+                    "unknown",
+                    tried=tuple(dict.fromkeys(tried)),
+                    scope=f"n ≤ {size_value - 1}" if size_value > sizes[0] else "",
+                    residual=outcome.residual,
+                    message=f"no proof for every n; none at n = {size_value} either",
+                )
+            winners.add(outcome.strategy)
+    return ProofOutcome(
+        "proved",
+        "explicit:" + "+".join(sorted(winners)),
+        tuple(dict.fromkeys(tried)),
+        scope=f"n ≤ {max(sizes)}",
+        message=generic.message,
+    )
+
+
+def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
+    try:
+        a = indexed.entry_form(lhs, indices)
+        b = indexed.entry_form(rhs, indices)
+        difference = _prepare(a, size) - _prepare(b, size)
+        difference = indexed.resolve_index_range(
+            indexed.apply_index_condition(difference, _index_part(where, indices), indices), size
+        )
+    except (TypeError, ValueError, NotImplementedError, AttributeError, IndexError) as failure:
+        return ProofOutcome("unknown", message=f"no entry form for all n ({type(failure).__name__})")
+    outcome = _run_strategies(difference, None, False, tried, scope="all n", generic=True)
+    if outcome.status == "refuted" and difference.free_symbols & {size}:
+        return ProofOutcome("unknown", message="difference depends on n")
+    return outcome
+
+
+def _run_strategies(difference, where, differentiated, tried, scope, generic=False) -> ProofOutcome:
+    if difference == 0:
+        tried.append("doit")
+        return ProofOutcome("proved", "doit", tuple(dict.fromkeys(tried)), scope=scope)
+    residual = difference
+    for name, strategy in strategies.BASIC:
+        if generic and name in ("exp-rational", "exponentiate"):
+            continue
+        tried.append(name)
+        reached = strategies._reduce(strategy, difference)
+        if reached is None:
+            continue
+        if reached == 0:
+            return ProofOutcome("proved", name, tuple(dict.fromkeys(tried)), scope=scope)
+        if _is_nonzero_constant(reached):
+            return ProofOutcome("refuted", name, tuple(dict.fromkeys(tried)), scope=scope, residual=str(reached))
+        if sp.count_ops(reached) < sp.count_ops(residual):
+            residual = reached
+    if not generic:
+        for name, strategy in (("piecewise", strategies.piecewise_rewrite),):
+            tried.append(name)
+            reached = strategies._reduce(strategy, difference)
+            if reached is not None and reached == 0:
+                return ProofOutcome("proved", name, tuple(dict.fromkeys(tried)), scope=scope)
+        tried.append("sign-split")
+        split = strategies.sign_split(difference, where, _kinks_if(differentiated, difference))
+        if split is not None and split == 0:
+            return ProofOutcome("proved", "sign-split", tuple(dict.fromkeys(tried)), scope=scope)
+    return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), scope=scope, residual=str(residual))
+
+
+def _kinks_if(differentiated: bool, expr):
+    return tuple(strategies.kink_symbols(expr)) if differentiated else ()
+
+
+def _is_nonzero_constant(expr) -> bool:
+    if expr.free_symbols or not expr.is_number:
+        return False
+    return expr.is_zero is False
+
+
+def _has_derivative(expr) -> bool:
+    return hasattr(expr, "has") and expr.has(sp.Derivative)
+
+
+def _index_part(where, indices):
+    """The part of `where` that speaks only of indices (i ≠ j), used to pick index cases."""
+    if where is None:
+        return None
+    parts = where.args if isinstance(where, sp.And) else (where,)
+    kept = [p for p in parts if p.free_symbols and p.free_symbols <= set(indices)]
+    return sp.And(*kept) if kept else None
+
+
+def _explicit_where(where, indices, size, size_value, assignment):
+    """The non-index part of `where` for a fixed n: conditions on x[i] hold for every entry."""
+    if where is None:
+        return None
+    parts = where.args if isinstance(where, sp.And) else (where,)
+    explicit = []
+    for part in parts:
+        if part.free_symbols and part.free_symbols <= set(indices):
+            continue
+        free_indices = sorted(
+            (s for s in part.free_symbols if s.is_integer and s != size and s not in assignment), key=str
+        )
+        for values in indexed.index_assignments(free_indices, size_value):
+            explicit.append(indexed.explicit_instance(part, size, size_value, {**assignment, **values}))
+    return sp.And(*explicit) if explicit else None

@@ -1,0 +1,102 @@
+"""The identity record: one claim `lhs = rhs`, everything needed to check it, and nothing that checks.
+
+Every layer reads this record: the catalogue writes it (derivations/), user files parse into it,
+the engines (checks/) check it, reports describe it. It is plain data.
+
+Two shapes of claim share the record:
+
+* scalar claims over real symbols (`sigmoid_deriv`): `lhs`, `rhs` are SymPy expressions in `symbols`;
+* vector claims for every size `n` (`softmax_add_const`): `lhs`, `rhs` are *entry forms* — the entry
+  `i` (or `i, j`) of a vector (matrix) written with `IndexedBase` vectors, `Sum` over `0..n-1` and
+  `KroneckerDelta` — or SymPy matrix expressions of symbolic shape whose generic entry is taken.
+  The indices range over `0..n-1`; `size` is `n`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+import re
+
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class Expect(str, Enum):
+    """What the author claims: the identity holds, or it is a false claim the tool must refute."""
+
+    HOLDS = "holds"
+    FAILS = "fails"
+
+
+@dataclass(frozen=True)
+class Derivation:
+    """A written chain `chain[0] = chain[1] = … = chain[-1]`, each `=` a link to check.
+
+    `where` restricts the chain (a case of a case split, such as `i ≠ j`); `written` keeps the
+    homework's own notation of each step for reports.
+    """
+
+    chain: tuple[Any, ...]
+    label: str = ""
+    where: Any = None
+    written: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """A step the author wrote that does not follow, known in advance.
+
+    Recording it keeps CI green while the finding stands and makes CI fail if it ever disappears:
+    the links `wrong_links` (indices into the derivation's links) must be refuted, and replacing
+    step `step` by `corrected` must make every link of the chain hold.
+    """
+
+    step: int
+    corrected: Any
+    message: str
+    derivation: int = 0
+    wrong_links: tuple[int, ...] = ()
+    corrected_written: str = ""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """One claim, its provenance, its independent numeric implementations and its written steps."""
+
+    name: str
+    source: str
+    statement: str
+    lhs: Any
+    rhs: Any
+    symbols: tuple[Any, ...] = ()
+    where: Any = None
+    expect: Expect = Expect.HOLDS
+    numpy_lhs: Callable[..., Any] | None = None
+    numpy_rhs: Callable[..., Any] | None = None
+    derivations: tuple[Derivation, ...] = ()
+    errata: tuple[Erratum, ...] = ()
+    notes: tuple[str, ...] = ()
+    # Vector claims: the vectors, the free indices of the entry form, the size symbol.
+    vectors: tuple[Any, ...] = ()
+    indices: tuple[Any, ...] = ()
+    size: Any = None
+    # Sizes for which the claim is proved one by one when no all-n proof is found.
+    sizes: tuple[int, ...] = tuple(range(1, 9))
+    # The NumPy function whose derivative `lhs` claims to be (finite-difference check).
+    numpy_primitive: Callable[..., Any] | None = None
+    # Sampling hints for the numeric check: symbol name -> (low, high) or a callable(rng, k).
+    sample: dict[str, Any] = field(default_factory=dict)
+    # Vector sizes the numeric check draws (small ones also go through the SymPy sides).
+    numeric_sizes: tuple[int, ...] = (1, 2, 3, 5, 8, 100, 1000)
+    timeout: float = 10.0
+    origin: str = "catalogue"
+
+    @property
+    def is_vector(self) -> bool:
+        return self.size is not None
+
+    def describe_location(self) -> str:
+        return f"{self.origin}: identity '{self.name}'"
