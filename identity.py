@@ -46,20 +46,27 @@ class Derivation:
 
 
 @dataclass(frozen=True)
-class Erratum:
-    """A step the author wrote that does not follow, known in advance.
-
-    Recording it keeps CI green while the finding stands and makes CI fail if it ever disappears:
-    the links `wrong_links` (indices into the derivation's links) must be refuted, and replacing
-    step `step` by `corrected` must make every link of the chain hold.
-    """
+class Correction:
+    """Step `step` of a derivation should read `expr` (written `written` in the author's notation)."""
 
     step: int
-    corrected: Any
+    expr: Any
+    written: str = ""
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """Steps the author wrote that do not follow, known in advance.
+
+    Recording them keeps CI green while the finding stands and makes CI fail if it ever disappears:
+    the links `wrong_links` (link k joins step k and step k+1) must be refuted, and with the
+    `corrections` applied every link touching a corrected step must hold.
+    """
+
+    wrong_links: tuple[int, ...]
+    corrections: tuple[Correction, ...]
     message: str
     derivation: int = 0
-    wrong_links: tuple[int, ...] = ()
-    corrected_written: str = ""
 
 
 @dataclass(frozen=True)

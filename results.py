@@ -94,7 +94,7 @@ class ErratumFinding:
     identity: str
     source: str
     derivation: int
-    step: int
+    link: int
     lhs: str
     rhs: str
     message: str

@@ -71,6 +71,53 @@ def resolve_index_range(expr, size):
     return expr.replace(lambda e: isinstance(e, sp.core.relational.Relational) and implied(e), lambda e: sp.true)
 
 
+def expand_sums(expr, size):
+    """Split sums over their terms, pull out factors free of the bound index, and evaluate the
+    KroneckerDelta sums that result, so that `Σ_k (δ_ik S_k − S_i S_k) g_k` becomes `S_i g_i − S_i Σ_k S_k g_k`.
+    """
+    for _ in range(4):
+        before = expr
+        expr = expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) > 1, _nest)
+        expr = expr.replace(lambda e: isinstance(e, sp.Sum), _split_sum)
+        expr = resolve_index_range(expr.doit(), size)
+        if expr == before:
+            break
+    return expr
+
+
+def _nest(total):
+    body = total.function
+    for limit in total.limits:
+        body = sp.Sum(body, limit)
+    return body
+
+
+def _drop_trivial_limits(total):
+    """Σ over a single value is a substitution; Σ of a term free of the index is a multiplication."""
+    body, factor, kept = total.function, sp.S.One, []
+    for bound, low, high in total.limits:
+        if low == high:
+            body = body.subs(bound, low)
+        elif bound not in body.free_symbols:
+            factor *= high - low + 1
+        else:
+            kept.append((bound, low, high))
+    return factor * (sp.Sum(body, *kept) if kept else body)
+
+
+def _split_sum(total):
+    total = _drop_trivial_limits(total)
+    if not isinstance(total, sp.Sum):
+        return total
+    *inner, (bound, low, high) = total.limits
+    body = sp.Sum(total.function, *inner) if inner else total.function
+    result = sp.S.Zero
+    for term in sp.Add.make_args(sp.expand(body)):
+        free, tied = term.as_independent(bound, as_Add=False)
+        result += free * (sp.Sum(tied, (bound, low, high)) if tied != 1 else (high - low + 1))
+    return result
+
+
 def canonical_sums(expr, depth: int = 0):
     """Rename every Sum's bound index by its nesting depth, so equal sums compare equal.
 
@@ -114,6 +161,24 @@ def explicit_instance(expr, size, size_value: int, index_values: dict):
         lambda e: isinstance(e, sp.Indexed) and all(ix.is_Integer for ix in e.indices),
         lambda e: explicit_symbol(e.base, int(e.indices[0])),
     )
+
+
+def explicit_entries(expr, size, size_value: int, assignments, prepare):
+    """The explicit entries of `expr` for each index assignment, expanding the sums only once."""
+    if expr is None:
+        return []
+    try:
+        expanded = prepare(expr.subs(size, size_value).doit())
+    except Exception:  # noqa: BLE001 - e.g. a limit that needs the indices fixed first
+        return [prepare(explicit_instance(expr, size, size_value, a)) for a in assignments]
+    entries = []
+    for assignment in assignments:
+        entry = prepare(expanded.subs(assignment, simultaneous=True).doit())
+        entries.append(entry.replace(
+            lambda e: isinstance(e, sp.Indexed) and all(ix.is_Integer for ix in e.indices),
+            lambda e: explicit_symbol(e.base, int(e.indices[0])),
+        ))
+    return entries
 
 
 def index_assignments(indices, size_value: int, where=None):

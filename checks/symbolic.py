@@ -57,14 +57,16 @@ def _prepare(expr, size=None):
             break
         evaluated = again
     evaluated = indexed.resolve_index_range(evaluated, size)
-    return indexed.canonical_sums(evaluated) if size is not None else evaluated
+    if size is None:
+        return evaluated
+    return indexed.canonical_sums(indexed.expand_sums(evaluated, size))
 
 
 def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     differentiated = _has_derivative(lhs) or _has_derivative(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _prove_matrix(sp.Matrix(lhs), sp.Matrix(rhs), where, differentiated, tried)
-    difference = _prepare(lhs) - _prepare(rhs)
+    difference = refine_by_where(_prepare(lhs) - _prepare(rhs), where)
     return _run_strategies(difference, where, differentiated, tried, scope="")
 
 
@@ -91,7 +93,8 @@ def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
             b = indexed.explicit_instance(indexed.entry_form(rhs, indices), size, size_value, assignment)
             local_where = _explicit_where(where, indices, size, size_value, assignment)
             differentiated = _has_derivative(lhs) or _has_derivative(rhs)
-            outcome = _run_strategies(_prepare(a) - _prepare(b), local_where, differentiated, tried, scope="")
+            difference = refine_by_where(_prepare(a) - _prepare(b), local_where)
+            outcome = _run_strategies(difference, local_where, differentiated, tried, scope="")
             if outcome.status == "refuted":
                 return ProofOutcome(
                     "refuted",
@@ -127,7 +130,10 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
         difference = indexed.resolve_index_range(
             indexed.apply_index_condition(difference, _index_part(where, indices), indices), size
         )
-    except (TypeError, ValueError, NotImplementedError, AttributeError, IndexError) as failure:
+        difference = refine_by_where(difference, where)
+    except BudgetExceeded:
+        raise
+    except Exception as failure:  # noqa: BLE001 - SymPy cannot always evaluate the general form
         return ProofOutcome("unknown", message=f"no entry form for all n ({type(failure).__name__})")
     outcome = _run_strategies(difference, None, False, tried, scope="all n", generic=True)
     if outcome.status == "refuted" and difference.free_symbols & {size}:
@@ -164,6 +170,45 @@ def _run_strategies(difference, where, differentiated, tried, scope, generic=Fal
         if split is not None and split == 0:
             return ProofOutcome("proved", "sign-split", tuple(dict.fromkeys(tried)), scope=scope)
     return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), scope=scope, residual=str(residual))
+
+
+_SIGN_FACTS = {
+    sp.Ne: "nonzero",
+    sp.StrictGreaterThan: "positive",
+    sp.GreaterThan: "nonnegative",
+    sp.StrictLessThan: "negative",
+    sp.LessThan: "nonpositive",
+}
+
+
+def refine_by_where(expr, where):
+    """Give symbols (and vectors) the sign facts that `where` states, e.g. x ≠ 0 → x nonzero.
+
+    The claim is only made on that domain, so proving it for symbols with those assumptions is the
+    claim itself; it lets SymPy see that x/|x| = sign(x) there.
+    """
+    if where is None:
+        return expr
+    parts = where.args if isinstance(where, sp.And) else (where,)
+    replacements = {}
+    for part in parts:
+        fact = _SIGN_FACTS.get(type(part))
+        if fact is None or part.rhs != 0:
+            continue
+        target = part.lhs
+        if isinstance(target, sp.Indexed):
+            base = target.base
+            assumptions = {**_assumptions_of(base.label), fact: True}
+            replacements[base] = sp.IndexedBase(base.label.name, **assumptions)
+        elif isinstance(target, sp.Symbol):
+            assumptions = {**_assumptions_of(target), fact: True}
+            replacements[target] = sp.Symbol(target.name, **assumptions)
+    return expr.xreplace(replacements) if replacements else expr
+
+
+def _assumptions_of(symbol) -> dict:
+    keep = ("real", "integer", "positive", "negative", "nonzero", "nonnegative", "nonpositive")
+    return {key: value for key, value in getattr(symbol, "assumptions0", {}).items() if key in keep and value}
 
 
 def _kinks_if(differentiated: bool, expr):

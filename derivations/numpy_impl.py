@@ -22,8 +22,8 @@ def sigmoid_from_tanh(x):
 
 
 def sigmoid_deriv(x):
-    s = sigmoid(x)
-    return s * (1.0 - s)
+    """σ(x)(1 − σ(x)) computed as σ(x)σ(−x): no cancellation in 1 − σ(x) for large x."""
+    return sigmoid(x) * sigmoid(-np.asarray(x, dtype=float))
 
 
 def softplus(x):
@@ -51,25 +51,58 @@ def sign(x):
     return np.sign(np.asarray(x, dtype=float))
 
 
-def softmax(v):
+def softmax(x):
     """Softmax of a vector with the max shift, so large entries never overflow."""
-    v = np.asarray(v, dtype=float)
-    shifted = np.exp(v - np.max(v))
+    x = np.asarray(x, dtype=float)
+    shifted = np.exp(x - np.max(x))
     return shifted / shifted.sum()
 
 
-def log_softmax(v):
-    v = np.asarray(v, dtype=float)
-    shifted = v - np.max(v)
+def log_softmax(x):
+    x = np.asarray(x, dtype=float)
+    shifted = x - np.max(x)
     return shifted - np.log(np.sum(np.exp(shifted)))
 
 
-def softmax_jacobian(v):
-    s = softmax(v)
+def softmax_jacobian(x):
+    s = softmax(x)
     return np.diag(s) - np.outer(s, s)
 
 
-def softmax_vjp(v, g):
+def softmax_vjp(x, g):
     """Jᵀg for the softmax Jacobian in O(n): s ⊙ g − s (sᵀg)."""
-    s = softmax(v)
+    s = softmax(x)
     return s * g - s * np.dot(s, g)
+
+
+# Complex-step differentiation: f'(x) = Im f(x + ih) / h with no subtractive cancellation, so the
+# derivative side of a claim is computed to machine precision without using the claimed formula.
+COMPLEX_STEP = 1e-30
+
+
+def sigmoid_analytic(z):
+    """σ on complex input, branching on the real part so exp never overflows (each branch analytic)."""
+    z = np.asarray(z, dtype=complex)
+    positive = z.real >= 0
+    safe_pos = np.where(positive, z, 0)
+    safe_neg = np.where(positive, 0, z)
+    return np.where(positive, 1.0 / (1.0 + np.exp(-safe_pos)), np.exp(safe_neg) / (1.0 + np.exp(safe_neg)))
+
+
+def softmax_analytic(z):
+    """Softmax on complex input, shifted by the (constant) largest real part."""
+    z = np.asarray(z, dtype=complex)
+    e = np.exp(z - np.max(z.real))
+    return e / e.sum()
+
+
+def complex_step_derivative(f, x):
+    x = np.asarray(x, dtype=float)
+    return np.imag(f(x + 1j * COMPLEX_STEP)) / COMPLEX_STEP
+
+
+def complex_step_jacobian(f, v):
+    """J[i, j] = ∂f_i/∂v_j of a vector function f (scalar f gives the gradient)."""
+    v = np.asarray(v, dtype=float)
+    columns = [np.imag(f(v + 1j * COMPLEX_STEP * unit)) / COMPLEX_STEP for unit in np.eye(len(v))]
+    return np.array(columns).T

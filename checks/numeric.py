@@ -1,0 +1,415 @@
+"""The numeric cross-check: compare the two sides at ≥ 1000 deterministic points.
+
+The independent NumPy implementations are compared with each other and against the SymPy sides;
+the tolerance is scaled to the magnitude of the terms (a difference of two large terms cannot be
+more accurate than the terms). A disagreement that float64 cannot settle goes to 50-digit mpmath:
+only a difference that survives there is a counterexample.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import sympy as sp
+
+from ..results import Counterexample, NumericOutcome
+from . import evaluate, indexed, sampling
+
+
+@dataclass(frozen=True)
+class NumericSettings:
+    seed: int = 0
+    points: int = sampling.MIN_POINTS
+    rtol: float = 1e-9
+    atol: float = 1e-300
+    exact_points: int = 40
+    max_exact: int = 200
+    max_explicit_size: int = 5
+    link_points: int = 200  # draws per link of a vector derivation (each needs SymPy evaluation)
+
+
+@dataclass
+class _Tally:
+    """Running figures of one cross-check."""
+
+    points: int = 0
+    max_abs: float = 0.0
+    max_rel: float = 0.0
+    exact: int = 0
+    undecided: int = 0
+    counterexample: Counterexample | None = None
+    problems: list[str] = field(default_factory=list)
+    sizes: set = field(default_factory=set)
+
+    def outcome(self, fd_err=None) -> NumericOutcome:
+        agrees = self.counterexample is None and not self.problems
+        return NumericOutcome(
+            points=self.points,
+            max_abs_err=self.max_abs,
+            max_rel_err=self.max_rel,
+            agrees=agrees,
+            counterexample=self.counterexample,
+            mpmath_points=self.exact,
+            float64_undecided=self.undecided,
+            finite_difference_max_rel_err=fd_err,
+            sizes=tuple(sorted(self.sizes)),
+            message="; ".join(self.problems),
+        )
+
+
+def prepared(expr):
+    """The expression with derivatives, sums and limits evaluated, ready to lambdify."""
+    from .symbolic import _prepare
+
+    return _prepare(expr)
+
+
+def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_rhs=None,
+                       settings: NumericSettings = NumericSettings()) -> NumericOutcome:
+    """Scalar claims (and the links of their derivations)."""
+    symbols = list(symbols)
+    lhs, rhs = prepared(lhs), prepared(rhs)
+    if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
+        return _cross_check_entries(sp.Matrix(lhs), sp.Matrix(rhs), symbols, where, settings)
+    tally = _Tally()
+    columns = _sample_columns(symbols, where, settings)
+    if columns is None:
+        tally.problems.append("the domain restriction holds at none of the sampled points")
+        return tally.outcome()
+    names = [str(s) for s in symbols]
+    a = _call(numpy_lhs, names, columns) if numpy_lhs else evaluate.float_function(lhs, symbols)(*columns)
+    b = _call(numpy_rhs, names, columns) if numpy_rhs else evaluate.float_function(rhs, symbols)(*columns)
+    scale = np.fmax(np.fmax(np.abs(a), np.abs(b)), evaluate.term_scale_function((lhs, rhs), symbols)(*columns))
+    scale = np.array(scale, dtype=float)  # writable: mpmath fills in where float64 overflowed
+    bad = _disagreeing(a, b, scale, settings)
+    tally.points = len(a)
+    _record_errors(tally, a, b, scale, ~bad)
+    exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
+    exact_scale = evaluate.exact_function(evaluate.magnitude(lhs) + evaluate.magnitude(rhs), symbols)
+    for index in _exact_indices(bad, settings):
+        point = [column[index] for column in columns]
+        if not np.isfinite(scale[index]):  # float64 overflowed inside the terms: ask mpmath
+            magnitude = exact_scale(*point)
+            scale[index] = min(float(abs(magnitude)), np.finfo(float).max) if magnitude is not None else 0.0
+        settled = _settle(exact_lhs, exact_rhs, point, _finite_or_zero(scale[index]))
+        if settled is None:
+            continue
+        agree, L, R = settled
+        tally.exact += 1
+        if agree:
+            tally.undecided += int(bad[index])
+            _check_encoding(tally, "lhs", a[index], L, scale[index], names, point, settings, numpy_lhs)
+            _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
+        elif tally.counterexample is None:
+            tally.counterexample = _counterexample(dict(zip(names, point)), L, R)
+    return tally.outcome()
+
+
+def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
+                       settings: NumericSettings = NumericSettings()) -> NumericOutcome:
+    """Vector claims: NumPy sides on draws up to n = 1000, SymPy sides on the small draws."""
+    tally = _Tally()
+    sizes = identity.numeric_sizes if with_numpy else tuple(s for s in identity.numeric_sizes if s <= 3)
+    points = settings.points if with_numpy else settings.link_points
+    draws = sampling.vector_draws(identity.vectors, identity.symbols, sizes or (1, 2, 3), settings.seed, points)
+    holds = _vector_where(where, identity)
+    draws = [d for d in draws if holds(d)]
+    if not draws:
+        tally.problems.append("the domain restriction holds at none of the sampled points")
+        return tally.outcome()
+    explicit = _ExplicitSides(identity, lhs, rhs, _index_condition(where, identity.indices))
+    use_numpy = with_numpy and identity.numpy_lhs is not None and identity.numpy_rhs is not None
+    exact_budget = settings.exact_points
+    for size, group in _by_size(draws).items():
+        small = size <= settings.max_explicit_size
+        if use_numpy:
+            pairs = [(np.asarray(identity.numpy_lhs(**d.values), dtype=float),
+                      np.asarray(identity.numpy_rhs(**d.values), dtype=float)) for d in group]
+        elif small:
+            pairs = explicit.float_batch(group)
+        else:
+            continue
+        for draw, (a, b) in zip(group, pairs):
+            if a.shape != b.shape:
+                tally.problems.append(f"the NumPy sides have shapes {a.shape} and {b.shape} at n = {size}")
+                return tally.outcome()
+            tally.points += 1
+            tally.sizes.add(size)
+            scale = float(max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0)))
+            disagreeing = _disagreeing(a, b, np.full(a.shape, scale), settings)
+            if small and (disagreeing.any() or exact_budget > 0):
+                scale = max(scale, explicit.magnitude(draw))  # the terms may be far larger than the value
+                disagreeing = _disagreeing(a, b, np.full(a.shape, scale), settings)
+            bad = bool(disagreeing.any())
+            _record_errors(tally, a, b, np.full(a.shape, scale), ~disagreeing)
+            if not small:
+                tally.undecided += int(bad)
+                continue
+            if not (bad or exact_budget > 0):
+                continue
+            exact_budget -= 1
+            agree, L, R = explicit.settle(draw, scale)
+            tally.exact += 1
+            if agree:
+                tally.undecided += int(bad)
+                if use_numpy:
+                    _check_encoding_vector(tally, a, b, L, R, scale, draw, settings)
+            elif tally.counterexample is None:
+                tally.counterexample = _vector_counterexample(draw, L, R)
+    return tally.outcome()
+
+
+def _by_size(draws) -> dict:
+    groups: dict[int, list] = {}
+    for draw in draws:
+        groups.setdefault(draw.size, []).append(draw)
+    return groups
+
+
+def _cross_check_entries(lhs, rhs, symbols, where, settings) -> NumericOutcome:
+    """Explicit matrix claims over scalar symbols: entry by entry, SymPy sides only."""
+    if lhs.shape != rhs.shape:
+        tally = _Tally()
+        tally.problems.append(f"shapes differ: {lhs.shape} vs {rhs.shape}")
+        return tally.outcome()
+    outcomes = [cross_check_scalar(p, q, symbols, where=where, settings=settings) for p, q in zip(lhs, rhs)]
+    worst = max(outcomes, key=lambda o: (not o.agrees, o.max_rel_err))
+    return NumericOutcome(
+        points=sum(o.points for o in outcomes),
+        max_abs_err=max(o.max_abs_err for o in outcomes),
+        max_rel_err=max(o.max_rel_err for o in outcomes),
+        agrees=all(o.agrees for o in outcomes),
+        counterexample=worst.counterexample,
+        mpmath_points=sum(o.mpmath_points for o in outcomes),
+        float64_undecided=sum(o.float64_undecided for o in outcomes),
+        message=worst.message,
+    )
+
+
+class _ExplicitSides:
+    """The SymPy sides of a vector claim at a fixed n, compiled once per size (lazily)."""
+
+    def __init__(self, identity, lhs, rhs, index_where=None):
+        self.identity = identity
+        self.index_where = index_where
+        self.lhs, self.rhs = lhs, rhs
+        self._cache: dict[int, tuple] = {}
+
+    def _build(self, size_value: int):
+        if size_value not in self._cache:
+            ident = self.identity
+            assignments = list(indexed.index_assignments(ident.indices, size_value, self.index_where))
+            lefts = indexed.explicit_entries(indexed.entry_form(self.lhs, ident.indices), ident.size, size_value,
+                                             assignments, prepared)
+            rights = indexed.explicit_entries(indexed.entry_form(self.rhs, ident.indices), ident.size, size_value,
+                                              assignments, prepared)
+            symbols = [indexed.explicit_symbol(v, p) for v in ident.vectors for p in range(size_value)]
+            symbols += list(ident.symbols)
+            shape = (size_value,) * len(ident.indices) if self.index_where is None else (len(assignments),)
+            magnitudes = [evaluate.magnitude(p) + evaluate.magnitude(q) for p, q in zip(lefts, rights)]
+            compiled = {
+                "float": (evaluate.float_functions(lefts, symbols), evaluate.float_functions(rights, symbols)),
+                "exact": (evaluate.exact_function(lefts, symbols), evaluate.exact_function(rights, symbols)),
+                "magnitude": evaluate.float_functions(magnitudes, symbols),
+                "exact magnitude": evaluate.exact_function(magnitudes, symbols),
+            }
+            self._cache[size_value] = (shape, compiled)
+        return self._cache[size_value]
+
+    def _arguments(self, draw):
+        values = []
+        for vec in self.identity.vectors:
+            values.extend(np.asarray(draw.values[str(vec.label)], dtype=float).tolist())
+        values.extend(float(draw.values[str(s)]) for s in self.identity.symbols)
+        return values
+
+    def float_batch(self, draws):
+        """(lhs, rhs) arrays for every draw of one size, evaluated in one vectorised call per side."""
+        shape, compiled = self._build(draws[0].size)
+        if 0 in shape:
+            return []  # no entry satisfies the index condition at this n (i ≠ j at n = 1)
+        columns = [np.array(column, dtype=float) for column in zip(*(self._arguments(d) for d in draws))]
+        f, g = compiled["float"]
+        lefts, rights = f(*columns), g(*columns)
+        return [(lefts[:, k].reshape(shape), rights[:, k].reshape(shape)) for k in range(len(draws))]
+
+    def exact_values(self, draw, digits: int | None = None):
+        _, compiled = self._build(draw.size)
+        args = self._arguments(draw)
+        f, g = compiled["exact"]
+        return _as_list(f(*args, digits=digits)), _as_list(g(*args, digits=digits))
+
+    def magnitude(self, draw) -> float:
+        """The largest magnitude of the terms of any entry (see evaluate.magnitude)."""
+        _, compiled = self._build(draw.size)
+        args = self._arguments(draw)
+        values = np.abs(compiled["magnitude"](*args)).ravel()
+        if not np.all(np.isfinite(values)):  # float64 overflowed inside the terms: ask mpmath
+            exact = [v for v in _as_list(compiled["exact magnitude"](*args)) if v is not None]
+            values = np.array([min(float(abs(v)), np.finfo(float).max) for v in exact] or [0.0])
+        return float(np.max(values)) if values.size else 0.0
+
+    def settle(self, draw, scale):
+        """(agree, lhs entries, rhs entries); a difference must survive doubling the digits."""
+        L, R = self.exact_values(draw)
+        if _entries_agree(L, R, scale):
+            return True, L, R
+        digits = 2 * evaluate.digits_for(self._arguments(draw))
+        L2, R2 = self.exact_values(draw, digits)
+        return _entries_agree(L2, R2, scale), L, R
+
+
+def _as_list(values):
+    if values is None:
+        return []
+    return list(values) if isinstance(values, (list, tuple)) else [values]
+
+
+def _entries_agree(L, R, scale) -> bool:
+    return all(evaluate.exact_agree(p, q, scale) for p, q in zip(L, R) if p is not None and q is not None)
+
+
+def _index_condition(where, indices):
+    if where is None:
+        return None
+    parts = where.args if isinstance(where, sp.And) else (where,)
+    kept = [p for p in parts if p.free_symbols and p.free_symbols <= set(indices)]
+    return sp.And(*kept) if kept else None
+
+
+def _sample_columns(symbols, where, settings):
+    sample = sampling.scalar_sample(symbols, settings.seed, settings.points)
+    columns = [sample.values[str(s)] for s in symbols]
+    if where is not None:
+        with np.errstate(all="ignore"):
+            mask = np.broadcast_to(np.asarray(sp.lambdify(symbols, where, "numpy")(*columns), dtype=bool),
+                                   columns[0].shape)
+        columns = [c[mask] for c in columns]
+        if not len(columns[0]):
+            return None
+    return columns
+
+
+def _vector_where(where, identity):
+    """A test of one draw: `where` on vector entries (x[k] ≠ 0) must hold for every entry."""
+    if where is None:
+        return lambda draw: True
+    plain = where.replace(lambda e: isinstance(e, sp.Indexed), lambda e: sp.Symbol(str(e.base.label), real=True))
+    names = [sp.Symbol(str(v.label), real=True) for v in identity.vectors] + list(identity.symbols)
+    if any(s not in names for s in plain.free_symbols):
+        return lambda draw: True  # an index condition (i ≠ j): it selects entries, not points
+    compiled = sp.lambdify(names, plain, "numpy")
+
+    def holds(draw) -> bool:
+        with np.errstate(all="ignore"):
+            return bool(np.all(compiled(*[draw.values[str(s)] for s in names])))
+
+    return holds
+
+
+def _call(function, names, columns):
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        value = function(**dict(zip(names, columns)))
+    return np.broadcast_to(np.asarray(value, dtype=float), columns[0].shape)
+
+
+def _disagreeing(a, b, scale, settings) -> np.ndarray:
+    with np.errstate(all="ignore"):
+        close = np.abs(a - b) <= settings.rtol * np.where(np.isfinite(scale), scale, 0.0) + settings.atol
+    return ~(close & np.isfinite(a) & np.isfinite(b))
+
+
+def _record_errors(tally, a, b, scale, decided) -> None:
+    """Largest errors over the points float64 decided; the others are counted as undecided and settled
+    (or not) at high precision."""
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(scale) & decided
+        if not np.any(finite):
+            return
+        err = np.abs(a - b)[finite]
+        rel = err / np.where(scale[finite] > 0, scale[finite], 1.0)
+    tally.max_abs = max(tally.max_abs, float(np.max(err)))
+    tally.max_rel = max(tally.max_rel, float(np.max(rel)))
+
+
+def _exact_indices(bad, settings):
+    """Every disagreeing point (up to max_exact) and a spread of agreeing ones, hard values first."""
+    chosen = list(np.flatnonzero(bad)[: settings.max_exact])
+    spread = np.linspace(0, len(bad) - 1, num=min(settings.exact_points, len(bad)), dtype=int)
+    hard = range(min(len(sampling.HARD_VALUES), len(bad)))
+    for index in list(hard) + list(spread):
+        if index not in chosen:
+            chosen.append(int(index))
+    return chosen
+
+
+def _settle(exact_lhs, exact_rhs, point, scale):
+    """(agree, lhs, rhs) at high precision; a difference must survive doubling the digits to count."""
+    L, R = exact_lhs(*point), exact_rhs(*point)
+    if L is None or R is None:
+        return None
+    if evaluate.exact_agree(L, R, scale):
+        return True, L, R
+    digits = 2 * evaluate.digits_for(point)
+    L2, R2 = exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)
+    if L2 is None or R2 is None:
+        return None
+    return evaluate.exact_agree(L2, R2, scale), L, R
+
+
+def _finite_or_zero(value) -> float:
+    return float(value) if np.isfinite(value) else 0.0
+
+
+def _check_encoding(tally, side, computed, exact, scale, names, point, settings, implementation) -> None:
+    """The hand-written NumPy side must agree with the SymPy side it implements."""
+    if implementation is None or not np.isfinite(computed) or len(tally.problems) >= 3:
+        return
+    tolerance = 1e3 * settings.rtol * max(abs(float(exact)), _finite_or_zero(scale), 1e-300)
+    if abs(float(computed) - float(exact)) > tolerance and np.isfinite(float(exact)):
+        where = ", ".join(f"{n} = {p!r}" for n, p in zip(names, point))
+        tally.problems.append(
+            f"the NumPy {side} disagrees with the SymPy {side} at {where}: "
+            f"{computed!r} vs {evaluate.short(exact)}"
+        )
+
+
+def _check_encoding_vector(tally, a, b, L, R, scale, draw, settings) -> None:
+    if len(tally.problems) >= 3:
+        return
+    for side, computed, exact in (("lhs", a.ravel(), L), ("rhs", b.ravel(), R)):
+        for value, reference in zip(computed, exact):
+            if reference is None or not np.isfinite(value):
+                continue
+            if abs(float(value) - float(reference)) > 1e3 * settings.rtol * max(scale, 1e-300):
+                tally.problems.append(
+                    f"the NumPy {side} disagrees with the SymPy {side} at n = {draw.size}: "
+                    f"{value!r} vs {evaluate.short(reference)}"
+                )
+                return
+
+
+def _counterexample(point, L, R) -> Counterexample:
+    return Counterexample(
+        point={k: float(v) for k, v in point.items()},
+        lhs=evaluate.short(L),
+        rhs=evaluate.short(R),
+        difference=evaluate.short(L - R),
+    )
+
+
+def _vector_counterexample(draw, L, R) -> Counterexample:
+    worst = max(
+        (abs(p - q), p, q) for p, q in zip(L, R) if p is not None and q is not None
+    )
+    point = {k: (np.round(np.asarray(v, dtype=float), 17).tolist() if np.ndim(v) else float(v))
+             for k, v in draw.values.items()}
+    return Counterexample(
+        point=point,
+        lhs=evaluate.short(worst[1]),
+        rhs=evaluate.short(worst[2]),
+        difference=evaluate.short(worst[1] - worst[2]),
+    )
