@@ -14,12 +14,11 @@ Two shapes of claim share the record:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
-
-import re
 
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 

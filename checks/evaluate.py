@@ -123,8 +123,8 @@ def _real_or_none(result):
     return +mpmath.mpf(result)
 
 
-def _heaviside(value, at_zero=mpmath.mpf(0.5)):
-    return mpmath.mpf(1) if value > 0 else (mpmath.mpf(0) if value < 0 else at_zero)
+def _heaviside(value, at_zero=0.5):
+    return mpmath.mpf(1) if value > 0 else (mpmath.mpf(0) if value < 0 else mpmath.mpf(at_zero))
 
 
 def exact_agree(a, b, scale) -> bool:

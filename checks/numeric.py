@@ -26,7 +26,7 @@ class NumericSettings:
     atol: float = 1e-300
     exact_points: int = 40
     max_exact: int = 200
-    max_explicit_size: int = 5
+    max_explicit_size: int = 3
     link_points: int = 200  # draws per link of a vector derivation (each needs SymPy evaluation)
 
 
@@ -85,10 +85,12 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     scale = np.array(scale, dtype=float)  # writable: mpmath fills in where float64 overflowed
     bad = _disagreeing(a, b, scale, settings)
     tally.points = len(a)
-    _record_errors(tally, a, b, scale, ~bad)
+    _record_errors(tally, a, b, scale, ~bad, settings.atol / settings.rtol)
     exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
     exact_scale = evaluate.exact_function(evaluate.magnitude(lhs) + evaluate.magnitude(rhs), symbols)
     for index in _exact_indices(bad, settings):
+        if bad[index] and tally.counterexample is not None:
+            continue  # one confirmed counterexample is enough
         point = [column[index] for column in columns]
         if not np.isfinite(scale[index]):  # float64 overflowed inside the terms: ask mpmath
             magnitude = exact_scale(*point)
@@ -111,11 +113,17 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                        settings: NumericSettings = NumericSettings()) -> NumericOutcome:
     """Vector claims: NumPy sides on draws up to n = 1000, SymPy sides on the small draws."""
     tally = _Tally()
-    sizes = identity.numeric_sizes if with_numpy else tuple(s for s in identity.numeric_sizes if s <= 3)
+    sizes = identity.numeric_sizes if with_numpy else tuple(s for s in identity.numeric_sizes if 2 <= s <= 3)
     points = settings.points if with_numpy else settings.link_points
-    draws = sampling.vector_draws(identity.vectors, identity.symbols, sizes or (1, 2, 3), settings.seed, points)
     holds = _vector_where(where, identity)
-    draws = [d for d in draws if holds(d)]
+    draws = []
+    for round_number in range(4):  # top up when the domain restriction rejected some draws
+        batch = sampling.vector_draws(identity.vectors, identity.symbols, sizes or (1, 2, 3),
+                                      settings.seed + 7919 * round_number, points)
+        draws.extend(d for d in batch if holds(d))
+        if len(draws) >= points:
+            break
+    draws.sort(key=lambda d: d.size)
     if not draws:
         tally.problems.append("the domain restriction holds at none of the sampled points")
         return tally.outcome()
@@ -143,12 +151,12 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                 scale = max(scale, explicit.magnitude(draw))  # the terms may be far larger than the value
                 disagreeing = _disagreeing(a, b, np.full(a.shape, scale), settings)
             bad = bool(disagreeing.any())
-            _record_errors(tally, a, b, np.full(a.shape, scale), ~disagreeing)
+            _record_errors(tally, a, b, np.full(a.shape, scale), ~disagreeing, settings.atol / settings.rtol)
             if not small:
                 tally.undecided += int(bad)
                 continue
-            if not (bad or exact_budget > 0):
-                continue
+            if not (bad or exact_budget > 0) or (bad and tally.counterexample is not None):
+                continue  # one confirmed counterexample is enough; agreeing draws spend the budget
             exact_budget -= 1
             agree, L, R = explicit.settle(draw, scale)
             tally.exact += 1
@@ -196,6 +204,8 @@ class _ExplicitSides:
         self.index_where = index_where
         self.lhs, self.rhs = lhs, rhs
         self._cache: dict[int, tuple] = {}
+        self._vector_names = [str(v.label) for v in identity.vectors]
+        self._scalar_names = [str(s) for s in identity.symbols]
 
     def _build(self, size_value: int):
         if size_value not in self._cache:
@@ -209,20 +219,15 @@ class _ExplicitSides:
             symbols += list(ident.symbols)
             shape = (size_value,) * len(ident.indices) if self.index_where is None else (len(assignments),)
             magnitudes = [evaluate.magnitude(p) + evaluate.magnitude(q) for p, q in zip(lefts, rights)]
-            compiled = {
-                "float": (evaluate.float_functions(lefts, symbols), evaluate.float_functions(rights, symbols)),
-                "exact": (evaluate.exact_function(lefts, symbols), evaluate.exact_function(rights, symbols)),
-                "magnitude": evaluate.float_functions(magnitudes, symbols),
-                "exact magnitude": evaluate.exact_function(magnitudes, symbols),
-            }
+            compiled = _Compiled(symbols, lefts, rights, magnitudes)
             self._cache[size_value] = (shape, compiled)
         return self._cache[size_value]
 
     def _arguments(self, draw):
         values = []
-        for vec in self.identity.vectors:
-            values.extend(np.asarray(draw.values[str(vec.label)], dtype=float).tolist())
-        values.extend(float(draw.values[str(s)]) for s in self.identity.symbols)
+        for name in self._vector_names:
+            values.extend(np.asarray(draw.values[name], dtype=float).tolist())
+        values.extend(float(draw.values[name]) for name in self._scalar_names)
         return values
 
     def float_batch(self, draws):
@@ -259,6 +264,26 @@ class _ExplicitSides:
         digits = 2 * evaluate.digits_for(self._arguments(draw))
         L2, R2 = self.exact_values(draw, digits)
         return _entries_agree(L2, R2, scale), L, R
+
+
+class _Compiled:
+    """Compiled forms of the explicit entries, each built the first time it is asked for."""
+
+    def __init__(self, symbols, lefts, rights, magnitudes):
+        self.symbols, self.lefts, self.rights, self.magnitudes = symbols, lefts, rights, magnitudes
+        self._built: dict[str, object] = {}
+
+    def __getitem__(self, kind: str):
+        if kind not in self._built:
+            self._built[kind] = {
+                "float": lambda: (evaluate.float_functions(self.lefts, self.symbols),
+                                  evaluate.float_functions(self.rights, self.symbols)),
+                "exact": lambda: (evaluate.exact_function(self.lefts, self.symbols),
+                                  evaluate.exact_function(self.rights, self.symbols)),
+                "magnitude": lambda: evaluate.float_functions(self.magnitudes, self.symbols),
+                "exact magnitude": lambda: evaluate.exact_function(self.magnitudes, self.symbols),
+            }[kind]()
+        return self._built[kind]
 
 
 def _as_list(values):
@@ -322,15 +347,16 @@ def _disagreeing(a, b, scale, settings) -> np.ndarray:
     return ~(close & np.isfinite(a) & np.isfinite(b))
 
 
-def _record_errors(tally, a, b, scale, decided) -> None:
+def _record_errors(tally, a, b, scale, decided, floor: float = 1e-291) -> None:
     """Largest errors over the points float64 decided; the others are counted as undecided and settled
-    (or not) at high precision."""
+    (or not) at high precision. Relative errors are taken against at least `floor` (atol / rtol): near
+    underflow only the absolute error means anything."""
     with np.errstate(all="ignore"):
         finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(scale) & decided
         if not np.any(finite):
             return
         err = np.abs(a - b)[finite]
-        rel = err / np.where(scale[finite] > 0, scale[finite], 1.0)
+        rel = err / np.maximum(scale[finite], floor)
     tally.max_abs = max(tally.max_abs, float(np.max(err)))
     tally.max_rel = max(tally.max_rel, float(np.max(rel)))
 

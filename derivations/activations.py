@@ -40,9 +40,9 @@ relu_deriv = Identity(
         ),
     ),
     notes=(
-        "At x = 0 ReLU is not differentiable: its one-sided derivatives are 0 and 1 "
+        ("At x = 0 ReLU is not differentiable: its one-sided derivatives are 0 and 1 "
         "(see relu_not_differentiable_at_zero). The homework's value 1 at 0 is a convention "
-        "(any value in [0, 1] is a subgradient); the claim is checked for x ≠ 0.",
+        "(any value in [0, 1] is a subgradient); the claim is checked for x ≠ 0."),
     ),
 )
 

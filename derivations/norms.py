@@ -70,8 +70,8 @@ grad_l1_norm_eq_sign = Identity(
         ),
     ),
     notes=(
-        "At x_i = 0 the ℓ1 norm has no partial derivative (one-sided slopes −1 and 1, see "
-        "abs_not_differentiable_at_zero); sign(0) = 0 is one valid subgradient, any value in [−1, 1] is.",
+        ("At x_i = 0 the ℓ1 norm has no partial derivative (one-sided slopes −1 and 1, see "
+        "abs_not_differentiable_at_zero); sign(0) = 0 is one valid subgradient, any value in [−1, 1] is."),
     ),
 )
 

@@ -109,8 +109,8 @@ softmax_mul_tendsto_onehot = Identity(
     numpy_lhs=_limit_onehot_numpy,
     numpy_rhs=lambda d: np.eye(len(d)),
     numeric_sizes=(1, 2, 3, 5, 8, 100),
-    notes=("Written with gaps d_k > 0 below the maximum x_m; a translation of x changes nothing "
-           "(softmax_add_const). SymPy's limit is only asked for n ≤ 3.",),
+    notes=(("Written with gaps d_k > 0 below the maximum x_m; a translation of x changes nothing "
+           "(softmax_add_const). SymPy's limit is only asked for n ≤ 3."),),
 )
 
 softmax_add_const = Identity(
@@ -172,8 +172,8 @@ softmax_partial_eq_mul_delta_sub_mul = Identity(
             written=(
                 r"\frac{\partial S(x)_i}{\partial x_i}",
                 r"\frac{\partial}{\partial x_i}\frac{e^{x_i}}{\sum_j e^{x_j}}",
-                r"\frac{1}{\sum_j e^{x_j}}\frac{\partial e^{x_i}}{\partial x_i}"
-                r" + e^{x_i}\frac{\partial}{\partial x_i}\frac{1}{\sum_j e^{x_j}}",
+                (r"\frac{1}{\sum_j e^{x_j}}\frac{\partial e^{x_i}}{\partial x_i}"
+                r" + e^{x_i}\frac{\partial}{\partial x_i}\frac{1}{\sum_j e^{x_j}}"),
                 r"\frac{e^{x_i}}{\sum_j e^{x_j}} - \frac{e^{x_i}e^{x_i}}{(\sum_j e^{x_j})^2}",
                 r"S(x)_i - S(x)_i^2",
                 r"S(x)_i - S(x)_i S(x)_i",
@@ -192,8 +192,8 @@ softmax_partial_eq_mul_delta_sub_mul = Identity(
             written=(
                 r"\frac{\partial S(x)_i}{\partial x_i}",
                 r"\frac{\partial}{\partial x_i}\frac{e^{x_i}}{\sum_j e^{x_j}}",
-                r"\frac{1}{\sum_j e^{x_j}}\frac{\partial e^{x_i}}{\partial x_j}"
-                r" + e^{x_i}\frac{\partial}{\partial x_j}\frac{1}{\sum_j e^{x_j}}",
+                (r"\frac{1}{\sum_j e^{x_j}}\frac{\partial e^{x_i}}{\partial x_j}"
+                r" + e^{x_i}\frac{\partial}{\partial x_j}\frac{1}{\sum_j e^{x_j}}"),
                 r"0 - \frac{e^{x_i}e^{x_j}}{(\sum_j e^{x_j})^2}",
                 r"0 - S(x)_i S(x)_j",
             ),
@@ -343,8 +343,8 @@ softmax_vjp_eq_mul_sub = Identity(
             ),
         ),
     ),
-    notes=("The right-hand side costs O(n): one dot product sᵀg and two elementwise products; "
-           "the left-hand side forms the n×n Jacobian.",),
+    notes=(("The right-hand side costs O(n): one dot product sᵀg and two elementwise products; "
+           "the left-hand side forms the n×n Jacobian."),),
 )
 
 IDENTITIES = (

@@ -1,0 +1,100 @@
+"""The machine-readable report, schema `qedcheck-report/1`: other tools read this, so its shape is a
+promise (see README, "JSON report")."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from ..results import Counterexample, IdentityResult, RunResult
+
+SCHEMA = "qedcheck-report/1"
+
+
+def report_dict(run: RunResult) -> dict:
+    return {
+        "schema": SCHEMA,
+        "versions": dict(run.versions),
+        "seed": run.seed,
+        "summary": {"total": run.total, "ok": run.ok_count, "failed": run.failed_count},
+        "identities": [_identity(r) for r in run.results],
+        "errata": [
+            {
+                "identity": e.identity,
+                "source": e.source,
+                "step": e.link,
+                "lhs": e.lhs,
+                "rhs": e.rhs,
+                "message": e.message,
+                "corrected": e.corrected,
+                "found": e.found,
+                "corrected_holds": e.corrected_holds,
+            }
+            for r in run.results
+            for e in r.errata
+        ],
+        "input_errors": list(run.input_errors),
+    }
+
+
+def write_json(run: RunResult, path: str | Path) -> None:
+    Path(path).write_text(json.dumps(report_dict(run), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _identity(r: IdentityResult) -> dict:
+    numeric = None
+    if r.numeric is not None:
+        numeric = {
+            "points": r.numeric.points,
+            "max_abs_err": _finite(r.numeric.max_abs_err),
+            "max_rel_err": _finite(r.numeric.max_rel_err),
+            "mpmath_points": r.numeric.mpmath_points,
+            "float64_undecided": r.numeric.float64_undecided,
+            "finite_difference_max_rel_err": _finite(r.numeric.finite_difference_max_rel_err),
+            "sizes": list(r.numeric.sizes),
+        }
+    return {
+        "name": r.name,
+        "source": r.source,
+        "origin": r.origin,
+        "statement": r.statement,
+        "expect": r.expect,
+        "verdict": r.verdict.value,
+        "ok": r.ok,
+        "strategy": r.strategy,
+        "scope": r.scope or None,
+        "numeric": numeric,
+        "counterexample": _counterexample(r.counterexample),
+        "steps": [
+            {
+                "derivation": link.derivation,
+                "label": link.label,
+                "index": link.index,
+                "lhs": link.lhs,
+                "rhs": link.rhs,
+                "verdict": link.verdict.value,
+                "expect": link.expect,
+                "ok": link.ok,
+                "strategy": link.strategy,
+                "counterexample": _counterexample(link.counterexample),
+            }
+            for link in r.links
+        ],
+        "notes": list(r.notes),
+        "time_s": round(r.time_s, 4),
+        "message": r.message,
+    }
+
+
+def _counterexample(c: Counterexample | None) -> dict | None:
+    if c is None:
+        return None
+    return {"point": c.point, "lhs": c.lhs, "rhs": c.rhs, "difference": c.difference,
+            "confirmed_digits": c.confirmed_digits}
+
+
+def _finite(value: float | None) -> float | None:
+    if value is None or not math.isfinite(value):
+        return None
+    return value

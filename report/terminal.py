@@ -1,0 +1,176 @@
+"""The terminal report: rich renderables built from results, printed once by the CLI."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..results import IdentityResult, RunResult, Verdict
+
+VERDICT_STYLE = {
+    Verdict.PROVED: "green",
+    Verdict.REFUTED: "red",
+    Verdict.NUMERIC_ONLY: "yellow",
+    Verdict.TIMEOUT: "magenta",
+    Verdict.ERROR: "bold red",
+}
+
+
+def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Text:
+    """✓/✗ says whether the verdict is the expected one; a refuted false claim is a success."""
+    label = ("✓ " if ok else "✗ ") + result_verdict.value
+    if expect == "fails":
+        label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
+    style = "green" if ok else VERDICT_STYLE[result_verdict]
+    if not ok and result_verdict is Verdict.PROVED:
+        style = "bold red"
+    return Text(label, style=style)
+
+
+def results_table(run: RunResult) -> Table:
+    table = Table(title="qedcheck verify", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("source", no_wrap=True)
+    table.add_column("identity", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("strategy", overflow="fold", max_width=26)
+    table.add_column("steps", justify="right", no_wrap=True)
+    table.add_column("rel err", justify="right", no_wrap=True)
+    table.add_column("time", justify="right", no_wrap=True)
+    for r in run.results:
+        table.add_row(
+            r.source,
+            r.name,
+            verdict_text(r.verdict, r.ok, r.expect),
+            _strategy(r),
+            _steps(r),
+            _error(r),
+            f"{r.time_s:.2f}s",
+        )
+    return table
+
+
+def errata_panel(run: RunResult) -> Panel | None:
+    rows = [(r, e) for r in run.results for e in r.errata]
+    if not rows:
+        return None
+    lines = []
+    for r, e in rows:
+        status = "found" if e.found else "NOT FOUND (the finding disappeared)"
+        fix = "the correction holds" if e.corrected_holds else "the correction does NOT hold"
+        lines.append(Text.assemble((f"{e.source} {e.identity}", "bold"), f", link {e.link}: ", (status, "red" if not e.found else "")))
+        lines.append(Text(f"    {e.lhs}  =  {e.rhs}   does not follow"))
+        lines.append(Text(f"    {e.message}"))
+        lines.append(Text(f"    corrected: {e.corrected} ({fix})", style="green" if e.corrected_holds else "red"))
+    return Panel(Group(*lines), title="errata in the written derivations", title_align="left")
+
+
+def failures_panel(run: RunResult) -> Panel | None:
+    failed = [r for r in run.results if not r.ok]
+    if not failed:
+        return None
+    lines = []
+    for r in failed:
+        lines.append(Text.assemble((f"{r.name}", "bold red"), f" ({r.source}): expected {r.expect}, got {r.verdict.value}"))
+        if r.message:
+            lines.append(Text(f"    {r.message}"))
+        for link in r.links:
+            if not link.ok:
+                lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
+                                  f"{link.verdict.value}, expected {link.expect}. {link.message}"))
+    return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
+
+
+def summary_line(run: RunResult) -> Text:
+    counts: dict[str, int] = {}
+    for r in run.results:
+        counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
+    detail = ", ".join(f"{n} {v}" for v, n in counts.items())
+    errata = sum(len(r.errata) for r in run.results)
+    style = "bold green" if run.failed_count == 0 and not run.input_errors else "bold red"
+    text = f"{run.ok_count}/{run.total} identities as expected ({detail}); {errata} known errata; seed {run.seed}"
+    if run.input_errors:
+        text += f"; {len(run.input_errors)} input error(s)"
+    return Text(text, style=style)
+
+
+def input_errors_panel(run: RunResult) -> Panel | None:
+    if not run.input_errors:
+        return None
+    return Panel(Group(*[Text(e) for e in run.input_errors]), title="input errors", title_align="left",
+                 border_style="red")
+
+
+def run_report(run: RunResult) -> Group:
+    parts = [results_table(run)]
+    for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run)):
+        if panel is not None:
+            parts.append(panel)
+    parts.append(summary_line(run))
+    return Group(*parts)
+
+
+def identity_detail(r: IdentityResult) -> Group:
+    """`qedcheck show NAME`: the statement, every link, the numeric detail, the counterexample."""
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold")
+    head.add_column()
+    head.add_row("identity", r.name)
+    head.add_row("source", r.source)
+    head.add_row("statement", r.statement)
+    head.add_row("expect", r.expect)
+    head.add_row("verdict", verdict_text(r.verdict, r.ok, r.expect))
+    head.add_row("strategy", _strategy(r))
+    if r.tried:
+        head.add_row("tried", ", ".join(r.tried))
+    if r.numeric is not None:
+        n = r.numeric
+        head.add_row("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err {n.max_rel_err:.3g}"
+                     + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else ""))
+        head.add_row("high precision", f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
+                     f"{n.float64_undecided} that float64 could not decide")
+        if n.finite_difference_max_rel_err is not None:
+            head.add_row("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}")
+    if r.counterexample is not None:
+        head.add_row("counterexample", r.counterexample.describe())
+    if r.message:
+        head.add_row("message", r.message)
+    for note in r.notes:
+        head.add_row("note", note)
+    parts = [head]
+    if r.links:
+        links = Table(title="written derivation, link by link", title_justify="left")
+        for column in ("link", "case", "from", "to", "verdict", "expected", "ok"):
+            links.add_column(column, overflow="fold")
+        for link in r.links:
+            links.add_row(f"{link.derivation}.{link.index}", link.label, link.lhs, link.rhs,
+                          verdict_text(link.verdict, link.ok, link.expect), link.expect,
+                          Text("✓", style="green") if link.ok else Text("✗", style="bold red"))
+        parts.append(links)
+        for link in r.links:
+            if link.counterexample is not None:
+                parts.append(Text(f"link {link.derivation}.{link.index}: counterexample {link.counterexample.describe()}"))
+    for e in r.errata:
+        parts.append(Text(f"erratum, link {e.link}: {e.message}. Corrected: {e.corrected} "
+                          f"({'holds' if e.corrected_holds else 'does NOT hold'})"))
+    return Group(*parts)
+
+
+def _strategy(r: IdentityResult) -> str:
+    if r.strategy is None:
+        return "—"
+    return f"{r.strategy} ({r.scope})" if r.scope else r.strategy
+
+
+def _steps(r: IdentityResult) -> str:
+    if not r.links:
+        return "—"
+    return f"{sum(link.ok for link in r.links)}/{len(r.links)}"
+
+
+def _error(r: IdentityResult) -> str:
+    if r.numeric is None:
+        return "—"
+    return f"{r.numeric.max_rel_err:.1e}"

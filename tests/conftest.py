@@ -1,0 +1,26 @@
+"""Shared fixtures: a quick way to build an identity, and the catalogue checked once per session."""
+
+from __future__ import annotations
+
+import pytest
+from qedcheck.checks.runner import RunSettings, verify_all
+from qedcheck.derivations import catalogue
+from qedcheck.identity import Identity
+
+
+def make_identity(lhs, rhs, symbols, **fields) -> Identity:
+    fields.setdefault("name", "test_identity")
+    fields.setdefault("source", "test")
+    fields.setdefault("statement", "")
+    return Identity(lhs=lhs, rhs=rhs, symbols=tuple(symbols), **fields)
+
+
+@pytest.fixture(scope="session")
+def catalogue_run():
+    """`verify all` once for the whole session: the catalogue is checked by the real pipeline."""
+    return verify_all(catalogue(), RunSettings(seed=0))
+
+
+@pytest.fixture(scope="session")
+def catalogue_results(catalogue_run):
+    return {r.name: r for r in catalogue_run.results}

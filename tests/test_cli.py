@@ -1,0 +1,74 @@
+"""The command line: exit codes mean something, errors are located, reports are written."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import sympy as sp
+from conftest import make_identity
+from qedcheck import derivations
+from qedcheck.cli import main
+from qedcheck.derivations.vocabulary import sigmoid, x
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_verify_one_identity_exits_zero(capsys):
+    assert main(["--no-color", "verify", "sigmoid_deriv"]) == 0
+    out = capsys.readouterr().out
+    assert "sigmoid_deriv" in out and "proved" in out
+    assert "1/1 identities as expected" in out
+
+
+def test_unknown_name_is_a_located_input_error_and_the_rest_still_runs(capsys):
+    assert main(["--no-color", "verify", "sigmoid_deriv", "sigmoid_derv"]) == 2
+    out = capsys.readouterr().out
+    assert "unknown identity 'sigmoid_derv' (did you mean 'sigmoid_deriv'?)" in out
+    assert "1/1 identities as expected" in out
+
+
+def test_an_identity_that_misses_its_expectation_exits_one(monkeypatch, capsys):
+    wrong = make_identity(sp.Derivative(sigmoid(x), x), sigmoid(x) ** 2, [x], name="sigmoid_deriv_eq_sq")
+    monkeypatch.setattr(derivations, "catalogue", lambda: (wrong,))
+    assert main(["--no-color", "verify", "all"]) == 1
+    out = capsys.readouterr().out
+    assert "refuted" in out and "counterexample" in out
+
+
+def test_json_report_has_the_documented_shape(tmp_path):
+    path = tmp_path / "report.json"
+    assert main(["--no-color", "verify", "softplus_sub_softplus_neg", "--json", str(path)]) == 0
+    report = json.loads(path.read_text())
+    assert report["schema"] == "qedcheck-report/1"
+    assert set(report["summary"]) == {"total", "ok", "failed"}
+    (identity,) = report["identities"]
+    assert identity["verdict"] == "proved" and identity["ok"] is True
+    assert identity["numeric"]["points"] >= 1000
+    assert {"index", "lhs", "rhs", "verdict", "expect", "ok"} <= set(identity["steps"][0])
+    (erratum,) = report["errata"]
+    assert erratum["identity"] == "softplus_sub_softplus_neg" and erratum["step"] == 3
+
+
+def test_show_explains_an_erratum(capsys):
+    assert main(["--no-color", "show", "softplus_sub_softplus_neg"]) == 0
+    out = capsys.readouterr().out
+    assert "erratum" in out and "corrected" in out.lower()
+
+
+def test_list_names_every_identity(capsys):
+    assert main(["--no-color", "list"]) == 0
+    out = capsys.readouterr().out
+    assert "softmax_jacobian_eq_diag_sub_outer" in out
+
+
+def test_usage_error_exits_two():
+    completed = subprocess.run([sys.executable, str(ROOT / "cli.py"), "frobnicate"], capture_output=True, text=True, check=False)
+    assert completed.returncode == 2
+
+
+def test_cli_runs_from_a_checkout():
+    completed = subprocess.run([sys.executable, str(ROOT / "cli.py"), "verify", "sign_eq_indicator_sub_indicator"],
+                               capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert "sign_eq_indicator_sub_indicator" in completed.stdout

@@ -1,0 +1,70 @@
+"""The numeric cross-check: honest about float64, decisive at high precision."""
+
+import numpy as np
+import sympy as sp
+from conftest import make_identity
+from qedcheck.checks import numeric
+from qedcheck.checks.runner import verify_identity
+from qedcheck.derivations.vocabulary import sigmoid, softplus, x
+from qedcheck.results import Verdict
+
+
+def test_at_least_a_thousand_points_including_hard_regions():
+    outcome = numeric.cross_check_scalar(sigmoid(x), (sp.tanh(x / 2) + 1) / 2, [x])
+    assert outcome.points >= 1000
+    assert outcome.agrees
+    assert outcome.max_rel_err < 1e-12
+
+
+def test_naive_float64_overflow_never_refutes_a_true_identity():
+    # log(1 + e^x) overflows to inf at x ≳ 710; the claim is still true and must not be refuted
+    identity = make_identity(
+        softplus(x) - softplus(-x), x, [x],
+        numpy_lhs=lambda x: np.log(1 + np.exp(x)) - np.log(1 + np.exp(-x)),
+        numpy_rhs=lambda x: x,
+    )
+    result = verify_identity(identity)
+    assert result.verdict is Verdict.PROVED
+    assert result.numeric.float64_undecided > 0  # float64 could not decide there; mpmath did
+
+
+def test_cancellation_at_large_x_is_settled_at_high_precision():
+    # log(1 + e^x) − x = log(1 + e^{−x}): at x = 40 the left side cancels to nothing in float64
+    identity = make_identity(sp.log(1 + sp.exp(x)) - x, sp.log(1 + sp.exp(-x)), [x])
+    outcome = numeric.cross_check_scalar(identity.lhs, identity.rhs, [x])
+    assert outcome.agrees
+    assert outcome.counterexample is None
+
+
+def test_a_tiny_constant_difference_is_found_numerically():
+    outcome = numeric.cross_check_scalar(sigmoid(x), sigmoid(x) + sp.Float("1e-12"), [x])
+    assert not outcome.agrees
+    assert outcome.counterexample is not None
+
+
+def test_a_tiny_constant_difference_is_refuted_by_the_pipeline():
+    result = verify_identity(make_identity(sigmoid(x), sigmoid(x) + sp.Rational(1, 10**15), [x]))
+    assert result.verdict is Verdict.REFUTED
+    assert not result.ok
+
+
+def test_counterexample_is_confirmed_at_high_precision():
+    outcome = numeric.cross_check_scalar(sp.Derivative(sigmoid(x), x), sigmoid(x) ** 2, [x])
+    assert outcome.counterexample is not None
+    assert outcome.counterexample.confirmed_digits >= 50
+
+
+def test_same_seed_same_figures():
+    a = numeric.cross_check_scalar(sigmoid(x), (sp.tanh(x / 2) + 1) / 2, [x])
+    b = numeric.cross_check_scalar(sigmoid(x), (sp.tanh(x / 2) + 1) / 2, [x])
+    assert a == b
+
+
+def test_wrong_numpy_implementation_is_reported_not_passed():
+    identity = make_identity(
+        sigmoid(x), (sp.tanh(x / 2) + 1) / 2, [x],
+        numpy_lhs=lambda x: 1 / (1 + np.exp(-x)),
+        numpy_rhs=lambda x: 0.5 * (np.tanh(x) + 1),  # the encoding is wrong, not the claim
+    )
+    result = verify_identity(identity)
+    assert result.verdict is not Verdict.PROVED
