@@ -84,9 +84,17 @@ def softmax(v):
 
 
 def log_softmax(v):
+    """log softmax by log-sum-exp: (v − m) − log1p(Σ_{j≠top} e^{v_j − m}).
+
+    The max shift alone is not enough: `log(Σ e^{v_j − m})` is `log(1 + tiny)`, which rounds to 0 and
+    returns log-probability 0 for the top entry of [0, −40] (true value −4.2e-18); log1p keeps it.
+    """
     v = np.asarray(v, dtype=float)
-    shifted = v - np.max(v)
-    return shifted - np.log(np.sum(np.exp(shifted)))
+    top = np.argmax(v)
+    shifted = v - v[top]
+    others = np.exp(shifted)
+    others[top] = 0.0
+    return shifted - np.log1p(np.sum(others))
 
 
 def softmax_jacobian(v):

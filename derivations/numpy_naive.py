@@ -60,3 +60,11 @@ def log_softmax(v):
     """v_i − log Σ_j e^{v_j} without the max shift: the sum overflows to inf or underflows to 0."""
     v = np.asarray(v, dtype=float)
     return v - np.log(np.sum(np.exp(v), axis=-1, keepdims=True))
+
+
+def log_softmax_max_shift(v):
+    """The textbook (v − m) − log Σ e^{v_j − m}: never overflows, but for a dominant entry the sum is
+    1 + tiny, its log rounds to 0, and the top entry's log-probability is 0 instead of −tiny."""
+    v = np.asarray(v, dtype=float)
+    shifted = v - np.max(v)
+    return shifted - np.log(np.sum(np.exp(shifted)))
