@@ -33,12 +33,12 @@ FLOAT64_MAX = float(np.finfo(np.float64).max)
 SMALLEST_SUBNORMAL = 5e-324
 
 THRESHOLDS: tuple[tuple[float, str], ...] = (
-    (53 * np.log(2.0), "1 + e^-|x| rounds to 1 (53·ln 2 ≈ 36.74)"),
+    (53 * np.log(2.0), "1 + e^-|x| rounds to 1 (53·ln 2)"),
     (37.43, "tanh(x/2) rounds to ±1"),
-    (-np.log(FLOAT64_TINY), "e^-|x| leaves the normal range (≈ 708.40)"),
-    (np.log(FLOAT64_MAX), "e^x overflows to inf (≈ 709.78)"),
-    (1074 * np.log(2.0), "e^-|x| reaches the smallest subnormal (≈ 744.44)"),
-    (1075 * np.log(2.0), "e^-|x| rounds to 0 (≈ 745.13)"),
+    (-np.log(FLOAT64_TINY), "e^-|x| drops below the smallest normal double"),
+    (np.log(FLOAT64_MAX), "e^|x| overflows to inf (ln of the largest double)"),
+    (1074 * np.log(2.0), "e^-|x| reaches the smallest subnormal (1074·ln 2)"),
+    (1075 * np.log(2.0), "e^-|x| rounds to 0 (1075·ln 2)"),
 )
 """|x| where float64 behaviour changes; the grid is dense (±THRESHOLD_HALF_WIDTH) around each, both signs."""
 
