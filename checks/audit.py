@@ -34,7 +34,7 @@ SMALLEST_SUBNORMAL = 5e-324
 
 THRESHOLDS: tuple[tuple[float, str], ...] = (
     (53 * np.log(2.0), "1 + e^-|x| rounds to 1 (53·ln 2)"),
-    (37.43, "tanh(x/2) rounds to ±1"),
+    (55 * np.log(2.0), "tanh(x/2) rounds to ±1 (55·ln 2)"),
     (-np.log(FLOAT64_TINY), "e^-|x| drops below the smallest normal double"),
     (np.log(FLOAT64_MAX), "e^|x| overflows to inf (ln of the largest double)"),
     (1074 * np.log(2.0), "e^-|x| reaches the smallest subnormal (1074·ln 2)"),
