@@ -251,3 +251,21 @@ def test_audit_command_without_matplotlib_exits_2(tmp_path, monkeypatch, capsys)
     args = parse(["audit", "--plot", str(tmp_path)])
     assert args.handler(args) == 2
     assert 'pip install "qedcheck[plot]"' in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "function",
+    [numpy_impl.sigmoid, numpy_impl.sigmoid_from_tanh, numpy_impl.softplus, numpy_impl.log_sigmoid],
+)
+def test_catalogue_implementations_are_quiet_and_finite_where_the_cross_check_samples(function):
+    xs = np.array([-1e4, -1000.0, -700.0, -40.0, 0.0, 40.0, 700.0, 1000.0, 1e4])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is correct here
+        values = function(xs)
+    assert np.isfinite(values).all()
+
+
+def test_catalogue_softmax_is_quiet_and_finite_for_large_entries():
+    v = np.array([1000.0, -1000.0, 0.0, 999.0])
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is correct here
+        assert np.isfinite(numpy_impl.softmax(v)).all()
+        assert np.isfinite(numpy_impl.log_softmax(v)).all()
