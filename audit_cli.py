@@ -18,7 +18,7 @@ from rich.console import Console
 from .checks.audit import AuditReport, run_audit
 from .report.audit_json import write_audit_json
 from .report.audit_plot import PlotUnavailable, require_matplotlib, write_audit_plots
-from .report.audit_table import render_audit
+from .report.audit_table import render_audit, wide_enough_for_code
 
 
 def add_audit_command(subparsers) -> None:
@@ -56,7 +56,7 @@ def audit_command(args: argparse.Namespace, console: Console | None = None) -> i
             errors.print(f"qedcheck audit: {missing}", markup=False, highlight=False)
             return 2
     report = run_audit()
-    console.print(render_audit(report))
+    console.print(render_audit(report, show_code=wide_enough_for_code(console.width)))
     try:
         if args.json is not None:
             console.print(f"JSON rows written to {write_audit_json(report, args.json)}", markup=False)

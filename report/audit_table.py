@@ -20,6 +20,7 @@ from ..checks.audit import (
     Failure,
 )
 
+CODE_COLUMN_MIN_WIDTH = 160
 VERDICT_STYLE = {"stable": "green", "inaccurate": "yellow", "unstable": "bold red"}
 
 
@@ -44,21 +45,27 @@ def describe_failure(failure: Failure) -> str:
     return f"x = {format_x(failure.x)}: {failure.kind} (got {failure.value:.4g}, true {failure.reference:.4g})"
 
 
+def wide_enough_for_code(width: int) -> bool:
+    """The code column only fits on wide terminals; the plots and JSON always carry it."""
+    return width >= CODE_COLUMN_MIN_WIDTH
+
+
 def _failures_cell(row: AuditRow) -> Text:
     if not row.failures:
         return Text("none", style="green")
     return Text("\n".join(describe_failure(f) for f in row.failures), style="red")
 
 
-def audit_table(report: AuditReport) -> Table:
+def audit_table(report: AuditReport, show_code: bool = True) -> Table:
     table = Table(title=f"float64 accuracy audit ({report.digits}-digit mpmath reference)", show_lines=False)
-    table.add_column("function")
-    table.add_column("implementation")
-    table.add_column("code", style="dim")
-    table.add_column("max ULP\n(normal range)", justify="right")
-    table.add_column("at x", justify="right")
+    table.add_column("function", no_wrap=True)
+    table.add_column("implementation", no_wrap=True)
+    if show_code:
+        table.add_column("code", style="dim")
+    table.add_column("max ULP\n(normal range)", justify="right", no_wrap=True)
+    table.add_column("at x", justify="right", no_wrap=True)
     table.add_column("first failure from 0 outwards (x<0, x=0, x>0)")
-    table.add_column("verdict")
+    table.add_column("verdict", no_wrap=True)
     previous = None
     for row in report.rows:
         name = row.function if row.function != previous else ""
@@ -66,15 +73,16 @@ def audit_table(report: AuditReport) -> Table:
             table.add_section()
         previous = row.function
         implementation = row.implementation + (" *" if row.catalogue else "")
-        table.add_row(
+        cells = [
             name,
             implementation,
-            row.code,
+            *([row.code] if show_code else []),
             format_ulp(row.max_ulp_normal),
             format_x(row.worst_x) if row.max_ulp_normal > 0 else "",
             _failures_cell(row),
             Text(row.verdict, style=VERDICT_STYLE[row.verdict]),
-        )
+        ]
+        table.add_row(*cells)
     return table
 
 
@@ -104,6 +112,6 @@ def audit_legend(report: AuditReport) -> Text:
     return Text("\n".join(lines))
 
 
-def render_audit(report: AuditReport) -> Group:
+def render_audit(report: AuditReport, show_code: bool = True) -> Group:
     """Table then legend, ready for `Console.print`."""
-    return Group(audit_table(report), audit_legend(report))
+    return Group(audit_table(report, show_code=show_code), audit_legend(report))
