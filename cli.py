@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("name")
     show.add_argument("--seed", type=int, default=0)
     show.set_defaults(handler=_show)
+
+    from .audit_cli import add_audit_command
+
+    add_audit_command(commands)
     return parser
 
 

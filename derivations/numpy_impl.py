@@ -17,8 +17,23 @@ def sigmoid(x):
     return np.where(x >= 0, 1.0 / (1.0 + z), z / (1.0 + z))
 
 
+def sigmoid_logaddexp(x):
+    """σ(x) = exp(−log(1 + e^{−x})): a second stable σ, through NumPy's own log-sum-exp."""
+    return np.exp(-np.logaddexp(0.0, -np.asarray(x, dtype=float)))
+
+
 def sigmoid_from_tanh(x):
-    return 0.5 * (np.tanh(0.5 * np.asarray(x, dtype=float)) + 1.0)
+    """½(tanh(x/2) + 1), written as e^{x/2} / (2 cosh(x/2)) for x < 0 (the homework's middle step).
+
+    For x < 0 the literal `tanh(x/2) + 1` cancels (thousands of ULPs by x = −20) and is exactly 0
+    once tanh rounds to −1 (x ≲ −38), while σ(x) is still a normal double down to x ≈ −708; the
+    quotient form has no subtraction. The literal form lives in `numpy_naive`.
+    """
+    x = np.asarray(x, dtype=float)
+    half = 0.5 * x
+    with np.errstate(over="ignore"):  # cosh(x/2) overflows only where σ(x) underflows to 0 anyway
+        negative_side = 0.5 * np.exp(np.minimum(half, 0.0)) / np.cosh(np.minimum(half, 0.0))
+    return np.where(x >= 0, 0.5 * (np.tanh(half) + 1.0), negative_side)
 
 
 def sigmoid_deriv(x):
@@ -32,10 +47,20 @@ def softplus(x):
     return np.log1p(np.exp(-np.abs(x))) + np.maximum(x, 0.0)
 
 
+def softplus_logaddexp(x):
+    """log(1 + e^x) as NumPy's log-sum-exp of (0, x)."""
+    return np.logaddexp(0.0, np.asarray(x, dtype=float))
+
+
 def log_sigmoid(x):
     """log σ(x) = -softplus(-x), written directly so it never takes log(0)."""
     x = np.asarray(x, dtype=float)
     return np.minimum(x, 0.0) - np.log1p(np.exp(-np.abs(x)))
+
+
+def log_sigmoid_logaddexp(x):
+    """log σ(x) = −log(1 + e^{−x}) as NumPy's log-sum-exp of (0, −x)."""
+    return -np.logaddexp(0.0, -np.asarray(x, dtype=float))
 
 
 def relu(x):
@@ -59,9 +84,17 @@ def softmax(x):
 
 
 def log_softmax(x):
+    """log softmax by log-sum-exp: (x − m) − log1p(Σ_{j≠top} e^{x_j − m}).
+
+    The max shift alone is not enough: `log(Σ e^{x_j − m})` is `log(1 + tiny)`, which rounds to 0 and
+    returns log-probability 0 for the top entry of [0, −40] (true value −4.2e-18); log1p keeps it.
+    """
     x = np.asarray(x, dtype=float)
-    shifted = x - np.max(x)
-    return shifted - np.log(np.sum(np.exp(shifted)))
+    top = np.argmax(x)
+    shifted = x - x[top]
+    others = np.exp(shifted)
+    others[top] = 0.0
+    return shifted - np.log1p(np.sum(others))
 
 
 def softmax_jacobian(x):
