@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine imports NumPy and mpmath: only when the command runs
@@ -42,11 +41,11 @@ def add_audit_command(subparsers) -> None:
     parser.set_defaults(handler=audit_command)
 
 
-def exit_code(report: "AuditReport") -> int:
+def exit_code(report: AuditReport) -> int:
     return 0 if all(row.verdict == "stable" for row in report.rows if row.catalogue) else 1
 
 
-def audit_command(args: argparse.Namespace, console: "Console | None" = None) -> int:
+def audit_command(args: argparse.Namespace, console: Console | None = None) -> int:
     from rich.console import Console
 
     from .checks.audit import run_audit

@@ -247,7 +247,7 @@ def test_audit_command_prints_and_writes_json(report, tmp_path, monkeypatch):
 def test_audit_command_without_matplotlib_exits_2(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
-    monkeypatch.setattr(audit_cli, "run_audit", lambda: pytest.fail("the audit should not run"))
+    monkeypatch.setattr("qedcheck.checks.audit.run_audit", lambda: pytest.fail("the audit should not run"))
     args = parse(["audit", "--plot", str(tmp_path)])
     assert args.handler(args) == 2
     assert 'pip install "qedcheck[plot]"' in capsys.readouterr().err
