@@ -349,16 +349,18 @@ def _disagreeing(a, b, scale, settings) -> np.ndarray:
 
 def _record_errors(tally, a, b, scale, decided, floor: float = 1e-291) -> None:
     """Largest errors over the points float64 decided; the others are counted as undecided and settled
-    (or not) at high precision. Relative errors are taken against at least `floor` (atol / rtol): near
+    (or not) at high precision. Relative errors skip terms smaller than `floor` (atol / rtol): near
     underflow only the absolute error means anything."""
     with np.errstate(all="ignore"):
         finite = np.isfinite(a) & np.isfinite(b) & np.isfinite(scale) & decided
         if not np.any(finite):
             return
         err = np.abs(a - b)[finite]
-        rel = err / np.maximum(scale[finite], floor)
+        magnitude = scale[finite]
+        rel = err[magnitude >= floor] / magnitude[magnitude >= floor]
     tally.max_abs = max(tally.max_abs, float(np.max(err)))
-    tally.max_rel = max(tally.max_rel, float(np.max(rel)))
+    if rel.size:
+        tally.max_rel = max(tally.max_rel, float(np.max(rel)))
 
 
 def _exact_indices(bad, settings):
