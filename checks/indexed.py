@@ -228,5 +228,10 @@ def apply_index_condition(expr, where, indices):
     return expr
 
 
-def is_index_condition(where, indices) -> bool:
-    return where is not None and bool(where.free_symbols) and set(where.free_symbols) <= set(indices)
+def index_part(where, indices):
+    """The part of `where` that speaks only of indices (i ≠ j): it picks entries, not points."""
+    if where is None:
+        return None
+    parts = where.args if isinstance(where, sp.And) else (where,)
+    kept = [p for p in parts if p.free_symbols and p.free_symbols <= set(indices)]
+    return sp.And(*kept) if kept else None

@@ -127,7 +127,7 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
     if not draws:
         tally.problems.append("the domain restriction holds at none of the sampled points")
         return tally.outcome()
-    explicit = _ExplicitSides(identity, lhs, rhs, _index_condition(where, identity.indices))
+    explicit = _ExplicitSides(identity, lhs, rhs, indexed.index_part(where, identity.indices))
     use_numpy = with_numpy and identity.numpy_lhs is not None and identity.numpy_rhs is not None
     exact_budget = settings.exact_points
     for size, group in _by_size(draws).items():
@@ -294,14 +294,6 @@ def _as_list(values):
 
 def _entries_agree(L, R, scale) -> bool:
     return all(evaluate.exact_agree(p, q, scale) for p, q in zip(L, R) if p is not None and q is not None)
-
-
-def _index_condition(where, indices):
-    if where is None:
-        return None
-    parts = where.args if isinstance(where, sp.And) else (where,)
-    kept = [p for p in parts if p.free_symbols and p.free_symbols <= set(indices)]
-    return sp.And(*kept) if kept else None
 
 
 def _sample_columns(symbols, where, settings):

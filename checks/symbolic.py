@@ -88,7 +88,7 @@ def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
         return generic
     winners: set[str] = set()
     for size_value in sizes:
-        for assignment in indexed.index_assignments(indices, size_value, _index_part(where, indices)):
+        for assignment in indexed.index_assignments(indices, size_value, indexed.index_part(where, indices)):
             a = indexed.explicit_instance(indexed.entry_form(lhs, indices), size, size_value, assignment)
             b = indexed.explicit_instance(indexed.entry_form(rhs, indices), size, size_value, assignment)
             local_where = _explicit_where(where, indices, size, size_value, assignment)
@@ -128,7 +128,7 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
         b = indexed.entry_form(rhs, indices)
         difference = _prepare(a, size) - _prepare(b, size)
         difference = indexed.resolve_index_range(
-            indexed.apply_index_condition(difference, _index_part(where, indices), indices), size
+            indexed.apply_index_condition(difference, indexed.index_part(where, indices), indices), size
         )
         difference = refine_by_where(difference, where)
     except BudgetExceeded:
@@ -223,15 +223,6 @@ def _is_nonzero_constant(expr) -> bool:
 
 def _has_derivative(expr) -> bool:
     return hasattr(expr, "has") and expr.has(sp.Derivative)
-
-
-def _index_part(where, indices):
-    """The part of `where` that speaks only of indices (i ≠ j), used to pick index cases."""
-    if where is None:
-        return None
-    parts = where.args if isinstance(where, sp.And) else (where,)
-    kept = [p for p in parts if p.free_symbols and p.free_symbols <= set(indices)]
-    return sp.And(*kept) if kept else None
 
 
 def _explicit_where(where, indices, size, size_value, assignment):
