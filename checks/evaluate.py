@@ -135,10 +135,13 @@ def exact_agree(a, b, scale) -> bool:
         return abs(a - b) <= mpmath.mpf(10) ** -35 * size if size else a == b
 
 
-def short(value) -> str:
-    """A number as a report shows it: 17 significant digits."""
+def short(value, size=None) -> str:
+    """A number as a report shows it: 17 significant digits; below 1e-40 of `size` it is the
+    high-precision evaluation's rounding noise around an exact 0, and shown as 0."""
     if value is None:
         return "undefined"
+    if size is not None and abs(value) <= mpmath.mpf(10) ** -40 * abs(size):
+        return "0"
     if isinstance(value, mpmath.mpf):
         return mpmath.nstr(value, 17)
     return repr(float(value))

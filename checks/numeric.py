@@ -88,7 +88,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     _record_errors(tally, a, b, scale, ~bad, settings.atol / settings.rtol)
     exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
     exact_scale = evaluate.exact_function(evaluate.magnitude(lhs) + evaluate.magnitude(rhs), symbols)
-    for index in _exact_indices(bad, settings):
+    for index in _exact_indices(bad, settings, columns):
         if bad[index] and tally.counterexample is not None:
             continue  # one confirmed counterexample is enough
         point = [column[index] for column in columns]
@@ -355,15 +355,28 @@ def _record_errors(tally, a, b, scale, decided, floor: float = 1e-291) -> None:
         tally.max_rel = max(tally.max_rel, float(np.max(rel)))
 
 
-def _exact_indices(bad, settings):
-    """Every disagreeing point (up to max_exact) and a spread of agreeing ones, hard values first."""
-    chosen = list(np.flatnonzero(bad)[: settings.max_exact])
+def _exact_indices(bad, settings, columns=None):
+    """Every disagreeing point (up to max_exact), simplest first, then a spread of agreeing ones.
+
+    Simplest first, as Hypothesis shrinks: the first confirmed counterexample is the one reported,
+    and `x = 1` explains a wrong step better than `x = 1e-08`.
+    """
+    disagreeing = np.flatnonzero(bad)
+    if columns is not None and len(disagreeing):
+        disagreeing = sorted(disagreeing, key=lambda k: _simplicity(column[k] for column in columns))
+    chosen = [int(k) for k in disagreeing[: settings.max_exact]]
     spread = np.linspace(0, len(bad) - 1, num=min(settings.exact_points, len(bad)), dtype=int)
     hard = range(min(len(sampling.HARD_VALUES), len(bad)))
     for index in list(hard) + list(spread):
         if index not in chosen:
             chosen.append(int(index))
     return chosen
+
+
+def _simplicity(values) -> tuple:
+    """Sort key: small integers first, then small magnitudes."""
+    values = [abs(float(v)) for v in values]
+    return (sum(v != round(v) for v in values), sum(v == 0 for v in values), max(values, default=0.0))
 
 
 def _settle(exact_lhs, exact_rhs, point, scale):
@@ -413,11 +426,12 @@ def _check_encoding_vector(tally, a, b, L, R, scale, draw, settings) -> None:
 
 
 def _counterexample(point, L, R) -> Counterexample:
+    size = max(abs(L), abs(R))
     return Counterexample(
         point={k: float(v) for k, v in point.items()},
-        lhs=evaluate.short(L),
-        rhs=evaluate.short(R),
-        difference=evaluate.short(L - R),
+        lhs=evaluate.short(L, size),
+        rhs=evaluate.short(R, size),
+        difference=evaluate.short(L - R, size),
     )
 
 
@@ -427,9 +441,10 @@ def _vector_counterexample(draw, L, R) -> Counterexample:
     )
     point = {k: (np.round(np.asarray(v, dtype=float), 17).tolist() if np.ndim(v) else float(v))
              for k, v in draw.values.items()}
+    size = max(abs(worst[1]), abs(worst[2]))
     return Counterexample(
         point=point,
-        lhs=evaluate.short(worst[1]),
-        rhs=evaluate.short(worst[2]),
-        difference=evaluate.short(worst[1] - worst[2]),
+        lhs=evaluate.short(worst[1], size),
+        rhs=evaluate.short(worst[2], size),
+        difference=evaluate.short(worst[1] - worst[2], size),
     )

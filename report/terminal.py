@@ -141,17 +141,16 @@ def identity_detail(r: IdentityResult) -> Group:
         head.add_row("note", note)
     parts = [head]
     if r.links:
-        links = Table(title="written derivation, link by link", title_justify="left")
-        for column in ("link", "case", "from", "to", "verdict", "expected", "ok"):
-            links.add_column(column, overflow="fold")
+        parts.append(Text("\nwritten derivation, link by link", style="bold"))
         for link in r.links:
-            links.add_row(f"{link.derivation}.{link.index}", link.label, link.lhs, link.rhs,
-                          verdict_text(link.verdict, link.ok, link.expect), link.expect,
-                          Text("✓", style="green") if link.ok else Text("✗", style="bold red"))
-        parts.append(links)
-        for link in r.links:
+            case = f" ({link.label})" if link.label else ""
+            parts.append(Text.assemble(f"  link {link.derivation}.{link.index}{case}: ",
+                                       verdict_text(link.verdict, link.ok, link.expect),
+                                       f"  [{link.strategy}]" if link.strategy else ""))
+            parts.append(Text(f"      {link.lhs}"))
+            parts.append(Text(f"    = {link.rhs}"))
             if link.counterexample is not None:
-                parts.append(Text(f"link {link.derivation}.{link.index}: counterexample {link.counterexample.describe()}"))
+                parts.append(Text(f"      counterexample {link.counterexample.describe()}", style="red"))
     for e in r.errata:
         parts.append(Text(f"erratum, link {e.link}: {e.message}. Corrected: {e.corrected} "
                           f"({'holds' if e.corrected_holds else 'does NOT hold'})"))
