@@ -13,6 +13,7 @@ import ast
 import difflib
 import math
 import re
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -140,7 +141,9 @@ def _syntax_tree(text) -> ast.Expression:
     if "\x00" in text:
         raise ExpressionError("the expression contains a NUL character")
     try:
-        return ast.parse(_python_form(text), mode="eval")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "invalid hexadecimal literal": the error says enough
+            return ast.parse(_python_form(text), mode="eval")
     except SyntaxError as failure:
         raise ExpressionError(f"invalid syntax at column {failure.offset or 0}: {failure.msg}") from None
     except (ValueError, MemoryError, RecursionError) as failure:
@@ -235,7 +238,7 @@ class _Builder:
             relation = _COMPARISON.get(type(op))
             if relation is None:
                 raise ExpressionError(f"'{self._quote(node)}': only <, <=, >, >=, ==, != compare")
-            parts.append(relation(a, b, evaluate=False))
+            parts.append(relation(a, b))
         return sp.And(*parts) if len(parts) > 1 else parts[0]
 
     def _number(self, node: ast.Constant) -> sp.Expr:
