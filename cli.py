@@ -35,8 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    verify = commands.add_parser("verify", help="check identities: 'all', catalogue names")
-    verify.add_argument("targets", nargs="*", metavar="TARGET", help="'all' (default) or identity names")
+    verify = commands.add_parser("verify", help="check identities: 'all', catalogue names, FILE.toml")
+    verify.add_argument("targets", nargs="*", metavar="TARGET",
+                        help="'all' (default), identity names, or identity files FILE.toml")
     verify.add_argument("--json", metavar="PATH", help="write the qedcheck-report/1 JSON report to PATH")
     verify.add_argument("--seed", type=int, default=0, help="seed of the numeric sample (default 0)")
     verify.add_argument("--timeout", type=float, default=None, metavar="SECONDS",

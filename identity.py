@@ -99,6 +99,8 @@ class Identity:
     numeric_sizes: tuple[int, ...] = (1, 2, 3, 5, 8, 100, 1000)
     timeout: float = 10.0
     origin: str = "catalogue"
+    # A user-file identity that could not be read: its located message; the runner reports `error`.
+    error: str = ""
 
     @property
     def is_vector(self) -> bool:

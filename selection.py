@@ -1,6 +1,7 @@
-"""What a `verify` command line names: `all`, catalogue identities, (later) identity files.
+"""What a `verify` command line names: `all`, catalogue identities, identity files (`*.toml`).
 
-Unknown names become located input errors; the rest of the selection is still checked.
+Unknown names, unreadable files and names used twice in one run become located input errors; the
+rest of the selection is still checked.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import difflib
 from dataclasses import dataclass
 
 from .identity import Identity
+from .identity_file import is_identity_file, load_identity_file
 
 
 @dataclass(frozen=True)
@@ -24,13 +26,30 @@ def select(targets: list[str], catalogue: tuple[Identity, ...]) -> Selection:
     for target in targets or ["all"]:
         if target == "all":
             picked = list(catalogue)
+        elif is_identity_file(target):
+            loaded = load_identity_file(target)
+            errors.extend(loaded.errors)
+            picked = list(loaded.identities)
         elif target in by_name:
             picked = [by_name[target]]
         else:
             errors.append(f"command line: unknown identity '{target}'{did_you_mean(target, by_name)}")
             continue
         chosen.extend(i for i in picked if i not in chosen)
-    return Selection(tuple(chosen), tuple(errors))
+    return Selection(*_without_duplicate_names(chosen, errors))
+
+
+def _without_duplicate_names(chosen: list[Identity], errors: list[str]):
+    """A name is unique in a run: a second identity of the same name is an input error, not checked."""
+    kept: dict[str, Identity] = {}
+    for identity in chosen:
+        first = kept.get(identity.name)
+        if first is None:
+            kept[identity.name] = identity
+        else:
+            errors.append(f"{identity.origin}: identity '{identity.name}', field 'name': duplicate name "
+                          f"(already defined in {first.origin})")
+    return tuple(kept.values()), tuple(errors)
 
 
 def did_you_mean(word: str, known) -> str:

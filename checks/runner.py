@@ -37,6 +37,8 @@ class RunSettings:
 def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -> IdentityResult:
     started = time.perf_counter()
     budget = settings.timeout if settings.timeout is not None else identity.timeout
+    if identity.error:  # a user-file identity that could not be read: listed, never checked
+        return _failed(identity, started, identity.error)
     try:
         proof = prove(identity.lhs, identity.rhs, where=identity.where, size=identity.size,
                       indices=identity.indices, sizes=identity.sizes, deadline=Deadline(budget))

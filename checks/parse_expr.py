@@ -1,0 +1,378 @@
+"""The safe expression parser for user files: Python-style syntax in, SymPy objects out, no code run.
+
+The text may come from a stranger's pull request, so it never reaches `eval`, `sympify` or
+`parse_expr`. `ast.parse(text, mode="eval")` only builds a syntax tree; a whitelist walk then turns
+numbers, declared names, the listed function calls and arithmetic into SymPy objects directly, and
+rejects every other node (attributes, subscripts, lambdas, comprehensions, strings, …). Limits on
+length, nesting, exponents and number sizes keep a hostile expression from exhausting the machine.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import math
+import re
+import warnings
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+
+from ..derivations.vocabulary import relu, sigmoid, softplus
+
+MAX_LENGTH = 2000  # characters of one expression
+MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)
+MAX_EXPONENT = 256  # |n| of a numeric exponent: no 10**10**10, no (x+1)**10**6
+MAX_NUMBER_DIGITS = 1000  # digits of an exact number built by a power of numbers
+MAX_LITERAL_DIGITS = 100  # digits of a number written in the text
+MAX_DIFF_ORDER = 5  # diff(expr, x, n) with 1 <= n <= MAX_DIFF_ORDER
+
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+
+
+class ExpressionError(ValueError):
+    """An expression the parser will not build: one sentence saying why (the caller adds the location)."""
+
+
+@dataclass(frozen=True)
+class Builtin:
+    """A function the parser knows: how many arguments it takes and what builds it."""
+
+    build: Callable[..., sp.Expr]
+    min_args: int = 1
+    max_args: int | None = 1
+
+
+@dataclass(frozen=True)
+class UserFunction:
+    """A `[functions.NAME]` definition: its body over placeholder arguments, substituted at each call."""
+
+    name: str
+    args: tuple[sp.Dummy, ...]
+    body: sp.Expr
+
+    def apply(self, values) -> sp.Expr:
+        return self.body.xreplace(dict(zip(self.args, values)))
+
+
+BUILTINS: dict[str, Builtin] = {
+    "exp": Builtin(sp.exp),
+    "log": Builtin(sp.log),
+    "sqrt": Builtin(sp.sqrt),
+    "sin": Builtin(sp.sin),
+    "cos": Builtin(sp.cos),
+    "tan": Builtin(sp.tan),
+    "sinh": Builtin(sp.sinh),
+    "cosh": Builtin(sp.cosh),
+    "tanh": Builtin(sp.tanh),
+    "atan": Builtin(sp.atan),
+    "Abs": Builtin(sp.Abs),
+    "sign": Builtin(sp.sign),
+    "Max": Builtin(sp.Max, 2, 16),
+    "Min": Builtin(sp.Min, 2, 16),
+    "Heaviside": Builtin(sp.Heaviside),
+    "sigmoid": Builtin(sigmoid),
+    "softplus": Builtin(softplus),
+    "relu": Builtin(relu),
+}
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E}
+RESERVED = frozenset(BUILTINS) | frozenset(CONSTANTS) | {"diff"}
+
+
+def parse_expression(text: str, symbols: Mapping[str, sp.Symbol],
+                     functions: Mapping[str, UserFunction] | None = None) -> sp.Expr:
+    """The SymPy expression `text` denotes over the declared `symbols` and user `functions`."""
+    tree = _syntax_tree(text)
+    return _Builder(text, symbols, functions or {}).expr(tree.body, 1)
+
+
+def parse_condition(text: str, symbols: Mapping[str, sp.Symbol],
+                    functions: Mapping[str, UserFunction] | None = None) -> sp.Basic:
+    """A domain such as `x > 0 & y != 1 | x < -1`: comparisons joined by `&` and `|` (and parentheses).
+
+    Python binds `&` tighter than `<`, so `x > 0 & y > 0` would mean `x > (0 & y) > 0`; the
+    connectives are therefore split off the text first, and each piece is parsed as a comparison.
+    """
+    if not isinstance(text, str):
+        raise ExpressionError("a condition must be a string")
+    _check_length(text)
+    builder = _Builder(text, symbols, functions or {})
+    return _condition(text, builder, 1)
+
+
+def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
+    """`base ** exponent`, refusing exponents and exact numbers too large to build (shared with LaTeX)."""
+    if exponent.is_Number:
+        if exponent.is_Integer or exponent.is_Rational:
+            if abs(exponent) > MAX_EXPONENT:
+                raise ExpressionError(f"exponent {_short(exponent)} is too large (at most {MAX_EXPONENT})")
+        elif exponent.is_Float and abs(exponent) > MAX_EXPONENT:
+            raise ExpressionError(f"exponent {_short(exponent)} is too large (at most {MAX_EXPONENT})")
+    if base.is_Number and exponent.is_Number and base != 0:
+        digits = abs(float(exponent)) * abs(_log10_abs(base))
+        if digits > MAX_NUMBER_DIGITS:
+            raise ExpressionError(f"{_short(base)}**{_short(exponent)} has about {digits:.0f} digits "
+                                  f"(at most {MAX_NUMBER_DIGITS})")
+    return sp.Pow(base, exponent)
+
+
+def did_you_mean(word: str, known) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _python_form(text: str) -> str:
+    """`^` is power on paper; Python would read `x^2 + 1` as `x ^ (2 + 1)`, so it becomes `**` first."""
+    return text.strip().replace("^", "**")
+
+
+def _check_length(text: str) -> None:
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression has {len(text)} characters (at most {MAX_LENGTH})")
+
+
+def _syntax_tree(text) -> ast.Expression:
+    if not isinstance(text, str):
+        raise ExpressionError("an expression must be a string")
+    _check_length(text)
+    if not text.strip():
+        raise ExpressionError("the expression is empty")
+    if "\x00" in text:
+        raise ExpressionError("the expression contains a NUL character")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. "invalid hexadecimal literal": the error says enough
+            return ast.parse(_python_form(text), mode="eval")
+    except SyntaxError as failure:
+        raise ExpressionError(f"invalid syntax at column {failure.offset or 0}: {failure.msg}") from None
+    except (ValueError, MemoryError, RecursionError) as failure:
+        raise ExpressionError(f"cannot read the expression: {failure}") from None
+
+
+_BINARY = {
+    ast.Add: lambda a, b: sp.Add(a, b),
+    ast.Sub: lambda a, b: sp.Add(a, sp.Mul(-1, b)),
+    ast.Mult: lambda a, b: sp.Mul(a, b),
+    ast.Div: lambda a, b: sp.Mul(a, power(b, sp.Integer(-1))),
+    ast.Pow: power,
+    ast.BitXor: power,  # `^` is rewritten to `**` before parsing; kept here as the same meaning
+}
+_COMPARISON = {
+    ast.Lt: sp.StrictLessThan,
+    ast.LtE: sp.LessThan,
+    ast.Gt: sp.StrictGreaterThan,
+    ast.GtE: sp.GreaterThan,
+    ast.NotEq: sp.Ne,
+    ast.Eq: sp.Eq,
+}
+_REJECTED = {
+    ast.Attribute: "attribute access ('.') is not allowed",
+    ast.Subscript: "subscripts ('[…]') are not allowed",
+    ast.Lambda: "lambdas are not allowed",
+    ast.ListComp: "comprehensions are not allowed",
+    ast.SetComp: "comprehensions are not allowed",
+    ast.DictComp: "comprehensions are not allowed",
+    ast.GeneratorExp: "comprehensions are not allowed",
+    ast.IfExp: "conditional expressions are not allowed",
+    ast.NamedExpr: "assignments (':=') are not allowed",
+    ast.Starred: "starred arguments are not allowed",
+    ast.JoinedStr: "strings are not allowed",
+    ast.List: "lists are not allowed",
+    ast.Tuple: "tuples are not allowed",
+    ast.Dict: "dicts are not allowed",
+    ast.Set: "sets are not allowed",
+    ast.Await: "'await' is not allowed",
+    ast.Yield: "'yield' is not allowed",
+    ast.YieldFrom: "'yield' is not allowed",
+    ast.BoolOp: "'and'/'or' are not allowed (join comparisons in 'where' with & and |)",
+    ast.Compare: "comparisons belong in 'where', not in an expression",
+}
+
+
+class _Builder:
+    """One walk over one syntax tree; `text` is kept to quote the offending part in messages."""
+
+    def __init__(self, text: str, symbols: Mapping[str, sp.Symbol], functions: Mapping[str, UserFunction]):
+        self.text = text
+        self.symbols = symbols
+        self.functions = functions
+
+    def expr(self, node: ast.AST, depth: int) -> sp.Expr:
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"the expression is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, ast.Constant):
+            return self._number(node)
+        if isinstance(node, ast.Name):
+            return self._name(node.id)
+        if isinstance(node, ast.UnaryOp):
+            operand = self.expr(node.operand, depth + 1)
+            if isinstance(node.op, ast.USub):
+                return sp.Mul(-1, operand)
+            if isinstance(node.op, ast.UAdd):
+                return operand
+            raise ExpressionError(f"the operator in '{self._quote(node)}' is not allowed")
+        if isinstance(node, ast.BinOp):
+            combine = _BINARY.get(type(node.op))
+            if combine is None:
+                symbol = {ast.BitAnd: "&", ast.BitOr: "|"}.get(type(node.op))
+                if symbol:
+                    raise ExpressionError(f"'{symbol}' joins comparisons in 'where' only")
+                raise ExpressionError(f"the operator in '{self._quote(node)}' is not allowed")
+            left, right = self.expr(node.left, depth + 1), self.expr(node.right, depth + 1)
+            built = combine(left, right)
+            if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
+            return built
+        if isinstance(node, ast.Call):
+            return self._call(node, depth)
+        reason = _REJECTED.get(type(node), f"'{type(node).__name__}' is not allowed in an expression")
+        raise ExpressionError(f"{reason}: '{self._quote(node)}'")
+
+    def condition(self, node: ast.AST) -> sp.Basic:
+        if not isinstance(node, ast.Compare):
+            raise ExpressionError(f"'{self._quote(node)}' is not a comparison (use <, <=, >, >=, ==, !=)")
+        terms = [self.expr(node.left, 2)] + [self.expr(c, 2) for c in node.comparators]
+        parts = []
+        for op, a, b in zip(node.ops, terms, terms[1:]):
+            relation = _COMPARISON.get(type(op))
+            if relation is None:
+                raise ExpressionError(f"'{self._quote(node)}': only <, <=, >, >=, ==, != compare")
+            parts.append(relation(a, b))
+        return sp.And(*parts) if len(parts) > 1 else parts[0]
+
+    def _number(self, node: ast.Constant) -> sp.Expr:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            kind = "strings" if isinstance(value, (str, bytes)) else f"{type(value).__name__} constants"
+            raise ExpressionError(f"{kind} are not allowed: '{self._quote(node)}'")
+        if isinstance(value, int):
+            if value.bit_length() > MAX_LITERAL_DIGITS * 3.33:
+                raise ExpressionError(f"the number '{self._quote(node)}' has more than {MAX_LITERAL_DIGITS} digits")
+            return sp.Integer(value)
+        if not math.isfinite(value):
+            raise ExpressionError(f"the number '{self._quote(node)}' is not finite")
+        return sp.Rational(repr(value))  # exact: 0.1 means one tenth, as on paper
+
+    def _name(self, name: str) -> sp.Expr:
+        if name.startswith("_"):
+            raise ExpressionError(f"names starting with '_' such as '{name}' are not allowed")
+        if name in self.symbols:
+            return self.symbols[name]
+        if name in CONSTANTS:
+            return CONSTANTS[name]
+        if name in BUILTINS or name in self.functions or name == "diff":
+            raise ExpressionError(f"'{name}' is a function: call it as {name}(…)")
+        raise ExpressionError(f"undeclared symbol '{name}'{did_you_mean(name, self.symbols)}"
+                              " (declare it in 'symbols')")
+
+    def _call(self, node: ast.Call, depth: int) -> sp.Expr:
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError(f"only named functions can be called: '{self._quote(node)}'")
+        name = node.func.id
+        if name.startswith("_"):
+            raise ExpressionError(f"names starting with '_' such as '{name}' are not allowed")
+        if node.keywords:
+            raise ExpressionError(f"keyword arguments are not allowed: '{self._quote(node)}'")
+        if any(isinstance(a, ast.Starred) for a in node.args):
+            raise ExpressionError(f"starred arguments are not allowed: '{self._quote(node)}'")
+        if name == "diff":
+            return self._diff(node, depth)
+        if name in self.functions:
+            function = self.functions[name]
+            self._arity(name, node, len(function.args), len(function.args))
+            return function.apply([self.expr(a, depth + 1) for a in node.args])
+        if name not in BUILTINS:
+            if name in self.symbols:
+                raise ExpressionError(f"'{name}' is a symbol, not a function")
+            known = set(BUILTINS) | set(self.functions) | {"diff"}
+            raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known)}")
+        builtin = BUILTINS[name]
+        self._arity(name, node, builtin.min_args, builtin.max_args)
+        built = builtin.build(*[self.expr(a, depth + 1) for a in node.args])
+        if built.has(sp.zoo, sp.nan):
+            raise ExpressionError(f"'{self._quote(node)}' is undefined")
+        return built
+
+    def _diff(self, node: ast.Call, depth: int) -> sp.Expr:
+        self._arity("diff", node, 2, 3)
+        target = node.args[1]
+        if not (isinstance(target, ast.Name) and target.id in self.symbols):
+            raise ExpressionError(f"diff(expr, var[, order]): var must be a declared symbol in '{self._quote(node)}'")
+        order = 1
+        if len(node.args) == 3:
+            raw = node.args[2]
+            if not (isinstance(raw, ast.Constant) and type(raw.value) is int and 1 <= raw.value <= MAX_DIFF_ORDER):
+                raise ExpressionError(f"diff order must be an integer from 1 to {MAX_DIFF_ORDER}: "
+                                      f"'{self._quote(node)}'")
+            order = raw.value
+        body = self.expr(node.args[0], depth + 1)
+        return sp.Derivative(body, (self.symbols[target.id], order))
+
+    def _arity(self, name: str, node: ast.Call, low: int, high: int | None) -> None:
+        count = len(node.args)
+        if count < low or (high is not None and count > high):
+            wanted = f"{low}" if low == high else (f"at least {low}" if high is None else f"{low} to {high}")
+            raise ExpressionError(f"{name}() takes {wanted} argument{'s' if wanted != '1' else ''}, "
+                                  f"got {count}: '{self._quote(node)}'")
+
+    def _quote(self, node: ast.AST) -> str:
+        segment = ast.get_source_segment(_python_form(self.text), node) or type(node).__name__
+        return segment if len(segment) <= 60 else segment[:57] + "…"
+
+
+def _condition(text: str, builder: _Builder, depth: int) -> sp.Basic:
+    if depth > MAX_DEPTH:
+        raise ExpressionError(f"the condition is nested more than {MAX_DEPTH} levels deep")
+    stripped = text.strip()
+    if not stripped:
+        raise ExpressionError("an empty comparison in the condition")
+    for connective, join in (("|", sp.Or), ("&", sp.And)):
+        pieces = _split_top_level(stripped, connective)
+        if len(pieces) > 1:
+            return join(*[_condition(p, builder, depth + 1) for p in pieces])
+    if stripped.startswith("(") and _closing(stripped, 0) == len(stripped) - 1:
+        return _condition(stripped[1:-1], builder, depth + 1)
+    tree = _syntax_tree(stripped)
+    builder.text = stripped
+    return builder.condition(tree.body)
+
+
+def _split_top_level(text: str, connective: str) -> list[str]:
+    pieces, depth, start = [], 0, 0
+    for position, char in enumerate(text):
+        if char in "([":
+            depth += 1
+        elif char in ")]":
+            depth -= 1
+            if depth < 0:
+                raise ExpressionError("unbalanced parentheses in the condition")
+        elif char == connective and depth == 0:
+            pieces.append(text[start:position])
+            start = position + 1
+    if depth != 0:
+        raise ExpressionError("unbalanced parentheses in the condition")
+    pieces.append(text[start:])
+    return pieces
+
+
+def _closing(text: str, opening: int) -> int:
+    depth = 0
+    for position in range(opening, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[position], 0)
+        if depth == 0:
+            return position
+    return -1
+
+
+def _log10_abs(number: sp.Number) -> float:
+    """log10 |number| without building a float that could overflow."""
+    if number.is_Rational:
+        p, q = abs(int(number.p)), int(number.q)
+        return (p.bit_length() - q.bit_length()) * math.log10(2)
+    return math.log10(abs(float(number)))
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else text[:17] + "…"

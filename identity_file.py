@@ -1,0 +1,364 @@
+"""Identity files: TOML written by students, TAs and authors, read into `Identity` records.
+
+The file may come from an untrusted pull request: TOML is read by `tomllib` (data only), every
+expression goes through the whitelisting parsers of `checks/parse_expr.py` and
+`checks/latex_input.py`, and sizes are capped. Each problem becomes one located sentence
+(`file:line: identity 'name', field 'rhs': …`). A broken identity is still returned, as a record
+carrying its `error`, so it is listed in every report with the verdict `error`; the others are
+checked as usual. Problems with the file as a whole (missing, not UTF-8, not TOML) are file errors.
+
+`tomllib` gives no line numbers, so lines are found by scanning the raw text: the k-th
+`[[identity]]` header starts the k-th identity, and `field =` inside its table gives the field's
+line (the header's line when the field is not written on a line of its own).
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import sympy as sp
+
+from .checks import evaluate, sampling
+from .checks.latex_input import parse_latex_expression
+from .checks.parse_expr import (
+    BUILTINS,
+    IDENTIFIER,
+    RESERVED,
+    ExpressionError,
+    UserFunction,
+    did_you_mean,
+    parse_condition,
+    parse_expression,
+)
+from .identity import NAME_PATTERN, Derivation, Expect, Identity
+
+MAX_FILE_BYTES = 1_000_000
+MAX_IDENTITIES = 500
+MAX_FUNCTIONS = 100
+MAX_SYMBOLS = 16
+MAX_STEPS = 50
+MAX_ARGS = 8
+MAX_TIMEOUT = 60.0
+ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
+IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
+                   "expect", "steps", "steps_latex", "timeout")
+FUNCTION_FIELDS = ("args", "body")
+
+
+@dataclass(frozen=True)
+class FileLoad:
+    """What one file yields: its identities (broken ones carry `error`) and file-level errors."""
+
+    identities: tuple[Identity, ...]
+    errors: tuple[str, ...]
+
+
+class _Problem(Exception):
+    """One located problem with one field; turned into a message by the caller."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def is_identity_file(target: str) -> bool:
+    return target.endswith(".toml")
+
+
+def load_identity_file(path: str | Path) -> FileLoad:
+    shown = str(path)
+    try:
+        raw = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_FILE_BYTES else None
+    except FileNotFoundError:
+        return FileLoad((), (f"{shown}: no such file",))
+    except OSError as failure:
+        return FileLoad((), (f"{shown}: cannot read the file: {failure.strerror or failure}",))
+    if raw is None:
+        return FileLoad((), (f"{shown}: the file is larger than {MAX_FILE_BYTES} bytes",))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as failure:
+        line = raw[: failure.start].count(b"\n") + 1
+        return FileLoad((), (f"{shown}:{line}: not valid UTF-8 (byte {failure.start})",))
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as failure:
+        return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
+    return _Reader(shown, text).read(data)
+
+
+class _Lines:
+    """Where things are in the raw text (see the module docstring)."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+        self.headers = [k for k, line in enumerate(self.lines) if re.match(r"^\s*\[", line)]
+        self.identities = [k for k, line in enumerate(self.lines) if re.match(r"^\s*\[\[\s*identity\s*\]\]", line)]
+
+    def of_identity(self, index: int, field: str | None = None) -> int | None:
+        if index >= len(self.identities):
+            return None
+        return self._in_table(self.identities[index], field)
+
+    def of_function(self, name: str, field: str | None = None) -> int | None:
+        pattern = re.compile(rf"^\s*\[\s*functions\s*\.\s*\"?{re.escape(name)}\"?\s*\]")
+        for k, line in enumerate(self.lines):
+            if pattern.match(line):
+                return self._in_table(k, field)
+        return None
+
+    def _in_table(self, start: int, field: str | None) -> int:
+        end = next((h for h in self.headers if h > start), len(self.lines))
+        if field:
+            pattern = re.compile(rf"^\s*\"?{re.escape(field)}\"?\s*=")
+            for k in range(start + 1, end):
+                if pattern.match(self.lines[k]):
+                    return k + 1
+        return start + 1
+
+
+class _Reader:
+    def __init__(self, path: str, text: str):
+        self.path = path
+        self.lines = _Lines(text)
+        self.errors: list[str] = []
+        self.functions: dict[str, UserFunction] = {}
+
+    def read(self, data: dict) -> FileLoad:
+        for key in data:
+            if key not in ("functions", "identity"):
+                self.errors.append(f"{self.path}: unknown top-level key '{key}'"
+                                   f"{did_you_mean(key, ('functions', 'identity'))} "
+                                   "(expected [functions.NAME] and [[identity]] tables)")
+        self._read_functions(data.get("functions", {}))
+        tables = data.get("identity")
+        if tables is None:
+            self.errors.append(f"{self.path}: no [[identity]] tables")
+            return FileLoad((), tuple(self.errors))
+        if not isinstance(tables, list):
+            self.errors.append(f"{self.path}: 'identity' must be an array of tables, written [[identity]]")
+            return FileLoad((), tuple(self.errors))
+        if len(tables) > MAX_IDENTITIES:
+            self.errors.append(f"{self.path}: {len(tables)} identities (at most {MAX_IDENTITIES}); "
+                               f"only the first {MAX_IDENTITIES} are read")
+            tables = tables[:MAX_IDENTITIES]
+        identities, seen = [], {}
+        for index, table in enumerate(tables):
+            identity = self._identity(index, table)
+            if identity.name in seen:
+                self.errors.append(self._where(index, "name", identity.name) +
+                                   f"duplicate name (first used at line {seen[identity.name]})")
+                continue
+            seen[identity.name] = self.lines.of_identity(index, "name") or "?"
+            identities.append(identity)
+        return FileLoad(tuple(identities), tuple(self.errors))
+
+    # --- [functions.NAME] -------------------------------------------------------------------------
+
+    def _read_functions(self, tables) -> None:
+        if not isinstance(tables, dict):
+            self.errors.append(f"{self.path}: 'functions' must be tables written [functions.NAME]")
+            return
+        for count, (name, table) in enumerate(tables.items()):
+            if count >= MAX_FUNCTIONS:
+                self.errors.append(f"{self.path}: more than {MAX_FUNCTIONS} functions; the rest are ignored")
+                return
+            try:
+                self.functions[name] = self._function(name, table)
+            except _Problem as problem:
+                line = self.lines.of_function(name, problem.field)
+                at = f"{self.path}:{line}" if line else self.path
+                self.errors.append(f"{at}: function '{name}', field '{problem.field}': {problem.message}")
+
+    def _function(self, name: str, table) -> UserFunction:
+        if not IDENTIFIER.match(name) or keyword.iskeyword(name):
+            raise _Problem("name", "a function name must be a letter followed by letters, digits or _")
+        if name in RESERVED:
+            raise _Problem("name", f"'{name}' is a built-in and cannot be redefined")
+        if not isinstance(table, dict):
+            raise _Problem("name", "must be a table with 'args' and 'body'")
+        for key in table:
+            if key not in FUNCTION_FIELDS:
+                raise _Problem(key, f"unknown field '{key}'{did_you_mean(key, FUNCTION_FIELDS)}")
+        args = table.get("args")
+        if not (isinstance(args, list) and all(isinstance(a, str) for a in args) and 1 <= len(args) <= MAX_ARGS):
+            raise _Problem("args", f"must be a list of 1 to {MAX_ARGS} argument names, such as [\"t\"]")
+        if len(set(args)) != len(args):
+            raise _Problem("args", "an argument name is repeated")
+        for arg in args:
+            if not IDENTIFIER.match(arg) or keyword.iskeyword(arg) or arg in RESERVED:
+                raise _Problem("args", f"'{arg}' cannot be an argument name")
+        body = table.get("body")
+        if not isinstance(body, str):
+            raise _Problem("body", "missing or not a string")
+        placeholders = {a: sp.Dummy(a, real=True) for a in args}
+        try:
+            built = parse_expression(body, placeholders, self.functions)
+        except ExpressionError as failure:
+            if name in str(failure):
+                raise _Problem("body", f"{failure} (a function may only call built-ins and functions "
+                                       "defined above it)") from None
+            raise _Problem("body", str(failure)) from None
+        return UserFunction(name, tuple(placeholders.values()), built)
+
+    # --- [[identity]] -----------------------------------------------------------------------------
+
+    def _identity(self, index: int, table) -> Identity:
+        name = table.get("name") if isinstance(table, dict) else None
+        shown = name if isinstance(name, str) and NAME_PATTERN.match(name) else f"#{index + 1}"
+        try:
+            return self._build(index, shown, table)
+        except _Problem as problem:
+            message = self._where(index, problem.field, shown) + problem.message
+            statement = table.get("statement", "") if isinstance(table, dict) else ""
+            return Identity(name=shown, source=self.path, statement=statement if isinstance(statement, str) else "",
+                            lhs=sp.S.Zero, rhs=sp.S.Zero, origin=self.path, error=message)
+
+    def _where(self, index: int, field: str, name: str) -> str:
+        line = self.lines.of_identity(index, field)
+        at = f"{self.path}:{line}" if line else self.path
+        return f"{at}: identity '{name}', field '{field}': "
+
+    def _build(self, index: int, shown: str, table) -> Identity:
+        if not isinstance(table, dict):
+            raise _Problem("identity", "must be a table")
+        for key in table:
+            if key not in IDENTITY_FIELDS:
+                raise _Problem(key, f"unknown field '{key}'{did_you_mean(key, IDENTITY_FIELDS)}")
+        name = table.get("name")
+        if not isinstance(name, str):
+            raise _Problem("name", "missing or not a string")
+        if not NAME_PATTERN.match(name):
+            raise _Problem("name", f"'{name[:40]}' is not a valid name: lowercase letters, digits and _, "
+                                   "starting with a letter")
+        statement = _string(table, "statement", "")
+        source = _string(table, "source", self.path)
+        expect = _string(table, "expect", "holds")
+        if expect not in ("holds", "fails"):
+            raise _Problem("expect", f"must be \"holds\" or \"fails\", not \"{expect[:20]}\"")
+        timeout = table.get("timeout", 10.0)
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
+            raise _Problem("timeout", f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
+        symbols = _symbols(table.get("symbols", {}))
+        lhs = self._side(table, "lhs", symbols)
+        rhs = self._side(table, "rhs", symbols)
+        steps, written = self._steps(table, symbols)
+        where = None
+        if "where" in table:
+            text = _string(table, "where", "")
+            where = _parsed("where", parse_condition, text, symbols, self.functions)
+            _require_sampled_points(where, symbols)
+        ordered = tuple(symbols.values())
+        primitive, derivative = _finite_difference_sides(lhs, rhs, ordered)
+        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+        return Identity(
+            name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
+            expect=Expect(expect), derivations=derivations, numpy_primitive=primitive, numpy_rhs=derivative,
+            timeout=float(timeout), origin=self.path,
+        )
+
+    def _side(self, table: dict, side: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
+        latex = f"{side}_latex"
+        if side in table and latex in table:
+            raise _Problem(latex, f"give '{side}' or '{latex}', not both")
+        if latex in table:
+            return _parsed(latex, parse_latex_expression, _string(table, latex, ""), symbols, self.functions)
+        if side not in table:
+            raise _Problem(side, f"missing (give '{side}' or '{latex}')")
+        return _parsed(side, parse_expression, _string(table, side, ""), symbols, self.functions)
+
+    def _steps(self, table: dict, symbols) -> tuple[tuple, tuple[str, ...]]:
+        if "steps" in table and "steps_latex" in table:
+            raise _Problem("steps_latex", "give 'steps' or 'steps_latex', not both")
+        field = "steps_latex" if "steps_latex" in table else "steps"
+        texts = table.get(field, [])
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise _Problem(field, "must be a list of strings")
+        if len(texts) > MAX_STEPS:
+            raise _Problem(field, f"{len(texts)} steps (at most {MAX_STEPS})")
+        parse = parse_latex_expression if field == "steps_latex" else parse_expression
+        built = []
+        for number, text in enumerate(texts):
+            try:
+                built.append(parse(text, symbols, self.functions))
+            except ExpressionError as failure:
+                raise _Problem(field, f"step {number}: {failure}") from None
+        return tuple(built), tuple(texts)
+
+
+def _string(table: dict, field: str, default: str) -> str:
+    value = table.get(field, default)
+    if not isinstance(value, str):
+        raise _Problem(field, f"must be a string, not {_toml_type(value)}")
+    return value
+
+
+def _toml_type(value) -> str:
+    return {bool: "a boolean", int: "an integer", float: "a float", list: "an array",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _parsed(field: str, parse, text: str, symbols, functions):
+    try:
+        return parse(text, symbols, functions)
+    except ExpressionError as failure:
+        raise _Problem(field, str(failure)) from None
+
+
+def _symbols(table) -> dict[str, sp.Symbol]:
+    """`{ x = "real", n = "positive integer" }` → SymPy symbols, every one real."""
+    if not isinstance(table, dict):
+        raise _Problem("symbols", "must be a table such as { x = \"real\" }")
+    if len(table) > MAX_SYMBOLS:
+        raise _Problem("symbols", f"{len(table)} symbols (at most {MAX_SYMBOLS})")
+    symbols = {}
+    for name, spec in table.items():
+        if not IDENTIFIER.match(name) or keyword.iskeyword(name) or len(name) > 16:
+            raise _Problem("symbols", f"'{name[:20]}' is not a valid symbol name")
+        if name in RESERVED or name in BUILTINS or hasattr(np, name) or name == "e":
+            raise _Problem("symbols", f"'{name}' is a reserved name and cannot be a symbol")
+        if not isinstance(spec, str):
+            raise _Problem("symbols", f"the assumptions of '{name}' must be a string such as \"real\"")
+        words = spec.split() or ["real"]
+        for word in words:
+            if word not in ASSUMPTIONS:
+                raise _Problem("symbols", f"unknown assumption '{word}' for '{name}'"
+                                          f"{did_you_mean(word, ASSUMPTIONS)} (known: {', '.join(ASSUMPTIONS)})")
+        try:
+            symbols[name] = sp.Symbol(name, **{"real": True, **{word: True for word in words}})
+        except Exception as failure:  # noqa: BLE001 - SymPy's InconsistentAssumptions
+            raise _Problem("symbols", f"the assumptions of '{name}' contradict each other: {failure}") from None
+    return symbols
+
+
+def _require_sampled_points(where, symbols: Mapping[str, sp.Symbol]) -> None:
+    """A domain that excludes every sampled point would leave nothing to check: say so up front."""
+    ordered = list(symbols.values())
+    if where is sp.false:
+        raise _Problem("where", "the condition is always false")
+    if not ordered:
+        return
+    columns = list(sampling.scalar_sample(ordered, 0).values.values())
+    with np.errstate(all="ignore"):
+        mask = np.asarray(sp.lambdify(ordered, where, "numpy")(*columns), dtype=bool)
+    if not np.any(mask):
+        raise _Problem("where", "the condition holds at none of the sampled points")
+
+
+def _finite_difference_sides(lhs, rhs, symbols):
+    """For a claim `diff(f(x), x) = g(x)` in one symbol: NumPy f and g, for the finite-difference check."""
+    if not (isinstance(lhs, sp.Derivative) and len(symbols) == 1 and lhs.variable_count == ((symbols[0], 1),)):
+        return None, None
+    from .checks.numeric import prepared
+
+    name = str(symbols[0])
+    f = evaluate.float_function(prepared(lhs.expr), symbols)
+    g = evaluate.float_function(prepared(rhs), symbols)
+    return (lambda **values: f(values[name])), (lambda **values: g(values[name]))
