@@ -33,9 +33,9 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
 def results_table(run: RunResult) -> Table:
     table = Table(title="qedcheck verify", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("source", no_wrap=True)
-    table.add_column("identity", no_wrap=True)
+    table.add_column("identity", overflow="fold")
     table.add_column("verdict", no_wrap=True)
-    table.add_column("strategy", overflow="fold", max_width=26)
+    table.add_column("strategy", no_wrap=True, overflow="ellipsis", max_width=26)
     table.add_column("steps", justify="right", no_wrap=True)
     table.add_column("rel err", justify="right", no_wrap=True)
     table.add_column("time", justify="right", no_wrap=True)
