@@ -90,7 +90,8 @@ def _verify(args) -> int:
         from .report.json_report import write_json
 
         write_json(run, args.json)
-    _console(args).print(terminal.run_report(run))
+    console = _console(args)
+    console.print(terminal.run_report(run, console.width))
     return run.exit_code
 
 

@@ -30,26 +30,49 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
     return Text(label, style=style)
 
 
-def results_table(run: RunResult) -> Table:
+COLUMNS = ("source", "identity", "verdict", "strategy", "steps", "rel err", "time")
+# What a narrow terminal drops first: identity names and verdicts are never cut.
+DROP_ORDER = ("strategy", "time", "rel err", "steps", "source")
+
+
+def results_table(run: RunResult, width: int = 120) -> Table:
+    shown = _columns_for(run, width)
     table = Table(title="qedcheck verify", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("source", no_wrap=True)
-    table.add_column("identity", overflow="fold")
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("strategy", no_wrap=True, overflow="ellipsis", max_width=26)
-    table.add_column("steps", justify="right", no_wrap=True)
-    table.add_column("rel err", justify="right", no_wrap=True)
-    table.add_column("time", justify="right", no_wrap=True)
+    for column in shown:
+        numeric = column in ("steps", "rel err", "time")
+        table.add_column(column, no_wrap=True, justify="right" if numeric else "left",
+                         overflow="ellipsis" if column == "strategy" else "fold")
     for r in run.results:
-        table.add_row(
-            r.source,
-            r.name,
-            verdict_text(r.verdict, r.ok, r.expect),
-            _strategy(r),
-            _steps(r),
-            _error(r),
-            f"{r.time_s:.2f}s",
-        )
+        cells = {
+            "source": r.source,
+            "identity": r.name,
+            "verdict": verdict_text(r.verdict, r.ok, r.expect),
+            "strategy": _strategy(r),
+            "steps": _steps(r),
+            "rel err": _error(r),
+            "time": f"{r.time_s:.2f}s",
+        }
+        table.add_row(*[cells[column] for column in shown])
     return table
+
+
+def _columns_for(run: RunResult, width: int) -> list[str]:
+    """The columns that fit in `width`, dropping the least important first."""
+    longest = {
+        "source": max((len(r.source) for r in run.results), default=6),
+        "identity": max((len(r.name) for r in run.results), default=8),
+        "verdict": 24,
+        "strategy": 26,
+        "steps": 5,
+        "rel err": 7,
+        "time": 6,
+    }
+    shown = list(COLUMNS)
+    for column in DROP_ORDER:
+        if sum(longest[c] + 2 for c in shown) <= width:
+            break
+        shown.remove(column)
+    return shown
 
 
 def errata_panel(run: RunResult) -> Panel | None:
@@ -103,8 +126,8 @@ def input_errors_panel(run: RunResult) -> Panel | None:
                  border_style="red")
 
 
-def run_report(run: RunResult) -> Group:
-    parts = [results_table(run)]
+def run_report(run: RunResult, width: int = 120) -> Group:
+    parts = [results_table(run, width)]
     for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run)):
         if panel is not None:
             parts.append(panel)
