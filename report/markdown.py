@@ -61,7 +61,8 @@ def write_markdown(run: RunResult, path: str | Path) -> None:
 
 def math(latex: str) -> str:
     """Inline GitHub math, safe inside a table cell."""
-    body = latex.strip().replace("\\|", "\\Vert ").replace("|", "\\vert ").replace("$", "\\$")
+    body = latex.strip().replace("\\|", "\\Vert ").replace("|", "\\vert ")
+    body = re.sub(r"(?<!\\)\$", r"\\$", body)  # a bare $ would end the math early
     body = " ".join(body.split())  # one line: a newline would end the cell
     return f"${body}$" if body else ""
 
