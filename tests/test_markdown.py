@@ -66,7 +66,7 @@ def test_a_failing_identity_is_marked_with_its_counterexample(failing_run):
     assert "❌ `sigmoid_deriv_eq_sq` (Q1(b)): expected holds, got **refuted**" in failures
     assert "counterexample: `at x = " in failures
     assert "## Input errors" in text and "unknown identity 'nope'" in text
-    ((header, row),) = tables(text)
+    ((_header, row),) = tables(text)
     assert row[3] == "❌ refuted"
 
 
