@@ -39,10 +39,16 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("targets", nargs="*", metavar="TARGET",
                         help="'all' (default), identity names, or identity files FILE.toml")
     verify.add_argument("--json", metavar="PATH", help="write the qedcheck-report/1 JSON report to PATH")
-    verify.add_argument("--seed", type=int, default=0, help="seed of the numeric sample (default 0)")
+    verify.add_argument("--seed", type=int, default=None, help="seed of the numeric sample (default 0)")
     verify.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="symbolic budget per identity (default: each identity's own, 10 s)")
-    verify.add_argument("--rtol", type=float, default=1e-9, help="relative tolerance of the numeric check")
+    verify.add_argument("--rtol", type=float, default=None, help="relative tolerance of the numeric check (1e-9)")
+    verify.add_argument("--junit", metavar="PATH", help="write a JUnit XML report to PATH")
+    verify.add_argument("--markdown", metavar="PATH", help="append a Markdown report to PATH ($GITHUB_STEP_SUMMARY)")
+    verify.add_argument("--no-color", action="store_true", default=argparse.SUPPRESS, help="plain output")
+    loudness = verify.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="the summary line only (and what failed)")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="also every link of every derivation")
     verify.set_defaults(handler=_verify)
 
     listing = commands.add_parser("list", help="list the catalogue")
@@ -78,20 +84,41 @@ def _console(args):
 
 
 def _verify(args) -> int:
-    from .checks.runner import RunSettings, verify_all
+    from .checks.runner import verify_all
+    from .config import load_config
     from .derivations import catalogue
     from .report import terminal
+    from .report.progress import CheckProgress, choose_mode
     from .selection import select
 
-    chosen = select(args.targets, catalogue())
-    settings = RunSettings(seed=args.seed, rtol=args.rtol, timeout=args.timeout)
-    run = verify_all(chosen.identities, settings, input_errors=chosen.errors)
+    config = load_config()  # [tool.qedcheck] of the nearest pyproject.toml; flags override it
+    chosen = select(config.targets(args.targets), catalogue())
+    settings = config.run_settings(seed=args.seed, timeout=args.timeout, rtol=args.rtol)
+    console = _console(args)
+    progress = CheckProgress(console, len(chosen.identities), choose_mode(console, args.quiet))
+    with progress:
+        run = verify_all(chosen.identities, settings, on_result=progress.advance,
+                         input_errors=config.errors + chosen.errors)
     if args.json:
         from .report.json_report import write_json
 
         write_json(run, args.json)
-    console = _console(args)
-    console.print(terminal.run_report(run, console.width))
+    if args.junit:
+        from .report.junit import write_junit
+
+        write_junit(run, args.junit)
+    if args.markdown:
+        from .report.markdown import write_markdown
+
+        write_markdown(run, args.markdown)
+    if args.quiet:
+        console.print(terminal.quiet_report(run))
+    else:
+        console.print(terminal.run_report(run, console.width))
+    if args.verbose:
+        from .report.links import links_report
+
+        console.print(links_report(run))
     return run.exit_code
 
 

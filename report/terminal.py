@@ -135,6 +135,12 @@ def run_report(run: RunResult, width: int = 120) -> Group:
     return Group(*parts)
 
 
+def quiet_report(run: RunResult) -> Group:
+    """`verify --quiet`: only what needs attention, then the summary line."""
+    parts = [panel for panel in (failures_panel(run), input_errors_panel(run)) if panel is not None]
+    return Group(*parts, summary_line(run))
+
+
 def identity_detail(r: IdentityResult) -> Group:
     """`qedcheck show NAME`: the statement, every link, the numeric detail, the counterexample."""
     head = Table.grid(padding=(0, 2))

@@ -24,3 +24,14 @@ def catalogue_run():
 @pytest.fixture(scope="session")
 def catalogue_results(catalogue_run):
     return {r.name: r for r in catalogue_run.results}
+
+
+@pytest.fixture(scope="session")
+def failing_run():
+    """A run whose one identity misses its expectation: σ′ = σ² claimed to hold, refuted at a point."""
+    import sympy as sp
+    from qedcheck.derivations.vocabulary import sigmoid, x
+
+    wrong = make_identity(sp.Derivative(sigmoid(x), x), sigmoid(x) ** 2, [x], name="sigmoid_deriv_eq_sq",
+                          source="Q1(b)", statement=r"\sigma'(x) = \sigma(x)^2")
+    return verify_all([wrong], RunSettings(seed=0), input_errors=("command line: unknown identity 'nope'",))

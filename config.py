@@ -1,0 +1,149 @@
+"""`[tool.qedcheck]` in the nearest pyproject.toml: a repository pins its targets and its settings.
+
+    [tool.qedcheck]
+    files = ["identities/*.toml"]   # verify targets when the command line names none
+    seed = 0
+    timeout = 10.0                   # symbolic budget per identity, seconds
+    rtol = 1e-9                      # relative tolerance ("tolerance" is accepted as well)
+
+Flags on the command line override these. A wrong key or type is a located input error
+("pyproject.toml: [tool.qedcheck] seed: …"); the rest of the table is still used and the run goes on.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+KEYS = ("files", "seed", "timeout", "rtol", "tolerance")
+
+
+@dataclass(frozen=True)
+class Config:
+    """What `[tool.qedcheck]` pins; None where it says nothing. `path` is the pyproject.toml read."""
+
+    path: Path | None = None
+    files: tuple[str, ...] = ()
+    seed: int | None = None
+    timeout: float | None = None
+    rtol: float | None = None
+    errors: tuple[str, ...] = ()
+
+    @property
+    def present(self) -> bool:
+        """Whether a `[tool.qedcheck]` table exists at all (an empty one counts)."""
+        return self.path is not None
+
+    def targets(self, command_line: list[str]) -> list[str]:
+        """Command-line targets win; otherwise the pinned files; otherwise the whole catalogue."""
+        return list(command_line) or list(self.files) or ["all"]
+
+    def run_settings(self, seed: int | None = None, timeout: float | None = None, rtol: float | None = None):
+        from .checks.runner import RunSettings
+
+        defaults = RunSettings()
+        return RunSettings(
+            seed=_first(seed, self.seed, defaults.seed),
+            timeout=_first(timeout, self.timeout, defaults.timeout),
+            rtol=_first(rtol, self.rtol, defaults.rtol),
+        )
+
+
+def find_pyproject(start: Path | None = None) -> Path | None:
+    """The nearest pyproject.toml in `start` (default: the working directory) or above it."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(start: Path | None = None) -> Config:
+    """Read `[tool.qedcheck]` from the nearest pyproject.toml; an empty Config when there is none."""
+    path = find_pyproject(start)
+    if path is None:
+        return Config()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        return Config(errors=(f"{path}: cannot read [tool.qedcheck]: {problem}",))
+    table = document.get("tool", {}).get("qedcheck")
+    if table is None:
+        return Config()
+    if not isinstance(table, dict):
+        return Config(path=path, errors=(f"{path}: [tool.qedcheck] must be a table",))
+    return parse_table(table, path)
+
+
+def parse_table(table: dict, path: Path) -> Config:
+    """Validate each key on its own, so one mistake costs only that key."""
+    where = f"{path}: [tool.qedcheck]"
+    errors: list[str] = []
+    for key in table:
+        if key not in KEYS:
+            close = difflib.get_close_matches(key, KEYS, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            errors.append(f"{where} unknown key '{key}'{hint}; known keys: {', '.join(KEYS)}")
+    if "rtol" in table and "tolerance" in table:
+        errors.append(f"{where} give 'rtol' or 'tolerance', not both; 'rtol' is used")
+    files = _files(table.get("files"), path, where, errors)
+    seed = _integer(table.get("seed"), f"{where} seed", errors)
+    timeout = _positive(table.get("timeout"), f"{where} timeout", errors)
+    rtol_key = "rtol" if "rtol" in table else "tolerance"
+    rtol = _positive(table.get(rtol_key), f"{where} {rtol_key}", errors)
+    return Config(path=path, files=files, seed=seed, timeout=timeout, rtol=rtol, errors=tuple(errors))
+
+
+def _files(value, path: Path, where: str, errors: list[str]) -> tuple[str, ...]:
+    """Paths are relative to the pyproject.toml that names them, as a reader of that file expects."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
+        errors.append(f"{where} files: expected a list of paths (strings), got {value!r}")
+        return ()
+    found: list[str] = []
+    for item in value:
+        if any(char in item for char in "*?["):
+            matches = sorted(path.parent.glob(item))
+            if not matches:
+                errors.append(f"{where} files: the pattern '{item}' matches no file")
+            found.extend(_relative(match) for match in matches)
+        else:
+            found.append(_relative(path.parent / item))
+    return tuple(found)
+
+
+def _relative(target: Path) -> str:
+    """Relative to the working directory when possible, so reports do not carry this machine's paths."""
+    try:
+        return os.path.relpath(target)
+    except ValueError:  # another drive on Windows
+        return str(target)
+
+
+def _integer(value, where: str, errors: list[str]) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        errors.append(f"{where}: expected an integer, got {value!r}")
+        return None
+    return value
+
+
+def _positive(value, where: str, errors: list[str]) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        errors.append(f"{where}: expected a positive number, got {value!r}")
+        return None
+    return float(value)
+
+
+def _first(*values):
+    return next((v for v in values if v is not None), None)

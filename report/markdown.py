@@ -1,0 +1,105 @@
+"""A Markdown report for GitHub: math as `$…$`, a table per source, the errata, the summary.
+
+Written for `$GITHUB_STEP_SUMMARY` and pull-request comments. Statements are the catalogue's LaTeX,
+so they render as math on GitHub. Inside a table cell a `|` would end the cell, so bars in LaTeX are
+written `\\vert` / `\\Vert`, which render the same. No times and no dates: the report is identical
+for the same seed and can be diffed.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..results import IdentityResult, RunResult, Verdict
+from .describe import groups, summary_sentence, wrong_links
+
+MARK = {True: "✅", False: "❌"}
+_STEP = re.compile(r"^(step \d+): (.*)$")
+
+
+def markdown_report(run: RunResult) -> str:
+    ok = run.failed_count == 0 and not run.input_errors
+    lines = ["# qedcheck verify", "", f"{MARK[ok]} **{summary_sentence(run)}**", ""]
+    if run.input_errors:
+        lines += ["## Input errors", ""] + [f"- {_inline(e)}" for e in run.input_errors] + [""]
+    failed = [r for r in run.results if not r.ok]
+    if failed:
+        lines += ["## Failures", ""]
+        for r in failed:
+            lines += _failure(r)
+        lines.append("")
+    for group, results in groups(run).items():
+        lines += [f"## {_inline(group)}", "",
+                  "| identity | statement | expect | verdict | strategy | steps | max rel err |",
+                  "|---|---|---|---|---|---|---|"]
+        lines += [_row(r) for r in results]
+        lines.append("")
+    errata = [e for r in run.results for e in r.errata]
+    if errata:
+        lines += ["## Errata in the written derivations", ""]
+        for e in errata:
+            status = "found" if e.found else "**NOT FOUND** (the finding disappeared)"
+            fix = "the correction holds" if e.corrected_holds else "the correction does **NOT** hold"
+            lines += [f"- **{_inline(e.source)}** `{e.identity}`, link {e.link}: {status}",
+                      f"  - written: {math(e.lhs + ' = ' + e.rhs)} does not follow",
+                      f"  - {_inline(e.message)}",
+                      f"  - corrected: {_corrected(e.corrected)} ({fix})"]
+        lines.append("")
+    lines += ["## Summary", "", summary_sentence(run), ""]
+    return "\n".join(lines)
+
+
+def write_markdown(run: RunResult, path: str | Path) -> None:
+    """Append when the file exists: `$GITHUB_STEP_SUMMARY` is shared by every step of a job."""
+    target = Path(path)
+    with target.open("a", encoding="utf-8") as handle:
+        if target.stat().st_size:
+            handle.write("\n")
+        handle.write(markdown_report(run))
+
+
+def math(latex: str) -> str:
+    """Inline GitHub math, safe inside a table cell."""
+    body = latex.strip().replace("\\|", "\\Vert ").replace("|", "\\vert ")
+    body = re.sub(r"(?<!\\)\$", r"\\$", body)  # a bare $ would end the math early
+    body = " ".join(body.split())  # one line: a newline would end the cell
+    return f"${body}$" if body else ""
+
+
+def _row(r: IdentityResult) -> str:
+    verdict = f"{MARK[r.ok]} {r.verdict.value}"
+    if r.expect == "fails" and r.verdict is Verdict.REFUTED:
+        verdict += " (expected)"
+    strategy = f"{r.strategy} ({r.scope})" if r.strategy and r.scope else (r.strategy or "—")
+    steps = f"{sum(link.ok for link in r.links)}/{len(r.links)}" if r.links else "—"
+    error = f"{r.numeric.max_rel_err:.1e}" if r.numeric is not None else "—"
+    cells = [f"`{r.name}`", math(r.statement), r.expect, verdict, _inline(strategy), steps, error]
+    return "| " + " | ".join(cells) + " |"
+
+
+def _failure(r: IdentityResult) -> list[str]:
+    lines = [f"- ❌ `{r.name}` ({_inline(r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
+    if r.statement:
+        lines.append(f"  - statement: {math(r.statement)}")
+    if r.counterexample is not None:
+        lines.append(f"  - counterexample: `{r.counterexample.describe()}`")
+    if r.message:
+        lines.append(f"  - {_inline(r.message)}")
+    for link in wrong_links(r):
+        lines.append(f"  - link {link.derivation}.{link.index}: `{link.lhs} = {link.rhs}` is {link.verdict.value}, "
+                     f"expected {link.expect}" + (f". {_inline(link.message)}" if link.message else ""))
+    return lines
+
+
+def _corrected(text: str) -> str:
+    parts = []
+    for piece in text.split("; "):
+        step = _STEP.match(piece)
+        parts.append(f"{step.group(1)}: {math(step.group(2))}" if step else _inline(piece))
+    return "; ".join(parts)
+
+
+def _inline(text: str) -> str:
+    """Plain prose: keep it on one line and keep a stray `|` from splitting a table."""
+    return " ".join(text.split()).replace("|", "\\|")

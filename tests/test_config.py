@@ -1,0 +1,70 @@
+"""[tool.qedcheck]: found upward from the working directory, validated with located errors, flags win."""
+
+import pytest
+from qedcheck.cli import main
+from qedcheck.config import find_pyproject, load_config
+
+
+def write(folder, body):
+    path = folder / "pyproject.toml"
+    path.write_text(body)
+    return path
+
+
+def test_the_nearest_pyproject_is_found_upward(tmp_path):
+    path = write(tmp_path, "[tool.qedcheck]\nseed = 7\n")
+    deep = tmp_path / "a" / "b"
+    deep.mkdir(parents=True)
+    assert find_pyproject(deep) == path.resolve()
+    assert load_config(deep).seed == 7
+
+
+def test_no_table_means_nothing_pinned(tmp_path):
+    write(tmp_path, "[project]\nname = 'x'\n")
+    config = load_config(tmp_path)
+    assert not config.present and config.errors == ()
+    assert config.targets([]) == ["all"]
+
+
+def test_keys_settings_and_flags_override(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ids").mkdir()
+    for name in ("b.toml", "a.toml"):
+        (tmp_path / "ids" / name).write_text("")
+    write(tmp_path, '[tool.qedcheck]\nfiles = ["ids/*.toml", "extra.toml"]\nseed = 3\ntimeout = 2\ntolerance = 1e-6\n')
+    config = load_config(tmp_path)
+    assert config.errors == ()
+    assert config.files == ("ids/a.toml", "ids/b.toml", "extra.toml")
+    assert config.targets([]) == list(config.files)
+    assert config.targets(["sigmoid_deriv"]) == ["sigmoid_deriv"]
+    settings = config.run_settings()
+    assert (settings.seed, settings.timeout, settings.rtol) == (3, 2.0, 1e-6)
+    settings = config.run_settings(seed=0, rtol=1e-9)
+    assert (settings.seed, settings.timeout, settings.rtol) == (0, 2.0, 1e-9)
+
+
+@pytest.mark.parametrize("body, message", [
+    ('seed = "0"', "[tool.qedcheck] seed: expected an integer, got '0'"),
+    ("timeout = -1", "[tool.qedcheck] timeout: expected a positive number, got -1"),
+    ("rtol = true", "[tool.qedcheck] rtol: expected a positive number, got True"),
+    ("files = [1]", "[tool.qedcheck] files: expected a list of paths (strings), got [1]"),
+    ("sed = 1", "[tool.qedcheck] unknown key 'sed' (did you mean 'seed'?)"),
+])
+def test_a_wrong_key_is_one_located_error_and_the_rest_is_kept(tmp_path, body, message):
+    path = write(tmp_path, f"[tool.qedcheck]\ntimeout = 4\n{body}\n" if "timeout" not in body
+                 else f"[tool.qedcheck]\nseed = 5\n{body}\n")
+    config = load_config(tmp_path)
+    (error,) = config.errors
+    assert error.startswith(f"{path.resolve()}: ") and message in error
+    assert config.timeout == 4 or config.seed == 5
+
+
+def test_the_cli_reads_the_table_and_reports_its_errors(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, '[tool.qedcheck]\nfiles = ["sign_eq_indicator_sub_indicator"]\nseed = 11\nsed = 1\n')
+    assert main(["--no-color", "verify", "-q"]) == 2  # the typo is an input error; the identity still ran
+    out = capsys.readouterr().out
+    assert "unknown key 'sed'" in out
+    assert "1/1 identities as expected (1 proved); 0 known errata; seed 11; 1 input error(s)" in out
+    assert main(["--no-color", "verify", "-q", "--seed", "2", "relu_deriv"]) == 2
+    assert "seed 2" in capsys.readouterr().out
