@@ -32,7 +32,7 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
 
 COLUMNS = ("source", "identity", "verdict", "strategy", "steps", "rel err", "time")
 # What a narrow terminal drops first: identity names and verdicts are never cut.
-DROP_ORDER = ("strategy", "time", "rel err", "steps", "source")
+DROP_ORDER = ("time", "rel err", "steps", "strategy", "source")
 
 
 def results_table(run: RunResult, width: int = 120) -> Table:
@@ -58,18 +58,21 @@ def results_table(run: RunResult, width: int = 120) -> Table:
 
 def _columns_for(run: RunResult, width: int) -> list[str]:
     """The columns that fit in `width`, dropping the least important first."""
-    longest = {
-        "source": max((len(r.source) for r in run.results), default=6),
-        "identity": max((len(r.name) for r in run.results), default=8),
-        "verdict": 24,
-        "strategy": 26,
+    def longest(texts, floor):
+        return max([floor, *(len(t) for t in texts)])
+
+    needed = {
+        "source": longest((r.source for r in run.results), 6),
+        "identity": longest((r.name for r in run.results), 8),
+        "verdict": longest((verdict_text(r.verdict, r.ok, r.expect).plain for r in run.results), 7),
+        "strategy": min(26, longest((_strategy(r) for r in run.results), 8)),
         "steps": 5,
         "rel err": 7,
         "time": 6,
     }
     shown = list(COLUMNS)
     for column in DROP_ORDER:
-        if sum(longest[c] + 2 for c in shown) <= width:
+        if sum(needed[c] + 2 for c in shown) <= width:
             break
         shown.remove(column)
     return shown
