@@ -42,7 +42,19 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="symbolic budget per identity (default: each identity's own, 10 s)")
     verify.add_argument("--rtol", type=float, default=1e-9, help="relative tolerance of the numeric check")
+    verify.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="worker processes (default: the number of cores; 1 checks in this process)")
+    verify.add_argument("--no-cache", action="store_true", help="check everything again; read and write no cache")
+    verify.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR",
+                        help="where results are cached (default .qedcheck_cache)")
+    verify.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
+                        help="address-space cap of each worker process in GiB (default 4)")
     verify.set_defaults(handler=_verify)
+
+    cache = commands.add_parser("cache", help="manage the result cache: 'clear'")
+    cache.add_argument("action", choices=["clear"])
+    cache.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR")
+    cache.set_defaults(handler=_cache)
 
     listing = commands.add_parser("list", help="list the catalogue")
     listing.set_defaults(handler=_list)
@@ -77,14 +89,17 @@ def _console(args):
 
 
 def _verify(args) -> int:
-    from .checks.runner import RunSettings, verify_all
-    from .derivations import catalogue
-    from .report import terminal
-    from .selection import select
+    from pathlib import Path
 
-    chosen = select(args.targets, catalogue())
-    settings = RunSettings(seed=args.seed, rtol=args.rtol, timeout=args.timeout)
-    run = verify_all(chosen.identities, settings, input_errors=chosen.errors)
+    from .checks.schedule import RunOptions, verify_targets
+    from .checks.workers import default_jobs
+    from .report import terminal
+
+    options = RunOptions(seed=args.seed, rtol=args.rtol, timeout=args.timeout,
+                         jobs=args.jobs if args.jobs is not None else default_jobs(),
+                         cache_dir=None if args.no_cache else Path(args.cache_dir),
+                         memory_limit=int(args.memory_limit * 2**30))
+    run = verify_targets(args.targets, options)
     if args.json:
         from .report.json_report import write_json
 
@@ -96,14 +111,33 @@ def _verify(args) -> int:
 def _list(args) -> int:
     from rich.table import Table
 
-    from .derivations import catalogue
+    from .derivations.index import entries
 
+    listed = entries()  # the light index; the catalogue itself (SymPy) only when it is out of date
+    if listed is None:
+        from .derivations import catalogue
+
+        listed = [(i.source, i.name, i.expect.value, i.statement) for i in catalogue()]
+    else:
+        listed = [(e.source, e.name, e.expect, e.statement) for e in listed]
     table = Table(title="qedcheck catalogue", title_justify="left")
     for column in ("source", "identity", "expect", "statement"):
         table.add_column(column, overflow="fold")
-    for identity in catalogue():
-        table.add_row(identity.source, identity.name, identity.expect.value, identity.statement)
+    for row in listed:
+        table.add_row(*row)
     _console(args).print(table)
+    return EXIT_OK
+
+
+def _cache(args) -> int:
+    from .checks.cache import ResultCache
+
+    try:
+        removed = ResultCache(args.cache_dir).clear()
+    except ValueError as refusal:
+        print(f"qedcheck: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"removed {args.cache_dir} ({removed} cached results)")
     return EXIT_OK
 
 
