@@ -121,7 +121,7 @@ def code_digest(function) -> str:
             digest.update(f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}".encode())
         code = getattr(fn, "__code__", None)
         scope = getattr(fn, "__globals__", {})
-        for name in _names(code) if code else ():
+        for name in sorted(_names(code)) if code else ():
             target = scope.get(name)
             if isinstance(target, types.ModuleType):
                 path = getattr(target, "__file__", None)

@@ -24,3 +24,9 @@ def catalogue_run():
 @pytest.fixture(scope="session")
 def catalogue_results(catalogue_run):
     return {r.name: r for r in catalogue_run.results}
+
+
+@pytest.fixture(autouse=True)
+def _own_directory(tmp_path, monkeypatch):
+    """Each test runs in its own directory, so no test reads a result another one cached there."""
+    monkeypatch.chdir(tmp_path)
