@@ -49,7 +49,19 @@ def build_parser() -> argparse.ArgumentParser:
     loudness = verify.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="the summary line only (and what failed)")
     loudness.add_argument("-v", "--verbose", action="store_true", help="also every link of every derivation")
+    verify.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                        help="worker processes (default: the number of cores; 1 checks in this process)")
+    verify.add_argument("--no-cache", action="store_true", help="check everything again; read and write no cache")
+    verify.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR",
+                        help="where results are cached (default .qedcheck_cache)")
+    verify.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
+                        help="address-space cap of each worker process in GiB (default 4)")
     verify.set_defaults(handler=_verify)
+
+    cache = commands.add_parser("cache", help="manage the result cache: 'clear'")
+    cache.add_argument("action", choices=["clear"])
+    cache.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR")
+    cache.set_defaults(handler=_cache)
 
     listing = commands.add_parser("list", help="list the catalogue")
     listing.set_defaults(handler=_list)
@@ -84,21 +96,25 @@ def _console(args):
 
 
 def _verify(args) -> int:
-    from .checks.runner import verify_all
+    from pathlib import Path
+
+    from .checks.schedule import RunOptions, plan_targets, run_plan
+    from .checks.workers import default_jobs
     from .config import load_config
-    from .derivations import catalogue
     from .report import terminal
     from .report.progress import CheckProgress, choose_mode
-    from .selection import select
 
     config = load_config()  # [tool.qedcheck] of the nearest pyproject.toml; flags override it
-    chosen = select(config.targets(args.targets), catalogue())
-    settings = config.run_settings(seed=args.seed, timeout=args.timeout, rtol=args.rtol)
+    seed, timeout, rtol = config.resolve(args.seed, args.timeout, args.rtol)
+    options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
+                         jobs=args.jobs if args.jobs is not None else default_jobs(),
+                         cache_dir=None if args.no_cache else Path(args.cache_dir),
+                         memory_limit=int(args.memory_limit * 2**30))
+    plan = plan_targets(config.targets(args.targets), options)
     console = _console(args)
-    progress = CheckProgress(console, len(chosen.identities), choose_mode(console, args.quiet))
+    progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
     with progress:
-        run = verify_all(chosen.identities, settings, on_result=progress.advance,
-                         input_errors=config.errors + chosen.errors)
+        run = run_plan(plan, options, on_result=progress.advance, input_errors=config.errors)
     if args.json:
         from .report.json_report import write_json
 
@@ -125,14 +141,33 @@ def _verify(args) -> int:
 def _list(args) -> int:
     from rich.table import Table
 
-    from .derivations import catalogue
+    from .derivations.index import entries
 
+    listed = entries()  # the light index; the catalogue itself (SymPy) only when it is out of date
+    if listed is None:
+        from .derivations import catalogue
+
+        listed = [(i.source, i.name, i.expect.value, i.statement) for i in catalogue()]
+    else:
+        listed = [(e.source, e.name, e.expect, e.statement) for e in listed]
     table = Table(title="qedcheck catalogue", title_justify="left")
     for column in ("source", "identity", "expect", "statement"):
         table.add_column(column, overflow="fold")
-    for identity in catalogue():
-        table.add_row(identity.source, identity.name, identity.expect.value, identity.statement)
+    for row in listed:
+        table.add_row(*row)
     _console(args).print(table)
+    return EXIT_OK
+
+
+def _cache(args) -> int:
+    from .checks.cache import ResultCache
+
+    try:
+        removed = ResultCache(args.cache_dir).clear()
+    except ValueError as refusal:
+        print(f"qedcheck: {refusal}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"removed {args.cache_dir} ({removed} cached results)")
     return EXIT_OK
 
 

@@ -41,6 +41,14 @@ class Config:
         """Command-line targets win; otherwise the pinned files; otherwise the whole catalogue."""
         return list(command_line) or list(self.files) or ["all"]
 
+    def resolve(self, seed: int | None, timeout: float | None, rtol: float | None) -> tuple:
+        """(seed, timeout, rtol): the flag where given, else the pinned value, else the default.
+
+        Plain values, no engine import: a fully cached run must not load SymPy.
+        """
+        return (_first(seed, self.seed, DEFAULT_SEED), _first(timeout, self.timeout, None),
+                _first(rtol, self.rtol, DEFAULT_RTOL))
+
     def run_settings(self, seed: int | None = None, timeout: float | None = None, rtol: float | None = None):
         from .checks.runner import RunSettings
 
@@ -50,6 +58,10 @@ class Config:
             timeout=_first(timeout, self.timeout, defaults.timeout),
             rtol=_first(rtol, self.rtol, defaults.rtol),
         )
+
+
+DEFAULT_SEED = 0
+DEFAULT_RTOL = 1e-9
 
 
 def find_pyproject(start: Path | None = None) -> Path | None:

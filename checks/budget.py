@@ -48,7 +48,9 @@ def interrupt_after(deadline: Deadline):
         raise BudgetExceeded()
 
     previous = signal.signal(signal.SIGALRM, _on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, max(deadline.remaining(), 1e-3))
+    # The timer repeats every 50 ms after the deadline: an exception raised while Python runs a
+    # weakref callback or __del__ is swallowed, and a single alarm would then be lost.
+    signal.setitimer(signal.ITIMER_REAL, max(deadline.remaining(), 1e-3), 0.05)
     try:
         yield
     finally:

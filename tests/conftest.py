@@ -35,3 +35,10 @@ def failing_run():
     wrong = make_identity(sp.Derivative(sigmoid(x), x), sigmoid(x) ** 2, [x], name="sigmoid_deriv_eq_sq",
                           source="Q1(b)", statement=r"\sigma'(x) = \sigma(x)^2")
     return verify_all([wrong], RunSettings(seed=0), input_errors=("command line: unknown identity 'nope'",))
+
+
+@pytest.fixture(autouse=True)
+def _own_directory(tmp_path, monkeypatch):
+    """Each test runs in its own directory, so no test reads a result another one cached there."""
+    monkeypatch.chdir(tmp_path)
+

@@ -1,0 +1,123 @@
+"""The result cache: results survive JSON exactly, keys change with content, only changed identities rerun."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import sympy as sp
+from conftest import make_identity
+from qedcheck.checks import cache, schedule
+from qedcheck.checks.cache import (
+    ResultCache,
+    content_key,
+    result_from_dict,
+    result_to_dict,
+    settings_description,
+)
+from qedcheck.checks.schedule import RunOptions, verify_identities
+from qedcheck.cli import main
+from qedcheck.derivations import catalogue
+from qedcheck.derivations.index import entries
+from qedcheck.results import Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+x, y = sp.symbols("x y", real=True)
+SETTINGS = settings_description(0, 1e-9, None)
+
+
+def test_every_catalogue_result_survives_the_json_round_trip(catalogue_run):
+    for result in catalogue_run.results:
+        assert result_from_dict(json.loads(json.dumps(result_to_dict(result)))) == result
+
+
+def test_the_key_changes_with_expressions_assumptions_numpy_code_and_settings():
+    base = make_identity(sp.exp(x) * sp.exp(y), sp.exp(x + y), [x, y], numpy_lhs=lambda x, y: x + y)
+    key = content_key(base, SETTINGS)
+    assert content_key(base, SETTINGS) == key
+    p = sp.Symbol("x", positive=True)
+    assert content_key(make_identity(sp.exp(p) * sp.exp(y), sp.exp(p + y), [p, y],
+                                     numpy_lhs=base.numpy_lhs), SETTINGS) != key
+    assert content_key(make_identity(base.lhs, base.rhs, [x, y], numpy_lhs=lambda x, y: y + x), SETTINGS) != key
+    assert content_key(base, settings_description(1, 1e-9, None)) != key
+    assert content_key(base, settings_description(0, 1e-9, 5.0)) != key
+
+
+def test_the_key_is_the_same_in_another_process():
+    code = ("from qedcheck.derivations import by_name; from qedcheck.checks.cache import content_key, "
+            "settings_description as s; print(content_key(by_name()['softmax_vjp_eq_mul_sub'], s(0, 1e-9, None)))")
+    keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(keys) == 1
+
+
+def test_changing_one_identity_rechecks_only_that_one(tmp_path, monkeypatch):
+    checked = []
+    real_check = schedule._check
+    monkeypatch.setattr(schedule, "_check", lambda ids, options, on_checked: checked.append([i.name for i in ids])
+                        or real_check(ids, options, on_checked))
+    options = RunOptions(jobs=1, cache_dir=tmp_path / "cache")
+    first = (make_identity((x + 1) ** 2, x**2 + 2 * x + 1, [x], name="square"),
+             make_identity(sp.exp(x + y), sp.exp(x) + sp.exp(y), [x, y], name="exp_add_wrong"))
+    cold = verify_identities(first, options)
+    warm = verify_identities(first, options)
+    changed = (first[0], make_identity(sp.exp(x + y), sp.exp(x) * sp.exp(y), [x, y], name="exp_add_wrong"))
+    again = verify_identities(changed, options)
+    assert checked == [["square", "exp_add_wrong"], [], ["exp_add_wrong"]]
+    assert warm == cold
+    assert [r.verdict for r in cold] == [Verdict.PROVED, Verdict.REFUTED]
+    assert [r.verdict for r in again] == [Verdict.PROVED, Verdict.PROVED]
+
+
+def test_timeouts_are_not_cached(tmp_path):
+    store = ResultCache(tmp_path)
+    result = result_from_dict({**result_to_dict(_any_result()), "verdict": "timeout"})
+    assert not store.store("k", result)
+    assert store.lookup("k") is None
+
+
+def test_a_damaged_entry_is_a_miss(tmp_path):
+    store = ResultCache(tmp_path)
+    assert store.store("k", _any_result())
+    (tmp_path / "results" / "k.json").write_text("{not json")
+    assert store.lookup("k") is None
+
+
+def test_a_fully_cached_run_does_not_import_sympy_or_numpy(tmp_path):
+    names = ["relu_not_differentiable_at_zero", "abs_not_differentiable_at_zero"]
+    assert main(["--no-color", "verify", *names, "--jobs", "1", "--cache-dir", str(tmp_path / "c")]) == 0
+    code = ("import sys; from qedcheck.cli import main; "
+            f"rc = main(['--no-color', 'verify', *{names!r}, '--cache-dir', {str(tmp_path / 'c')!r}]); "
+            "assert 'sympy' not in sys.modules and 'numpy' not in sys.modules, 'imported'; sys.exit(rc)")
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False,
+                               env={**os.environ})
+    assert completed.returncode == 0, completed.stderr
+    assert "2/2 identities as expected" in completed.stdout
+
+
+def test_no_cache_writes_nothing_and_cache_clear_removes_the_directory(tmp_path, capsys):
+    assert main(["--no-color", "verify", "abs_not_differentiable_at_zero", "--jobs", "1", "--no-cache"]) == 0
+    assert not Path(cache.DEFAULT_DIR).exists()
+    assert main(["--no-color", "verify", "abs_not_differentiable_at_zero", "--jobs", "1"]) == 0
+    assert len(list(Path(cache.DEFAULT_DIR, "results").glob("*.json"))) == 1
+    assert main(["cache", "clear"]) == 0
+    assert not Path(cache.DEFAULT_DIR).exists()
+    assert "1 cached results" in capsys.readouterr().out
+
+
+def test_cache_clear_refuses_a_directory_that_is_not_a_cache(tmp_path):
+    (tmp_path / "precious").mkdir()
+    assert main(["cache", "clear", "--cache-dir", str(tmp_path / "precious")]) == 2
+    assert (tmp_path / "precious").exists()
+
+
+def test_the_light_index_matches_the_catalogue():
+    listed = entries()
+    assert listed is not None, "derivations/index.json is out of date: python -m qedcheck.derivations.index"
+    assert [(e.name, e.source, e.expect, e.statement) for e in listed] == [
+        (i.name, i.source, i.expect.value, i.statement) for i in catalogue()]
+
+
+def _any_result():
+    return verify_identities((make_identity((x + 1) ** 2, x**2 + 2 * x + 1, [x]),), RunOptions(cache_dir=None))[0]
