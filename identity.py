@@ -99,6 +99,11 @@ class Identity:
     numeric_sizes: tuple[int, ...] = (1, 2, 3, 5, 8, 100, 1000)
     timeout: float = 10.0
     origin: str = "catalogue"
+    # Checks on an actual model that no sampled formula can stand in for (a convolution's output
+    # shape, finite differences through a 784-input network, one gradient-descent step). Each is
+    # called with the run's seed and returns a NumericOutcome; the runner merges them into the
+    # numeric check, which fails if any of them disagrees.
+    model_checks: tuple[Callable[[int], Any], ...] = ()
 
     @property
     def is_vector(self) -> bool:

@@ -7,9 +7,9 @@ from ..identity import Identity
 
 def catalogue() -> tuple[Identity, ...]:
     """Every catalogue identity, in the order of the homework."""
-    from . import activations, norms, softmax
+    from . import activations, cnn, norms, softmax
 
-    return activations.IDENTITIES + norms.IDENTITIES + softmax.IDENTITIES
+    return activations.IDENTITIES + norms.IDENTITIES + softmax.IDENTITIES + cnn.IDENTITIES
 
 
 def by_name() -> dict[str, Identity]:

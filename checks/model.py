@@ -1,0 +1,51 @@
+"""Outcomes of checks on an actual NumPy model: a shape, a count, or arrays compared element by element.
+
+`Identity.model_checks` are small seeded functions in the catalogue; they compute with NumPy and use
+these helpers to report what they compared, so the runner can merge them into the numeric check.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..results import NumericOutcome
+
+
+def compare_exact(what: str, got, claimed) -> NumericOutcome:
+    """An exact comparison (a shape, a count): agreement is equality, the error is |got − claimed|."""
+    agrees = tuple(np.atleast_1d(got)) == tuple(np.atleast_1d(claimed))
+    difference = float(np.max(np.abs(np.subtract(np.atleast_1d(got), np.atleast_1d(claimed)))))
+    if np.shape(got) != np.shape(claimed):
+        agrees, difference = False, float("inf")
+    relation = "=" if agrees else "≠"
+    return NumericOutcome(points=1, max_abs_err=difference, max_rel_err=difference / max(1.0, float(np.max(
+        np.abs(np.atleast_1d(claimed))))), agrees=agrees, message=f"{what}: {_text(got)} {relation} claimed {_text(claimed)}")
+
+
+def compare_arrays(what: str, got, reference, rtol: float, *, finite_difference: bool = False) -> NumericOutcome:
+    """Arrays that must agree to `rtol`, relative to the largest reference entry (floats, not proofs)."""
+    got, reference = np.asarray(got, dtype=float), np.asarray(reference, dtype=float)
+    if got.shape != reference.shape:
+        return NumericOutcome(points=0, max_abs_err=float("inf"), max_rel_err=float("inf"), agrees=False,
+                              message=f"{what}: shapes {got.shape} and {reference.shape} differ")
+    abs_err = float(np.max(np.abs(got - reference), initial=0.0))
+    scale = float(np.max(np.abs(reference), initial=0.0)) or 1.0
+    rel_err = abs_err / scale
+    agrees = bool(np.all(np.isfinite(got))) and rel_err <= rtol
+    return NumericOutcome(
+        points=got.size, max_abs_err=abs_err, max_rel_err=rel_err, agrees=agrees,
+        finite_difference_max_rel_err=rel_err if finite_difference else None,
+        message=f"{what}: largest relative error {rel_err:.2e} over {got.size} values (tolerance {rtol:g})",
+    )
+
+
+def compare_bool(what: str, holds: bool, detail: str) -> NumericOutcome:
+    """A property of a model run (the risk went down): agreement is the property."""
+    return NumericOutcome(points=1, max_abs_err=0.0, max_rel_err=0.0, agrees=bool(holds),
+                          message=f"{what}: {detail}")
+
+
+def _text(value) -> str:
+    if isinstance(value, tuple):
+        return "×".join(str(v) for v in value)
+    return str(value)
