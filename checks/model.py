@@ -13,13 +13,13 @@ from ..results import NumericOutcome
 
 def compare_exact(what: str, got, claimed) -> NumericOutcome:
     """An exact comparison (a shape, a count): agreement is equality, the error is |got − claimed|."""
-    agrees = tuple(np.atleast_1d(got)) == tuple(np.atleast_1d(claimed))
-    difference = float(np.max(np.abs(np.subtract(np.atleast_1d(got), np.atleast_1d(claimed)))))
-    if np.shape(got) != np.shape(claimed):
-        agrees, difference = False, float("inf")
+    a, b = np.asarray(got), np.asarray(claimed)
+    agrees = a.shape == b.shape and bool(np.array_equal(a, b))
+    difference = float(np.max(np.abs(a - b), initial=0.0)) if a.shape == b.shape else float("inf")
+    scale = max(1.0, float(np.max(np.abs(b), initial=0.0)))
     relation = "=" if agrees else "≠"
-    return NumericOutcome(points=1, max_abs_err=difference, max_rel_err=difference / max(1.0, float(np.max(
-        np.abs(np.atleast_1d(claimed))))), agrees=agrees, message=f"{what}: {_text(got)} {relation} claimed {_text(claimed)}")
+    return NumericOutcome(points=1, max_abs_err=difference, max_rel_err=difference / scale, agrees=agrees,
+                          message=f"{what}: {_text(got)} {relation} claimed {_text(claimed)}")
 
 
 def compare_arrays(what: str, got, reference, rtol: float, *, finite_difference: bool = False) -> NumericOutcome:
@@ -46,6 +46,8 @@ def compare_bool(what: str, holds: bool, detail: str) -> NumericOutcome:
 
 
 def _text(value) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], tuple):
+        return ", ".join(_text(v) for v in value)
     if isinstance(value, tuple):
         return "×".join(str(v) for v in value)
     return str(value)

@@ -7,9 +7,9 @@ from ..identity import Identity
 
 def catalogue() -> tuple[Identity, ...]:
     """Every catalogue identity, in the order of the homework."""
-    from . import activations, cnn, norms, softmax
+    from . import activations, cnn, mlp, norms, softmax
 
-    return activations.IDENTITIES + norms.IDENTITIES + softmax.IDENTITIES + cnn.IDENTITIES
+    return activations.IDENTITIES + norms.IDENTITIES + softmax.IDENTITIES + cnn.IDENTITIES + mlp.IDENTITIES
 
 
 def by_name() -> dict[str, Identity]:
