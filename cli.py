@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
                         help="symbolic budget per identity (default: each identity's own, 10 s)")
     verify.add_argument("--rtol", type=float, default=1e-9, help="relative tolerance of the numeric check")
+    verify.add_argument("--slow", action="store_true",
+                        help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
 
     listing = commands.add_parser("list", help="list the catalogue")
@@ -78,11 +80,11 @@ def _console(args):
 
 def _verify(args) -> int:
     from .checks.runner import RunSettings, verify_all
-    from .derivations import catalogue
+    from .derivations import catalogue, slow_catalogue
     from .report import terminal
     from .selection import select
 
-    chosen = select(args.targets, catalogue())
+    chosen = select(args.targets, catalogue() + (slow_catalogue() if args.slow else ()))
     settings = RunSettings(seed=args.seed, rtol=args.rtol, timeout=args.timeout)
     run = verify_all(chosen.identities, settings, input_errors=chosen.errors)
     if args.json:

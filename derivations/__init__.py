@@ -12,5 +12,12 @@ def catalogue() -> tuple[Identity, ...]:
     return activations.IDENTITIES + norms.IDENTITIES + softmax.IDENTITIES + cnn.IDENTITIES + mlp.IDENTITIES
 
 
+def slow_catalogue() -> tuple[Identity, ...]:
+    """Identities whose checks take seconds (timing measurements): run by `qedcheck verify --slow`."""
+    from . import complexity
+
+    return complexity.IDENTITIES
+
+
 def by_name() -> dict[str, Identity]:
     return {identity.name: identity for identity in catalogue()}

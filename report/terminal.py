@@ -133,6 +133,8 @@ def identity_detail(r: IdentityResult) -> Group:
                      f"{n.float64_undecided} that float64 could not decide")
         if n.finite_difference_max_rel_err is not None:
             head.add_row("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}")
+        if n.message:
+            head.add_row("numeric detail", n.message)
     if r.counterexample is not None:
         head.add_row("counterexample", r.counterexample.describe())
     if r.message:
