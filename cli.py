@@ -111,11 +111,11 @@ def _list(args) -> int:
 
 def _show(args) -> int:
     from .checks.runner import RunSettings, verify_identity
-    from .derivations import by_name
+    from .derivations import by_name, slow_catalogue
     from .report import terminal
     from .selection import did_you_mean
 
-    known = by_name()
+    known = {**by_name(), **{identity.name: identity for identity in slow_catalogue()}}
     if args.name not in known:
         print(f"qedcheck: unknown identity '{args.name}'{did_you_mean(args.name, known)}", file=sys.stderr)
         return EXIT_USAGE

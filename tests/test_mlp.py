@@ -131,3 +131,11 @@ def test_numpy_backward_matches_finite_differences_on_every_coordinate_at_small_
         array = params[name]
         fd = [npm.central_difference(lambda: npm.loss_of(params, x, y), array, c) for c in range(array.size)]
         np.testing.assert_allclose(grads[name].reshape(-1), fd, rtol=1e-6, atol=1e-9)
+
+
+def test_show_explains_an_mlp_erratum(capsys):
+    from qedcheck.cli import main
+
+    assert main(["show", "chain_grad_w1_b1_eq_upstream_mul_input"]) == 0
+    out = capsys.readouterr().out
+    assert "k and j swapped" in out and "refuted (expected)" in out and "(holds)" in out
