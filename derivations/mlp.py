@@ -24,7 +24,9 @@ from ..checks.model import compare_arrays, compare_bool, compare_exact
 from ..identity import Derivation, Identity
 from . import mlp_checks, mlp_steps
 from . import mlp_network as net_sym
+from . import numpy_impl as npi
 from . import numpy_mlp as npm
+from .vocabulary import X, i, n, softmax_entry
 
 # ---------------------------------------------------------------------------------------------- shapes
 
@@ -272,6 +274,35 @@ gradient_step_lowers_risk = Identity(
            "with η = 10⁻³ on random data at d = 784 and compares R̂ before and after."),),
 )
 
+# ------------------------------------------------------------------------- (g) for every m
+
+_class = sp.Symbol("y", integer=True, nonnegative=True)
+
+
+def _neg_log_softmax_complex(z):
+    """−log softmax(z) on complex input, shifted by the largest real part (analytic: complex step)."""
+    z = np.asarray(z, dtype=complex)
+    top = np.max(z.real)
+    return top + np.log(np.sum(np.exp(z - top))) - z
+
+
+loss_grad_output_act_all_m = Identity(
+    name="neg_log_softmax_partial_eq_softmax_sub_delta",
+    source="Qd(g)",
+    statement=r"rac{\partial(-\log o^s_y)}{\partial o^a_i} = o^s_i - \delta_{iy}\quad(	ext{every } m)",
+    lhs=sp.Derivative(-sp.log(softmax_entry(X, _class)), X[i]),
+    rhs=softmax_entry(X, i) - sp.KroneckerDelta(i, _class),
+    vectors=(X,),
+    indices=(i, _class),
+    size=n,
+    sizes=(1, 2, 3),
+    numpy_lhs=lambda x: npi.complex_step_jacobian(_neg_log_softmax_complex, x).T,
+    numpy_rhs=lambda x: npi.softmax(x)[:, None] - np.eye(len(x)),
+    numeric_sizes=(1, 2, 3, 5, 8, 100),
+    notes=(("Entry (i, y) of ∂L/∂oᵃ = oˢ − onehot(y), proved for every number of classes m (written n, "
+           "the vector x standing for oᵃ); the NumPy side differentiates −log softmax by complex step."),),
+)
+
 # ------------------------------------------------------------------- gradients against the full loss
 
 _GRADIENTS = (
@@ -323,6 +354,7 @@ IDENTITIES = (
     param_card_eq,
     gradient_step_lowers_risk,
     mlp_steps.grad_output_act_steps,
+    loss_grad_output_act_all_m,
     _g["Qd(g)"],
     mlp_steps.grad_w2_b2_steps,
     _w2,

@@ -139,3 +139,22 @@ def test_show_explains_an_mlp_erratum(capsys):
     assert main(["show", "chain_grad_w1_b1_eq_upstream_mul_input"]) == 0
     out = capsys.readouterr().out
     assert "k and j swapped" in out and "refuted (expected)" in out and "(holds)" in out
+
+
+def test_output_gradient_is_proved_for_every_number_of_classes(catalogue_results):
+    assert catalogue_results["neg_log_softmax_partial_eq_softmax_sub_delta"].scope == "all n"
+
+
+def test_onehot_minus_softmax_is_refuted_for_the_entry_form():
+    import dataclasses
+
+    right = mlp.loss_grad_output_act_all_m
+    wrong = dataclasses.replace(right, name="wrong_sign", rhs=-right.rhs, expect=Expect.FAILS,
+                                numpy_rhs=lambda x: np.eye(len(x)) - npm_softmax_columns(x))
+    assert verify_identity(wrong).verdict is Verdict.REFUTED
+
+
+def npm_softmax_columns(x):
+    from qedcheck.derivations import numpy_impl as npi
+
+    return npi.softmax(x)[:, None]
