@@ -45,6 +45,22 @@ def compare_bool(what: str, holds: bool, detail: str) -> NumericOutcome:
                           message=f"{what}: {detail}")
 
 
+def merge_outcomes(first: NumericOutcome | None, second: NumericOutcome) -> NumericOutcome:
+    """Two numeric outcomes as one: points add up, errors take the worst, both must agree."""
+    if first is None:
+        return second
+    fd = [e for e in (first.finite_difference_max_rel_err, second.finite_difference_max_rel_err) if e is not None]
+    return NumericOutcome(
+        points=first.points + second.points, max_abs_err=max(first.max_abs_err, second.max_abs_err),
+        max_rel_err=max(first.max_rel_err, second.max_rel_err), agrees=first.agrees and second.agrees,
+        counterexample=first.counterexample or second.counterexample,
+        mpmath_points=first.mpmath_points + second.mpmath_points,
+        float64_undecided=first.float64_undecided + second.float64_undecided,
+        finite_difference_max_rel_err=max(fd) if fd else None, sizes=tuple(sorted({*first.sizes, *second.sizes})),
+        message="; ".join(m for m in (first.message, second.message) if m),
+    )
+
+
 def _text(value) -> str:
     if isinstance(value, tuple) and value and isinstance(value[0], tuple):
         return ", ".join(_text(v) for v in value)

@@ -18,6 +18,7 @@ from ..identity import Expect, Identity
 from ..results import IdentityResult, NumericOutcome, RunResult, Verdict
 from . import finite_diff, numeric, sampling
 from .budget import Deadline
+from .model import merge_outcomes
 from .steps import check_derivations
 from .symbolic import prove
 from .verdict import decide, meets
@@ -93,24 +94,8 @@ def versions() -> dict[str, str]:
 def _numeric(identity: Identity, settings: RunSettings) -> NumericOutcome | None:
     outcome = _sampled(identity, settings)
     for check in identity.model_checks:
-        outcome = _merged(outcome, check(settings.seed))
+        outcome = merge_outcomes(outcome, check(settings.seed))
     return outcome
-
-
-def _merged(first: NumericOutcome | None, second: NumericOutcome) -> NumericOutcome:
-    """Two numeric outcomes as one: points add up, errors take the worst, both must agree."""
-    if first is None:
-        return second
-    fd = [e for e in (first.finite_difference_max_rel_err, second.finite_difference_max_rel_err) if e is not None]
-    return NumericOutcome(
-        points=first.points + second.points, max_abs_err=max(first.max_abs_err, second.max_abs_err),
-        max_rel_err=max(first.max_rel_err, second.max_rel_err), agrees=first.agrees and second.agrees,
-        counterexample=first.counterexample or second.counterexample,
-        mpmath_points=first.mpmath_points + second.mpmath_points,
-        float64_undecided=first.float64_undecided + second.float64_undecided,
-        finite_difference_max_rel_err=max(fd) if fd else None, sizes=tuple(sorted({*first.sizes, *second.sizes})),
-        message="; ".join(m for m in (first.message, second.message) if m),
-    )
 
 
 def _sampled(identity: Identity, settings: RunSettings) -> NumericOutcome | None:

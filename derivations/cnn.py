@@ -25,7 +25,7 @@ def dilated(k, d):
 
 
 def output_side(i, k, s=1, p=0, d=1):
-    """⌊(i + 2p − k′)/s⌋ + 1, unevaluated enough to read as the formula."""
+    """⌊(i + 2p − k′)/s⌋ + 1 as a SymPy integer expression (exact: no float division)."""
     return sp.floor((sp.Integer(i) + 2 * p - dilated(k, d)) / sp.Integer(s)) + 1
 
 

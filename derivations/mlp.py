@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import sympy as sp
 
-from ..checks.model import compare_arrays, compare_bool, compare_exact
+from ..checks.model import compare_arrays, compare_bool, compare_exact, merge_outcomes
 from ..identity import Derivation, Identity
 from . import mlp_checks, mlp_steps
 from . import mlp_network as net_sym
@@ -48,12 +48,13 @@ def _shape_rows(shapes) -> sp.Matrix:
     return sp.Matrix([[a, b] for a, b in shapes])
 
 
-def _numpy_shapes(names, claimed):
+def _numpy_shapes(names, claimed, gradients: bool = False):
+    """The shapes of the NumPy model's parameters (or, with `gradients`, of its backward pass)."""
     def check(seed: int):
         sizes = {d: 784, dh: 64, m: 10}
         params = npm.init(784, 64, 10, seed)
         cache = npm.forward(params, np.random.default_rng(seed).standard_normal(784), 0)
-        arrays = {**params, **npm.backward(params, cache, 0)} if names is _GRADIENT_SHAPES else params
+        arrays = {**params, **npm.backward(params, cache, 0)} if gradients else params
         got = tuple(np.atleast_2d(arrays[name].reshape(arrays[name].shape[0], -1)).shape for name in names)
         want = tuple(tuple(int(sp.sympify(s).subs(sizes)) for s in shape) for shape in claimed)
         return compare_exact("NumPy model at d = 784, d_h = 64, m = 10: shapes", got, want)
@@ -92,7 +93,7 @@ mlp_grad_shapes = Identity(
                r"\ \tfrac{\partial L}{\partial W^{(1)}}\!: d_h\times d,\ \tfrac{\partial L}{\partial b^{(1)}}\!: d_h\times 1"),
     lhs=_shape_rows(_GRADIENT_SHAPES.values()),
     rhs=_shape_rows(_CLAIMED_GRADIENT_SHAPES.values()),
-    model_checks=(_numpy_shapes(_GRADIENT_SHAPES, tuple(_CLAIMED_GRADIENT_SHAPES.values())),),
+    model_checks=(_numpy_shapes(tuple(_GRADIENT_SHAPES), tuple(_CLAIMED_GRADIENT_SHAPES.values()), gradients=True),),
     notes=(("The shapes stated in Qd (i), (k), (m), (o): each gradient has the shape of what it differentiates. "
            "Qd(o) writes d_n for d_h (a typo)."),),
 )
@@ -117,11 +118,9 @@ def _softmax_model(seed: int):
 
 
 def _merge(*outcomes):
-    from ..checks.runner import _merged
-
     merged = None
     for outcome in outcomes:
-        merged = _merged(merged, outcome)
+        merged = merge_outcomes(merged, outcome)
     return merged
 
 
