@@ -60,7 +60,7 @@ def errata_panel(run: RunResult) -> Panel | None:
     for r, e in rows:
         status = "found" if e.found else "NOT FOUND (the finding disappeared)"
         fix = "the correction holds" if e.corrected_holds else "the correction does NOT hold"
-        lines.append(Text.assemble((f"{e.source} {e.identity}", "bold"), f", link {e.link}: ", (status, "red" if not e.found else "")))
+        lines.append(Text.assemble((f"{e.source} {e.identity}", "bold"), f", link {e.derivation}.{e.link}: ", (status, "red" if not e.found else "")))
         lines.append(Text(f"    {e.lhs}  =  {e.rhs}   does not follow"))
         lines.append(Text(f"    {e.message}"))
         lines.append(Text(f"    corrected: {e.corrected} ({fix})", style="green" if e.corrected_holds else "red"))
@@ -155,7 +155,7 @@ def identity_detail(r: IdentityResult) -> Group:
             if link.counterexample is not None:
                 parts.append(Text(f"link {link.derivation}.{link.index}: counterexample {link.counterexample.describe()}"))
     for e in r.errata:
-        parts.append(Text(f"erratum, link {e.link}: {e.message}. Corrected: {e.corrected} "
+        parts.append(Text(f"erratum, link {e.derivation}.{e.link}: {e.message}. Corrected: {e.corrected} "
                           f"({'holds' if e.corrected_holds else 'does NOT hold'})"))
     return Group(*parts)
 
