@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="where results are cached (default .qedcheck_cache)")
     verify.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
                         help="address-space cap of each worker process in GiB (default 4)")
+    verify.add_argument("--slow", action="store_true",
+                        help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
 
     cache = commands.add_parser("cache", help="manage the result cache: 'clear'")
@@ -109,7 +111,7 @@ def _verify(args) -> int:
     options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
                          cache_dir=None if args.no_cache else Path(args.cache_dir),
-                         memory_limit=int(args.memory_limit * 2**30))
+                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
     plan = plan_targets(config.targets(args.targets), options)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
@@ -173,11 +175,11 @@ def _cache(args) -> int:
 
 def _show(args) -> int:
     from .checks.runner import RunSettings, verify_identity
-    from .derivations import by_name
+    from .derivations import by_name, slow_catalogue
     from .report import terminal
     from .selection import did_you_mean
 
-    known = by_name()
+    known = {**by_name(), **{identity.name: identity for identity in slow_catalogue()}}
     if args.name not in known:
         print(f"qedcheck: unknown identity '{args.name}'{did_you_mean(args.name, known)}", file=sys.stderr)
         return EXIT_USAGE

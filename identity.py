@@ -101,6 +101,12 @@ class Identity:
     origin: str = "catalogue"
     # A user-file identity that could not be read: its located message; the runner reports `error`.
     error: str = ""
+    # Checks on an actual model that no sampled formula can stand in for (a convolution's output
+    # shape, finite differences through a 784-input network, one gradient-descent step). Each is
+    # called with the run's seed and returns a NumericOutcome; the runner merges them into the
+    # numeric check, which fails if any of them disagrees.
+    model_checks: tuple[Callable[[int], Any], ...] = ()
+
 
     @property
     def is_vector(self) -> bool:

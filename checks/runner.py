@@ -18,6 +18,7 @@ from ..identity import Expect, Identity
 from ..results import IdentityResult, NumericOutcome, RunResult, Verdict
 from . import finite_diff, numeric, sampling
 from .budget import Deadline
+from .model import merge_outcomes
 from .steps import check_derivations
 from .symbolic import prove
 from .verdict import decide, meets
@@ -93,6 +94,13 @@ def versions() -> dict[str, str]:
 
 
 def _numeric(identity: Identity, settings: RunSettings) -> NumericOutcome | None:
+    outcome = _sampled(identity, settings)
+    for check in identity.model_checks:
+        outcome = merge_outcomes(outcome, check(settings.seed))
+    return outcome
+
+
+def _sampled(identity: Identity, settings: RunSettings) -> NumericOutcome | None:
     if not identity.symbols and not identity.is_vector:
         return None  # a claim about constants: the exact evaluation is the whole story
     numeric_settings = settings.numeric_settings()

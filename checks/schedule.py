@@ -25,6 +25,7 @@ class RunOptions:
     jobs: int = 1
     cache_dir: Path | None = Path(result_cache.DEFAULT_DIR)  # None: no cache
     memory_limit: int | None = None  # bytes per worker; None: the workers' default
+    slow: bool = False  # also the timing checks (never cached: a measurement is redone every run)
 
     def settings_key(self) -> dict:
         return result_cache.settings_description(self.seed, self.rtol, self.timeout)
@@ -45,13 +46,13 @@ class Plan:
 
 def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
     """Resolve what the command line names (`all`, catalogue names, identity files)."""
-    cached = _fully_cached(targets, options)
+    cached = None if options.slow else _fully_cached(targets, options)
     if cached is not None:
         return Plan(cached)
-    from ..derivations import catalogue
+    from ..derivations import catalogue, slow_catalogue
     from ..selection import select
 
-    chosen = select(list(targets), catalogue())
+    chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()))
     return Plan(None, chosen.identities, chosen.errors)
 
 
@@ -82,8 +83,11 @@ def verify_identities(identities: Sequence, options: RunOptions,
     settings_key = options.settings_key()
     found: dict[int, IdentityResult] = {}
     keys: dict[int, str] = {}
+    measured = _measurements() if options.slow else set()
     if store is not None:
         for position, identity in enumerate(identities):
+            if identity.name in measured:
+                continue
             keys[position] = result_cache.content_key(identity, settings_key)
             hit = store.lookup(keys[position])
             if hit is not None:
@@ -96,7 +100,7 @@ def verify_identities(identities: Sequence, options: RunOptions,
     def checked_one(offset: int, result: IdentityResult) -> None:
         position = missing[offset]
         found[position] = result
-        if store is not None:
+        if store is not None and position in keys:
             identity = identities[position]
             quick = result_cache.quick_key(identity.name, settings_key) if identity.origin == "catalogue" else None
             store.store(keys[position], result, quick)
@@ -104,6 +108,12 @@ def verify_identities(identities: Sequence, options: RunOptions,
 
     _check([identities[k] for k in missing], options, checked_one)
     return tuple(found[k] for k in range(len(identities)))
+
+
+def _measurements() -> set[str]:
+    from ..derivations import slow_catalogue
+
+    return {identity.name for identity in slow_catalogue()}
 
 
 class _InOrder:

@@ -53,6 +53,7 @@ def _identity(r: IdentityResult) -> dict:
             "float64_undecided": r.numeric.float64_undecided,
             "finite_difference_max_rel_err": _finite(r.numeric.finite_difference_max_rel_err),
             "sizes": list(r.numeric.sizes),
+            "detail": r.numeric.message,  # what the model checks compared, with their figures
         }
     return {
         "name": r.name,

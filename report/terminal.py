@@ -86,7 +86,7 @@ def errata_panel(run: RunResult) -> Panel | None:
     for r, e in rows:
         status = "found" if e.found else "NOT FOUND (the finding disappeared)"
         fix = "the correction holds" if e.corrected_holds else "the correction does NOT hold"
-        lines.append(Text.assemble((f"{e.source} {e.identity}", "bold"), f", link {e.link}: ", (status, "red" if not e.found else "")))
+        lines.append(Text.assemble((f"{e.source} {e.identity}", "bold"), f", link {e.derivation}.{e.link}: ", (status, "red" if not e.found else "")))
         lines.append(Text(f"    {e.lhs}  =  {e.rhs}   does not follow"))
         lines.append(Text(f"    {e.message}"))
         lines.append(Text(f"    corrected: {e.corrected} ({fix})", style="green" if e.corrected_holds else "red"))
@@ -165,6 +165,8 @@ def identity_detail(r: IdentityResult) -> Group:
                      f"{n.float64_undecided} that float64 could not decide")
         if n.finite_difference_max_rel_err is not None:
             head.add_row("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}")
+        if n.message:
+            head.add_row("numeric detail", n.message)
     if r.counterexample is not None:
         head.add_row("counterexample", r.counterexample.describe())
     if r.message:
@@ -184,7 +186,7 @@ def identity_detail(r: IdentityResult) -> Group:
             if link.counterexample is not None:
                 parts.append(Text(f"      counterexample {link.counterexample.describe()}", style="red"))
     for e in r.errata:
-        parts.append(Text(f"erratum, link {e.link}: {e.message}. Corrected: {e.corrected} "
+        parts.append(Text(f"erratum, link {e.derivation}.{e.link}: {e.message}. Corrected: {e.corrected} "
                           f"({'holds' if e.corrected_holds else 'does NOT hold'})"))
     return Group(*parts)
 

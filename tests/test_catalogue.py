@@ -35,8 +35,9 @@ def test_catalogue_identity_meets_its_expectation(name, catalogue_results):
 
 
 def test_numeric_side_covers_a_thousand_points(catalogue_results):
+    sampled = {i.name for i in catalogue() if i.symbols or i.is_vector}  # exact claims have model checks only
     for result in catalogue_results.values():
-        if result.numeric is not None:
+        if result.numeric is not None and result.name in sampled:
             assert result.numeric.points >= 1000, result.name
 
 
