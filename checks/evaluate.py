@@ -17,6 +17,26 @@ import sympy as sp
 EXACT_DIGITS = 50
 
 
+def _memoised(build):
+    """Compile once per (expressions, symbols): adjacent links share a step, and lambdify is slow."""
+    cache: dict = {}
+
+    def cached(exprs, symbols):
+        try:
+            key = (tuple(exprs) if isinstance(exprs, list) else exprs, tuple(symbols))
+            hash(key)
+        except TypeError:
+            return build(exprs, symbols)
+        if key not in cache:
+            cache[key] = build(exprs, symbols)
+        return cache[key]
+
+    cached.__doc__ = build.__doc__
+    cached.__wrapped__ = build
+    return cached
+
+
+@_memoised
 def float_function(expr, symbols: Sequence) -> Callable[..., np.ndarray]:
     """A NumPy function of `symbols` that broadcasts constants to the input's shape."""
     compiled = sp.lambdify(list(symbols), expr, modules="numpy")
@@ -33,6 +53,7 @@ def float_function(expr, symbols: Sequence) -> Callable[..., np.ndarray]:
     return evaluate
 
 
+@_memoised
 def float_functions(exprs, symbols: Sequence) -> Callable[..., np.ndarray]:
     """Several expressions compiled together: returns an array of shape (len(exprs), *input shape)."""
     compiled = sp.lambdify(list(symbols), list(exprs), modules="numpy")
@@ -88,6 +109,7 @@ def digits_for(values) -> int:
     return EXACT_DIGITS + 10 + min(int(0.4343 * largest), 2000)
 
 
+@_memoised
 def exact_function(expr, symbols: Sequence) -> Callable[..., mpmath.mpf | None]:
     """An evaluator at `digits_for(point)` digits (≥ 50); returns None where there is no real value."""
     try:

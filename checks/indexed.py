@@ -24,10 +24,23 @@ def shape_of(expr) -> tuple | None:
 
 
 def entry_form(expr, indices):
-    """The generic entry of a (matrix) expression; scalars and entry forms pass through."""
+    """The generic entry of a (matrix) expression; scalars and entry forms pass through.
+
+    Memoised: SymPy builds a matrix product's entry slowly, and every link asks again.
+    """
     shape = shape_of(expr)
     if shape is None:
         return expr
+    key = (expr, tuple(indices))
+    if key not in _ENTRIES:
+        _ENTRIES[key] = _entry(expr, shape, indices)
+    return _ENTRIES[key]
+
+
+_ENTRIES: dict = {}
+
+
+def _entry(expr, shape, indices):
     _rows, cols = shape
     if cols == 1:
         return expr[indices[0], 0]
@@ -79,9 +92,24 @@ def expand_sums(expr, size):
         before = expr
         expr = expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) > 1, _nest)
         expr = expr.replace(lambda e: isinstance(e, sp.Sum), _split_sum)
-        expr = resolve_index_range(expr.doit(), size)
+        expr = resolve_index_range(targeted_doit(expr), size)
         if expr == before:
             break
+    return expr
+
+
+def targeted_doit(expr):
+    """Evaluate derivatives, limits and the sums that hold a KroneckerDelta; leave other symbolic
+    sums alone. SymPy's search for a closed form of Σ_k e^{x_k} g_k (Gosper, hypergeometric terms)
+    cannot succeed and costs seconds per expression.
+    """
+    for _ in range(3):
+        evaluated = expr.replace(lambda e: isinstance(e, (sp.Derivative, sp.Limit)), lambda e: e.doit())
+        evaluated = evaluated.replace(lambda e: isinstance(e, sp.Sum) and e.has(sp.KroneckerDelta),
+                                      lambda e: e.doit())
+        if evaluated == expr:
+            break
+        expr = evaluated
     return expr
 
 

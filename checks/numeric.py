@@ -28,6 +28,7 @@ class NumericSettings:
     max_exact: int = 200
     max_explicit_size: int = 3
     link_points: int = 200  # draws per link of a vector derivation (each needs SymPy evaluation)
+    link_exact_points: int = 16  # agreeing draws of a link re-evaluated at high precision
 
 
 @dataclass
@@ -85,7 +86,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     scale = np.array(scale, dtype=float)  # writable: mpmath fills in where float64 overflowed
     bad = _disagreeing(a, b, scale, settings)
     tally.points = len(a)
-    _record_errors(tally, a, b, scale, ~bad, settings.atol / settings.rtol)
+    _record_errors(tally, a, b, scale, ~bad, 1e3 * settings.atol / settings.rtol)
     exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
     exact_scale = evaluate.exact_function(evaluate.magnitude(lhs) + evaluate.magnitude(rhs), symbols)
     for index in _exact_indices(bad, settings, columns):
@@ -129,7 +130,7 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
         return tally.outcome()
     explicit = _ExplicitSides(identity, lhs, rhs, indexed.index_part(where, identity.indices))
     use_numpy = with_numpy and identity.numpy_lhs is not None and identity.numpy_rhs is not None
-    exact_budget = settings.exact_points
+    exact_budget = settings.exact_points if with_numpy else settings.link_exact_points
     for size, group in _by_size(draws).items():
         small = size <= settings.max_explicit_size
         if use_numpy:
@@ -147,11 +148,11 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
             tally.sizes.add(size)
             scale = float(max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0)))
             disagreeing = _disagreeing(a, b, np.full(a.shape, scale), settings)
-            if small and (disagreeing.any() or exact_budget > 0):
+            if small and ((disagreeing.any() and tally.counterexample is None) or exact_budget > 0):
                 scale = max(scale, explicit.magnitude(draw))  # the terms may be far larger than the value
                 disagreeing = _disagreeing(a, b, np.full(a.shape, scale), settings)
             bad = bool(disagreeing.any())
-            _record_errors(tally, a, b, np.full(a.shape, scale), ~disagreeing, settings.atol / settings.rtol)
+            _record_errors(tally, a, b, np.full(a.shape, scale), ~disagreeing, 1e3 * settings.atol / settings.rtol)
             if not small:
                 tally.undecided += int(bad)
                 continue

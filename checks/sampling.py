@@ -78,8 +78,23 @@ def scalar_sample(symbols, seed: int, points: int = MIN_POINTS) -> ScalarSample:
 def vector_draws(vectors, scalars, sizes, seed: int, points: int = MIN_POINTS) -> list[VectorDraw]:
     """Draws of every size in `sizes`; small sizes get most of them, a few reach n = 1000.
 
-    Every tenth draw plants hard values (±30, ±700, 0) among the entries.
+    Every tenth draw plants hard values (±30, ±700, 0) among the entries. The same request gives the
+    same draws, so they are made once and shared; their arrays are read-only, so no implementation
+    can change what the next identity sees.
     """
+    key = (tuple((str(v.label), tuple(sorted(_assumptions(v.label).items()))) for v in vectors),
+           tuple((str(s), tuple(sorted(_assumptions(s).items()))) for s in scalars),
+           tuple(sizes), seed, points)
+    if key not in _DRAWS:
+        _DRAWS[key] = _make_vector_draws(vectors, scalars, sizes, seed, points)
+    return list(_DRAWS[key])
+
+
+_DRAWS: dict = {}
+
+
+def _make_vector_draws(vectors, scalars, sizes, seed: int, points: int) -> list[VectorDraw]:
+    """The draws themselves (see vector_draws)."""
     rng = np.random.default_rng(seed)
     large = [s for s in sizes if s > 8]
     small = [s for s in sizes if s <= 8] or [2]
@@ -96,7 +111,9 @@ def vector_draws(vectors, scalars, sizes, seed: int, points: int = MIN_POINTS) -
                 if number % 10 == 9:
                     planted = rng.choice(np.array(HARD_VALUES), size=max(1, size // 3))
                     entries[: len(planted)] = planted
-                values[str(vec.label)] = _restrict(entries, _assumptions(vec.label))
+                column = _restrict(entries, _assumptions(vec.label))
+                column.setflags(write=False)
+                values[str(vec.label)] = column
             for sym in scalars:
                 values[str(sym)] = float(_restrict(rng.normal(0.0, 3.0, 1), _assumptions(sym))[0])
             draws.append(VectorDraw(size, values))

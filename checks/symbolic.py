@@ -47,7 +47,37 @@ def prove(
 
 
 def _prepare(expr, size=None):
-    """Evaluate derivatives, sums and limits, and drop conditions the index range implies."""
+    """Evaluate derivatives, sums and limits, and drop conditions the index range implies.
+
+    Memoised: a chain's middle step is prepared for two links and for their numeric checks, and
+    SymPy expressions are immutable, so the answer for the same (expr, size) never changes.
+    """
+    try:
+        key = (expr, size)
+        if key in _PREPARED:
+            return _PREPARED[key]
+    except TypeError:  # unhashable (a mutable matrix): nothing to reuse
+        return _prepare_uncached(expr, size)
+    result = _prepare_uncached(expr, size)
+    _PREPARED[key] = result
+    return result
+
+
+_PREPARED: dict = {}
+
+
+def _prepare_uncached(expr, size=None):
+    if size is not None and isinstance(expr, sp.Basic):  # all n: only what can be evaluated
+        evaluated = indexed.targeted_doit(expr)
+    else:
+        evaluated = _full_doit(expr)
+    evaluated = indexed.resolve_index_range(evaluated, size)
+    if size is None:
+        return evaluated
+    return indexed.canonical_sums(indexed.expand_sums(evaluated, size))
+
+
+def _full_doit(expr):
     evaluated = expr
     for _ in range(3):  # a derivative of a Sum yields a Sum that needs its own doit
         if not hasattr(evaluated, "doit"):
@@ -56,10 +86,7 @@ def _prepare(expr, size=None):
         if again == evaluated:
             break
         evaluated = again
-    evaluated = indexed.resolve_index_range(evaluated, size)
-    if size is None:
-        return evaluated
-    return indexed.canonical_sums(indexed.expand_sums(evaluated, size))
+    return evaluated
 
 
 def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:

@@ -123,10 +123,10 @@ def sigmoid_analytic(z):
 
 
 def softmax_analytic(z):
-    """Softmax on complex input, shifted by the (constant) largest real part."""
+    """Softmax on complex input (of each row), shifted by the (constant) largest real part."""
     z = np.asarray(z, dtype=complex)
-    e = np.exp(z - np.max(z.real))
-    return e / e.sum()
+    e = np.exp(z - np.max(z.real, axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def complex_step_derivative(f, x):
@@ -134,8 +134,14 @@ def complex_step_derivative(f, x):
     return np.imag(f(x + 1j * COMPLEX_STEP)) / COMPLEX_STEP
 
 
-def complex_step_jacobian(f, v):
-    """J[i, j] = ∂f_i/∂v_j of a vector function f (scalar f gives the gradient)."""
+def complex_step_jacobian(f, v, rowwise: bool = False):
+    """J[i, j] = ∂f_i/∂v_j of a vector function f (scalar f gives the gradient).
+
+    With `rowwise`, f maps each row of a matrix on its own (elementwise functions, softmax over the
+    last axis), and all n perturbed points go through f in one call.
+    """
     v = np.asarray(v, dtype=float)
+    if rowwise:
+        return np.imag(f(v[None, :] + 1j * COMPLEX_STEP * np.eye(len(v)))).T / COMPLEX_STEP
     columns = [np.imag(f(v + 1j * COMPLEX_STEP * unit)) / COMPLEX_STEP for unit in np.eye(len(v))]
     return np.array(columns).T

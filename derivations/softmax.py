@@ -38,11 +38,11 @@ def _sigmoid_slope(at):
 
 
 def _softmax_jacobian_numpy(x):
-    return npi.complex_step_jacobian(npi.softmax_analytic, x)
+    return npi.complex_step_jacobian(npi.softmax_analytic, x, rowwise=True)
 
 
 def _sigmoid_jacobian_numpy(x):
-    return npi.complex_step_jacobian(npi.sigmoid_analytic, x)
+    return npi.complex_step_jacobian(npi.sigmoid_analytic, x, rowwise=True)
 
 
 softmax_mul_const = Identity(
