@@ -1,16 +1,17 @@
 """Checking identities in worker processes: a wall limit the parent enforces, a memory cap, `--jobs N`.
 
 SymPy offers no cancellation, and the in-process SIGALRM budget (budget.py) cannot interrupt C code
-or a handler that never returns, so a student's identity could still stall a CI pipeline. Here every
-identity is checked in its own forked process. Inside it the usual symbolic budget still applies (a
+or a handler that never returns, so a student's identity could still stall a CI pipeline. Here
+identities are checked in forked worker processes, which live for the whole run and take one
+identity after another (what one check cached serves the next). Inside a worker the usual symbolic budget still applies (a
 proof that runs out reports `timeout` with the strategies it tried); the parent also gives the whole
 identity a generous wall limit,
 
     wall limit = budget × (1 + number of links checked) + margin,
 
 because the numeric cross-checks and every derivation link run after the symbolic budget of the
-claim. A worker over its wall limit is killed (SIGKILL) and the identity reports `timeout`; the
-others go on. The worker's address space is capped with `resource.setrlimit(RLIMIT_AS)`, so a runaway
+claim. A worker over its wall limit is killed (SIGKILL) and replaced, the identity reports
+`timeout`, and the others go on. The worker's address space is capped with `resource.setrlimit(RLIMIT_AS)`, so a runaway
 expansion ends as an `error` naming the cap rather than swapping the machine.
 
 Forking (not spawning) lets the child inherit the identities: catalogue entries hold NumPy lambdas
@@ -25,7 +26,7 @@ import multiprocessing.connection
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from ..identity import Identity
 from ..results import IdentityResult, Verdict
@@ -87,52 +88,89 @@ _INHERITED: dict[IdentityRef, Identity] = {}
 def verify_in_workers(identities: Sequence[Identity], settings, jobs: int,
                       limits: WorkerLimits = WorkerLimits(),
                       on_result: Callable[[IdentityResult], None] | None = None) -> tuple[IdentityResult, ...]:
-    """Check `identities` with at most `jobs` workers at a time; results in input order."""
+    """Check `identities` with at most `jobs` workers at a time; results in input order.
+
+    Workers live for the whole run and take one identity after another, so what one check compiled
+    and cached (SymPy's cache, compiled functions, numeric draws) serves the next; a worker that is
+    killed for its wall limit, or runs out of memory, is replaced by a fresh one.
+    """
     from .runner import verify_identity
 
     context = multiprocessing.get_context("fork")
     _INHERITED.clear()
     _INHERITED.update({IdentityRef.of(i): i for i in identities})
     pending = sorted(range(len(identities)), key=lambda k: _cost(identities[k]), reverse=True)
-    running: dict = {}  # connection -> (position, process, deadline)
+    idle: list[_Worker] = []
+    busy: dict = {}  # connection -> (worker, position, deadline, limit)
     done: dict[int, IdentityResult] = {}
     reported = 0
     try:
-        while pending or running:
-            while pending and len(running) < max(jobs, 1):
+        while pending or busy:
+            while pending and len(busy) < max(jobs, 1):
+                worker = idle.pop() if idle else _Worker(context, settings, limits.memory, verify_identity)
                 position = pending.pop(0)
                 identity = identities[position]
-                receiver, sender = context.Pipe(duplex=False)
-                process = context.Process(target=_work, args=(IdentityRef.of(identity), settings, limits.memory,
-                                                              sender, verify_identity), daemon=True)
-                process.start()
-                sender.close()
+                worker.assign(IdentityRef.of(identity))
                 limit = wall_limit(identity, _budget(identity, settings), limits.margin)
-                running[receiver] = (position, process, time.monotonic() + limit, limit)
-            nearest = min(deadline for _, _, deadline, _ in running.values())
-            ready = multiprocessing.connection.wait(list(running), timeout=max(nearest - time.monotonic(), 0))
-            for receiver in ready:
-                position, process, _, _ = running.pop(receiver)
-                done[position] = _receive(receiver, process, identities[position])
+                busy[worker.connection] = (worker, position, time.monotonic() + limit, limit)
+            nearest = min(deadline for _, _, deadline, _ in busy.values())
+            ready = multiprocessing.connection.wait(list(busy), timeout=max(nearest - time.monotonic(), 0))
+            for connection in ready:
+                worker, position, _, _ = busy.pop(connection)
+                done[position] = worker.collect(identities[position])
+                if worker.reusable:
+                    idle.append(worker)
+                else:
+                    worker.stop()
             now = time.monotonic()
-            for receiver, (position, process, deadline, limit) in list(running.items()):
+            for connection, (worker, position, deadline, limit) in list(busy.items()):
                 if now >= deadline:
-                    process.kill()
-                    process.join()
-                    receiver.close()
-                    del running[receiver]
+                    worker.stop()
+                    del busy[connection]
                     done[position] = _timed_out(identities[position], limit)
             while reported in done:  # report in input order as soon as the prefix is complete
                 if on_result is not None:
                     on_result(done[reported])
                 reported += 1
     finally:
-        for receiver, (_, process, _, _) in running.items():
-            process.kill()
-            process.join()
-            receiver.close()
+        for worker in idle + [entry[0] for entry in busy.values()]:
+            worker.stop()
         _INHERITED.clear()
     return tuple(done[k] for k in range(len(identities)))
+
+
+class _Worker:
+    """One forked process that checks the identities it is sent, one at a time."""
+
+    def __init__(self, context, settings, memory: int | None, verify_identity):
+        self.connection, child = context.Pipe(duplex=True)
+        self.process = context.Process(target=_serve, args=(child, settings, memory, verify_identity), daemon=True)
+        self.process.start()
+        child.close()
+        self.memory = memory
+        self.reusable = True
+
+    def assign(self, ref: IdentityRef) -> None:
+        self.connection.send(ref)
+
+    def collect(self, identity: Identity) -> IdentityResult:
+        try:
+            sent = self.connection.recv()
+        except (EOFError, OSError):
+            sent = None
+        if isinstance(sent, IdentityResult):
+            return sent
+        self.reusable = False  # it died, ran out of memory or failed: start afresh
+        if sent is None:
+            self.process.join(timeout=1)
+            sent = f"the worker died without a result (exit code {self.process.exitcode})"
+        return _result(identity, Verdict.ERROR, sent)
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
 
 
 def _budget(identity: Identity, settings) -> float:
@@ -144,45 +182,38 @@ def _cost(identity: Identity) -> tuple:
     return (identity.is_vector, links_checked(identity))
 
 
-def _work(ref: IdentityRef, settings, memory: int | None, sender, verify_identity) -> None:
-    """The worker: cap the address space, check one identity, send the result, exit."""
+def _serve(connection, settings, memory: int | None, verify_identity) -> None:
+    """The worker: cap the address space, then check each identity sent until the pipe closes."""
     try:
         if memory is not None:
             import resource
 
             resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-        identity = ref.resolve(_INHERITED)
-        result = verify_identity(identity, settings)
-        if result.verdict is Verdict.ERROR and result.message.startswith("MemoryError"):
-            result = replace(result, message=_memory_message(memory))
-        sender.send(result)
-    except MemoryError:
-        sender.send(_memory_message(memory))
-    except BaseException as failure:  # noqa: BLE001 - the parent turns this into the identity's error
-        sender.send(f"worker failed: {type(failure).__name__}: {failure}")
+        while True:
+            try:
+                ref = connection.recv()
+            except (EOFError, OSError):
+                break
+            try:
+                result = verify_identity(ref.resolve(_INHERITED), settings)
+                if result.verdict is Verdict.ERROR and result.message.startswith("MemoryError"):
+                    connection.send(_memory_message(memory))
+                    break
+                connection.send(result)
+            except MemoryError:
+                connection.send(_memory_message(memory))
+                break
+            except BaseException as failure:  # noqa: BLE001 - the parent turns this into the identity's error
+                connection.send(f"worker failed: {type(failure).__name__}: {failure}")
+                break
     finally:
-        sender.close()
+        connection.close()
         os._exit(0)  # no atexit handlers or inherited finalizers of the parent in the child
 
 
 def _memory_message(memory: int | None) -> str:
     cap = f"{memory / 2**30:g} GiB" if memory else "the machine's memory"
     return f"out of memory: the worker's memory cap of {cap} was exceeded (raise it with --memory-limit)"
-
-
-def _receive(receiver, process, identity: Identity) -> IdentityResult:
-    try:
-        sent = receiver.recv()
-    except (EOFError, OSError):
-        sent = None
-    finally:
-        receiver.close()
-        process.join()
-    if isinstance(sent, IdentityResult):
-        return sent
-    if sent is None:
-        sent = f"the worker died without a result (exit code {process.exitcode})"
-    return _result(identity, Verdict.ERROR, sent)
 
 
 def _timed_out(identity: Identity, limit: float) -> IdentityResult:
