@@ -23,14 +23,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent))
-ENV = {**os.environ, "PYTHONPATH": str(ROOT.parent)}
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT.parent)) if p)}
 CLI = [sys.executable, "-m", "qedcheck.cli", "--no-color"]
 
 
 def wall(argv, **kwargs) -> float:
     started = time.perf_counter()
-    subprocess.run(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, **kwargs)
-    return time.perf_counter() - started
+    done = subprocess.run(argv, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, **kwargs)
+    elapsed = time.perf_counter() - started
+    if done.returncode not in (0, 1):  # timing a command that did not run would be a made-up figure
+        raise SystemExit(f"benchmark: {' '.join(argv)} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    return elapsed
 
 
 def cli_figures(repeat: int) -> dict:
