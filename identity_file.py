@@ -356,9 +356,9 @@ def _finite_difference_sides(lhs, rhs, symbols):
     """For a claim `diff(f(x), x) = g(x)` in one symbol: NumPy f and g, for the finite-difference check."""
     if not (isinstance(lhs, sp.Derivative) and len(symbols) == 1 and lhs.variable_count == ((symbols[0], 1),)):
         return None, None
-    from .checks.numeric import prepared
+    from .checks.symbolic import prepare
 
     name = str(symbols[0])
-    f = evaluate.float_function(prepared(lhs.expr), symbols)
-    g = evaluate.float_function(prepared(rhs), symbols)
+    f = evaluate.float_function(prepare(lhs.expr), symbols)
+    g = evaluate.float_function(prepare(rhs), symbols)
     return (lambda **values: f(values[name])), (lambda **values: g(values[name]))

@@ -16,6 +16,7 @@ import sympy as sp
 
 from ..results import Counterexample, NumericOutcome
 from . import evaluate, indexed, sampling
+from .symbolic import prepare
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,11 @@ class _Tally:
         )
 
 
-def prepared(expr):
-    """The expression with derivatives, sums and limits evaluated, ready to lambdify."""
-    from .symbolic import _prepare
-
-    return _prepare(expr)
-
-
 def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_rhs=None,
                        settings: NumericSettings = NumericSettings()) -> NumericOutcome:
     """Scalar claims (and the links of their derivations)."""
     symbols = list(symbols)
-    lhs, rhs = prepared(lhs), prepared(rhs)
+    lhs, rhs = prepare(lhs), prepare(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _cross_check_entries(sp.Matrix(lhs), sp.Matrix(rhs), symbols, where, settings)
     tally = _Tally()
@@ -213,9 +207,9 @@ class _ExplicitSides:
             ident = self.identity
             assignments = list(indexed.index_assignments(ident.indices, size_value, self.index_where))
             lefts = indexed.explicit_entries(indexed.entry_form(self.lhs, ident.indices), ident.size, size_value,
-                                             assignments, prepared)
+                                             assignments, prepare)
             rights = indexed.explicit_entries(indexed.entry_form(self.rhs, ident.indices), ident.size, size_value,
-                                              assignments, prepared)
+                                              assignments, prepare)
             symbols = [indexed.explicit_symbol(v, p) for v in ident.vectors for p in range(size_value)]
             symbols += list(ident.symbols)
             shape = (size_value,) * len(ident.indices) if self.index_where is None else (len(assignments),)

@@ -140,12 +140,12 @@ def sign_split(expr, where=None, differentiated=()):
         branch = expr.subs(case)
         if branch == 0:
             continue
-        if not any(_reduce(strategy, branch) == 0 for _, strategy in BASIC):
+        if not any(reduce_with(strategy, branch) == 0 for _, strategy in BASIC):
             return None
     return sp.S.Zero
 
 
-def _reduce(strategy, expr):
+def reduce_with(strategy, expr):
     """Run one strategy; SymPy failing inside it means "does not apply", never a verdict."""
     from .budget import BudgetExceeded
 

@@ -46,7 +46,7 @@ def prove(
         return ProofOutcome("error", tried=tuple(tried), message=f"SymPy failed: {type(failure).__name__}: {failure}")
 
 
-def _prepare(expr, size=None):
+def prepare(expr, size=None):
     """Evaluate derivatives, sums and limits, and drop conditions the index range implies.
 
     Memoised: a chain's middle step is prepared for two links and for their numeric checks, and
@@ -93,7 +93,7 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     differentiated = _has_derivative(lhs) or _has_derivative(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _prove_matrix(sp.Matrix(lhs), sp.Matrix(rhs), where, differentiated, tried)
-    difference = refine_by_where(_prepare(lhs) - _prepare(rhs), where)
+    difference = refine_by_where(prepare(lhs) - prepare(rhs), where)
     return _run_strategies(difference, where, differentiated, tried, scope="")
 
 
@@ -102,7 +102,7 @@ def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
         return ProofOutcome("refuted", "shape", ("shape",), message=f"shapes differ: {lhs.shape} vs {rhs.shape}")
     winners = set()
     for a, b in zip(lhs, rhs):
-        outcome = _run_strategies(_prepare(a) - _prepare(b), where, differentiated, tried, scope="")
+        outcome = _run_strategies(prepare(a) - prepare(b), where, differentiated, tried, scope="")
         if outcome.status != "proved":
             return outcome
         winners.add(outcome.strategy)
@@ -120,7 +120,7 @@ def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
             b = indexed.explicit_instance(indexed.entry_form(rhs, indices), size, size_value, assignment)
             local_where = _explicit_where(where, indices, size, size_value, assignment)
             differentiated = _has_derivative(lhs) or _has_derivative(rhs)
-            difference = refine_by_where(_prepare(a) - _prepare(b), local_where)
+            difference = refine_by_where(prepare(a) - prepare(b), local_where)
             outcome = _run_strategies(difference, local_where, differentiated, tried, scope="")
             if outcome.status == "refuted":
                 return ProofOutcome(
@@ -153,7 +153,7 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
     try:
         a = indexed.entry_form(lhs, indices)
         b = indexed.entry_form(rhs, indices)
-        difference = _prepare(a, size) - _prepare(b, size)
+        difference = prepare(a, size) - prepare(b, size)
         difference = indexed.resolve_index_range(
             indexed.apply_index_condition(difference, indexed.index_part(where, indices), indices), size
         )
@@ -177,7 +177,7 @@ def _run_strategies(difference, where, differentiated, tried, scope, generic=Fal
         if generic and name in ("exp-rational", "exponentiate"):
             continue
         tried.append(name)
-        reached = strategies._reduce(strategy, difference)
+        reached = strategies.reduce_with(strategy, difference)
         if reached is None:
             continue
         if reached == 0:
@@ -189,7 +189,7 @@ def _run_strategies(difference, where, differentiated, tried, scope, generic=Fal
     if not generic:
         for name, strategy in (("piecewise", strategies.piecewise_rewrite),):
             tried.append(name)
-            reached = strategies._reduce(strategy, difference)
+            reached = strategies.reduce_with(strategy, difference)
             if reached is not None and reached == 0:
                 return ProofOutcome("proved", name, tuple(dict.fromkeys(tried)), scope=scope)
         tried.append("sign-split")
