@@ -3,9 +3,9 @@
 Two keys, both SHA-256:
 
 * the **content key** of an identity is the canonical form of everything the verdict depends on: the
-  `srepr` of every SymPy expression of the record (sides, domain, derivation chains, errata; `srepr`
-  spells each symbol's assumptions), the source of its NumPy implementations and of the module files
-  they call into, the expectation, the sizes, the run's seed, tolerance and budget, the versions of
+  structural fingerprint of every SymPy expression of the record (sides, domain, derivation chains,
+  errata; fingerprint.py spells each symbol's assumptions), the source of its NumPy implementations
+  and of the module files they call into, the expectation, the sizes, the run's seed, tolerance and budget, the versions of
   qedcheck, SymPy, NumPy and mpmath, and the bytes of every engine file (`checks/*.py`,
   `identity.py`, `results.py`, `__init__.py`): editing any engine invalidates every entry. Computing
   it needs SymPy.
@@ -88,7 +88,9 @@ def canonical(value, _seen=None):
     import sympy as sp
 
     if isinstance(value, (sp.Basic, sp.MatrixBase)):
-        return {"sympy": sp.srepr(value)}
+        from .fingerprint import fingerprint
+
+        return {"sympy": fingerprint(value)}
     if isinstance(value, enum.Enum):
         return value.value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
