@@ -9,7 +9,7 @@ only a difference that survives there is a counterexample.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import sympy as sp
@@ -26,10 +26,20 @@ class NumericSettings:
     rtol: float = 1e-9
     atol: float = 1e-300
     exact_points: int = 40
-    max_exact: int = 200
+    max_exact: int = 200  # points (or draws) where float64 disagrees that are settled at high precision
     max_explicit_size: int = 3
     link_points: int = 200  # draws per link of a vector derivation (each needs SymPy evaluation)
     link_exact_points: int = 16  # agreeing draws of a link re-evaluated at high precision
+
+    def confirming(self) -> NumericSettings:
+        """For a claim already proved exactly: high precision only where float64 disagrees.
+
+        Re-evaluating agreeing points at 50 digits looks for a difference below float64's resolution
+        (or checks a NumPy encoding); a proof has already shown the difference is exactly 0, so only
+        points float64 cannot settle (overflow at planted ±700, cancellation) go to mpmath, the
+        simplest 8 of them, and any that differs there contradicts the proof: an `error`, never a pass.
+        """
+        return replace(self, exact_points=0, link_exact_points=0, max_exact=8)
 
 
 @dataclass
@@ -125,6 +135,7 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
     explicit = _ExplicitSides(identity, lhs, rhs, indexed.index_part(where, identity.indices))
     use_numpy = with_numpy and identity.numpy_lhs is not None and identity.numpy_rhs is not None
     exact_budget = settings.exact_points if with_numpy else settings.link_exact_points
+    settled_disagreeing = 0
     for size, group in _by_size(draws).items():
         small = size <= settings.max_explicit_size
         if use_numpy:
@@ -134,34 +145,66 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
             pairs = explicit.float_batch(group)
         else:
             continue
-        for draw, (a, b) in zip(group, pairs):
-            if a.shape != b.shape:
-                tally.problems.append(f"the NumPy sides have shapes {a.shape} and {b.shape} at n = {size}")
-                return tally.outcome()
-            tally.points += 1
+        mismatch = next(((a.shape, b.shape) for a, b in pairs if a.shape != b.shape), None)
+        if mismatch is not None:
+            tally.problems.append(f"the NumPy sides have shapes {mismatch[0]} and {mismatch[1]} at n = {size}")
+            return tally.outcome()
+        for batch, A, B in _stacked(group[:len(pairs)], pairs):
+            scale, bad = _draw_scales(A, B, settings)
+            tally.points += len(batch)
             tally.sizes.add(size)
-            scale = float(max(np.max(np.abs(a), initial=0.0), np.max(np.abs(b), initial=0.0)))
-            disagreeing = _disagreeing(a, b, np.full(a.shape, scale), settings)
-            if small and ((disagreeing.any() and tally.counterexample is None) or exact_budget > 0):
-                scale = max(scale, explicit.magnitude(draw))  # the terms may be far larger than the value
-                disagreeing = _disagreeing(a, b, np.full(a.shape, scale), settings)
-            bad = bool(disagreeing.any())
-            _record_errors(tally, a, b, np.full(a.shape, scale), ~disagreeing, 1e3 * settings.atol / settings.rtol)
             if not small:
-                tally.undecided += int(bad)
+                tally.undecided += int(np.count_nonzero(bad.reshape(len(batch), -1).any(axis=1)))
+                _record_errors(tally, A, B, _per_entry(scale, A), ~bad, 1e3 * settings.atol / settings.rtol)
                 continue
-            if not (bad or exact_budget > 0) or (bad and tally.counterexample is not None):
-                continue  # one confirmed counterexample is enough; agreeing draws spend the budget
-            exact_budget -= 1
-            agree, L, R = explicit.settle(draw, scale)
-            tally.exact += 1
-            if agree:
-                tally.undecided += int(bad)
-                if use_numpy:
-                    _check_encoding_vector(tally, a, b, L, R, scale, draw, settings)
-            elif tally.counterexample is None:
-                tally.counterexample = _vector_counterexample(draw, L, R)
+            for j, draw in enumerate(batch):
+                if not ((bad[j].any() and tally.counterexample is None) or exact_budget > 0):
+                    continue
+                scale[j] = max(scale[j], explicit.magnitude(draw))  # the terms may be far larger than the value
+                bad[j] = _disagreeing(A[j], B[j], np.full(A[j].shape, scale[j]), settings)
+                disagrees = bool(bad[j].any())
+                if not (disagrees or exact_budget > 0) or (disagrees and tally.counterexample is not None):
+                    continue  # one confirmed counterexample is enough; agreeing draws spend the budget
+                if disagrees and exact_budget <= 0 and settled_disagreeing >= settings.max_exact:
+                    tally.undecided += 1
+                    continue
+                exact_budget -= 1
+                settled_disagreeing += int(disagrees)
+                agree, L, R = explicit.settle(draw, scale[j])
+                tally.exact += 1
+                if agree:
+                    tally.undecided += int(disagrees)
+                    if use_numpy:
+                        _check_encoding_vector(tally, A[j], B[j], L, R, scale[j], draw, settings)
+                elif tally.counterexample is None:
+                    tally.counterexample = _vector_counterexample(draw, L, R)
+            _record_errors(tally, A, B, _per_entry(scale, A), ~bad, 1e3 * settings.atol / settings.rtol)
     return tally.outcome()
+
+
+def _stacked(draws, pairs):
+    """Consecutive draws whose sides have one shape, stacked: (draws, lhs array, rhs array)."""
+    start = 0
+    while start < len(pairs):
+        shape = pairs[start][0].shape
+        stop = start
+        while stop < len(pairs) and pairs[stop][0].shape == shape:
+            stop += 1
+        chunk = pairs[start:stop]
+        yield draws[start:stop], np.stack([a for a, _ in chunk]), np.stack([b for _, b in chunk])
+        start = stop
+
+
+def _draw_scales(A, B, settings):
+    """Per draw, the largest entry of either side; per entry, whether float64 disagrees at that scale."""
+    axes = tuple(range(1, A.ndim))
+    with np.errstate(all="ignore"):
+        scale = np.fmax(np.max(np.abs(A), axis=axes, initial=0.0), np.max(np.abs(B), axis=axes, initial=0.0))
+    return scale, _disagreeing(A, B, _per_entry(scale, A), settings)
+
+
+def _per_entry(scale, A):
+    return np.broadcast_to(scale.reshape((-1,) + (1,) * (A.ndim - 1)), A.shape)
 
 
 def _by_size(draws) -> dict:
@@ -361,7 +404,7 @@ def _exact_indices(bad, settings, columns=None):
         disagreeing = sorted(disagreeing, key=lambda k: _simplicity(column[k] for column in columns))
     chosen = [int(k) for k in disagreeing[: settings.max_exact]]
     spread = np.linspace(0, len(bad) - 1, num=min(settings.exact_points, len(bad)), dtype=int)
-    hard = range(min(len(sampling.HARD_VALUES), len(bad)))
+    hard = range(min(len(sampling.HARD_VALUES), len(bad)) if settings.exact_points else 0)
     for index in list(hard) + list(spread):
         if index not in chosen:
             chosen.append(int(index))

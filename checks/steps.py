@@ -32,6 +32,8 @@ def link_claim(identity: Identity, derivation: Derivation, a, b, settings, timeo
     where = _conjoin(identity.where, derivation.where)
     proof = prove(a, b, where=where, size=identity.size, indices=identity.indices, sizes=identity.sizes,
                   deadline=Deadline(timeout))
+    if proof.status == "proved":
+        settings = settings.confirming()
     if identity.is_vector:
         outcome = numeric.cross_check_vector(identity, a, b, where=where, with_numpy=False, settings=settings)
     else:

@@ -37,6 +37,12 @@ def _sigmoid_slope(at):
     return sigmoid(X[at]) * (1 - sigmoid(X[at]))
 
 
+# A complex-step Jacobian is n×n and costs n complex evaluations of the function: 0.07 s a draw at
+# n = 1000 against 0.3 ms at n = 100. Claims whose NumPy side is one are drawn up to n = 100
+# (10⁴ entries a draw, planted ±700 included); O(n) sides still go to n = 1000.
+JACOBIAN_SIZES = (1, 2, 3, 5, 8, 100)
+
+
 def _softmax_jacobian_numpy(x):
     return npi.complex_step_jacobian(npi.softmax_analytic, x, rowwise=True)
 
@@ -154,6 +160,7 @@ softmax_partial_eq_mul_delta_sub_mul = Identity(
     vectors=(X,),
     indices=(i, j),
     size=n,
+    numeric_sizes=JACOBIAN_SIZES,
     numpy_lhs=_softmax_jacobian_numpy,
     numpy_rhs=lambda x: npi.softmax(x)[:, None] * np.eye(len(x)) - np.outer(npi.softmax(x), npi.softmax(x)),
     numpy_primitive=npi.softmax,
@@ -225,6 +232,7 @@ softmax_jacobian_eq_diag_sub_outer = Identity(
     vectors=(X,),
     indices=(i, j),
     size=n,
+    numeric_sizes=JACOBIAN_SIZES,
     numpy_lhs=_softmax_jacobian_numpy,
     numpy_rhs=npi.softmax_jacobian,
     numpy_primitive=npi.softmax,
@@ -258,6 +266,7 @@ sigmoid_jacobian_eq_diag = Identity(
     vectors=(X,),
     indices=(i, j),
     size=n,
+    numeric_sizes=JACOBIAN_SIZES,
     numpy_lhs=_sigmoid_jacobian_numpy,
     numpy_rhs=lambda x: np.diag(npi.sigmoid_deriv(x)),
     numpy_primitive=npi.sigmoid,
@@ -294,6 +303,7 @@ sigmoid_vjp_eq_mul = Identity(
     vectors=(X, G),
     indices=(i,),
     size=n,
+    numeric_sizes=JACOBIAN_SIZES,
     numpy_lhs=lambda x, g: _sigmoid_jacobian_numpy(x).T @ g,
     numpy_rhs=lambda x, g: npi.sigmoid_deriv(x) * g,
     numpy_primitive=lambda x, g: float(np.dot(g, npi.sigmoid(x))),
@@ -322,6 +332,7 @@ softmax_vjp_eq_mul_sub = Identity(
     vectors=(X, G),
     indices=(i,),
     size=n,
+    numeric_sizes=JACOBIAN_SIZES,
     numpy_lhs=lambda x, g: _softmax_jacobian_numpy(x).T @ g,
     numpy_rhs=npi.softmax_vjp,
     numpy_primitive=lambda x, g: float(np.dot(g, npi.softmax(x))),

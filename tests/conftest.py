@@ -39,6 +39,9 @@ def failing_run():
 
 @pytest.fixture(autouse=True)
 def _own_directory(tmp_path, monkeypatch):
-    """Each test runs in its own directory, so no test reads a result another one cached there."""
+    """Each test runs in its own directory, so no test reads a result another one cached there; and
+    wide enough that no message is folded, whatever terminal started pytest (pytest-xdist sets
+    COLUMNS=80, and a temporary path's length varies)."""
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "400")
 
