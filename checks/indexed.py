@@ -12,6 +12,8 @@ import itertools
 import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
+from .limits import evaluate_limits
+
 
 class ShapeMismatch(ValueError):
     """The two sides of a matrix claim do not even have the same shape."""
@@ -180,11 +182,11 @@ def explicit_instance(expr, size, size_value: int, index_values: dict):
         return None
     concrete = expr.subs({size: size_value, **index_values}, simultaneous=True)
     if isinstance(concrete, sp.MatrixBase):
-        concrete = concrete.applyfunc(lambda e: e.doit())
+        concrete = concrete.applyfunc(lambda e: evaluate_limits(e).doit())
     elif isinstance(concrete, MatrixExpr):
-        concrete = concrete.as_explicit().applyfunc(lambda e: e.doit())
+        concrete = concrete.as_explicit().applyfunc(lambda e: evaluate_limits(e).doit())
     else:
-        concrete = concrete.doit()
+        concrete = evaluate_limits(concrete).doit()
     return _as_symbols(concrete)
 
 

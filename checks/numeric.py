@@ -339,7 +339,7 @@ def _sample_columns(symbols, where, settings):
     columns = [sample.values[str(s)] for s in symbols]
     if where is not None:
         with np.errstate(all="ignore"):
-            mask = np.broadcast_to(np.asarray(sp.lambdify(symbols, where, "numpy")(*columns), dtype=bool),
+            mask = np.broadcast_to(np.asarray(evaluate.compile_numpy(symbols, where)(*columns), dtype=bool),
                                    columns[0].shape)
         columns = [c[mask] for c in columns]
         if not len(columns[0]):
@@ -355,7 +355,7 @@ def _vector_where(where, identity):
     names = [sp.Symbol(str(v.label), real=True) for v in identity.vectors] + list(identity.symbols)
     if any(s not in names for s in plain.free_symbols):
         return lambda draw: True  # an index condition (i ≠ j): it selects entries, not points
-    compiled = sp.lambdify(names, plain, "numpy")
+    compiled = evaluate.compile_numpy(names, plain)
 
     def holds(draw) -> bool:
         with np.errstate(all="ignore"):

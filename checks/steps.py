@@ -10,7 +10,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ..identity import Derivation, Erratum, Identity
-from ..results import ErratumFinding, LinkResult, Verdict
+from ..results import ErratumFinding, LinkResult, ProofOutcome, Verdict
 from . import numeric
 from .budget import Deadline
 from .symbolic import prove
@@ -28,17 +28,28 @@ def check_derivations(identity: Identity, settings: numeric.NumericSettings, tim
 
 
 def link_claim(identity: Identity, derivation: Derivation, a, b, settings, timeout):
-    """The verdict on `a = b` under the identity's and the derivation's domain."""
+    """The verdict on `a = b` under the identity's and the derivation's domain.
+
+    The cheap engine goes first: float64 at every point, with mpmath wherever float64 disagrees. A
+    difference confirmed there refutes the link outright, so a wrong step never waits for
+    `simplify` to give up. Otherwise the proof decides; a proved link keeps that float64 check,
+    and an unproved one gets the full numeric check (agreeing points at 50 digits as well).
+    """
     where = _conjoin(identity.where, derivation.where)
+    probe = _numeric_check(identity, a, b, where, settings.confirming())
+    if probe.counterexample is not None:
+        return decide(ProofOutcome("unknown", tried=("numeric",)), probe)
     proof = prove(a, b, where=where, size=identity.size, indices=identity.indices, sizes=identity.sizes,
                   deadline=Deadline(timeout))
     if proof.status == "proved":
-        settings = settings.confirming()
+        return decide(proof, probe)
+    return decide(proof, _numeric_check(identity, a, b, where, settings))
+
+
+def _numeric_check(identity, a, b, where, settings):
     if identity.is_vector:
-        outcome = numeric.cross_check_vector(identity, a, b, where=where, with_numpy=False, settings=settings)
-    else:
-        outcome = numeric.cross_check_scalar(a, b, identity.symbols, where=where, settings=settings)
-    return decide(proof, outcome)
+        return numeric.cross_check_vector(identity, a, b, where=where, with_numpy=False, settings=settings)
+    return numeric.cross_check_scalar(a, b, identity.symbols, where=where, settings=settings)
 
 
 def _check_link(identity, derivation, number, index, a, b, wrong, settings, timeout) -> LinkResult:

@@ -13,8 +13,8 @@ from __future__ import annotations
 from functools import cache, lru_cache
 
 import numpy as np
-import sympy as sp
 
+from ..checks.evaluate import compile_numpy
 from ..checks.model import compare_arrays
 from . import mlp_network as net_sym
 from . import numpy_mlp as npm
@@ -41,7 +41,7 @@ def _compiled_gradient(name: str, d: int, dh: int, m: int, y: int):
     lhs, _ = net_sym.gradient_claim(name, net, y)
     evaluated = lhs.doit()
     symbols = sorted(evaluated.free_symbols, key=str)
-    return symbols, sp.lambdify(symbols, evaluated, "numpy", cse=True)
+    return symbols, compile_numpy(symbols, evaluated, cse=True)
 
 
 def symbolic_vs_numpy(name: str):
