@@ -15,6 +15,9 @@ import numpy as np
 import sympy as sp
 
 EXACT_DIGITS = 50
+# A tolerance scale (terms in absolute value: no cancellation) only needs mpmath's unbounded exponent
+# where float64 overflowed, not the working precision of a comparison.
+SCALE_DIGITS = 20
 
 
 def _memoised(build):
@@ -40,11 +43,13 @@ def compile_numpy(symbols: Sequence, expr, **options):
     """`sympy.lambdify` for NumPy, printing every sum in SymPy's internal order.
 
     The default printer sorts each sum's terms for display, which was half of all compile time
-    (the float64 result may differ in the last bits, far inside every tolerance).
+    (the float64 result may differ in the last bits, far inside every tolerance); and lambdify
+    prints the whole expression again into the function's docstring unless told not to.
     """
     from sympy.printing.numpy import NumPyPrinter
 
-    return sp.lambdify(list(symbols), expr, modules="numpy", printer=NumPyPrinter(_UNORDERED), **options)
+    return sp.lambdify(list(symbols), expr, modules="numpy", printer=NumPyPrinter(_UNORDERED), docstring_limit=0,
+                       **options)
 
 
 def compile_mpmath(symbols: Sequence, expr):
@@ -52,7 +57,8 @@ def compile_mpmath(symbols: Sequence, expr):
     from sympy.printing.pycode import MpmathPrinter
 
     printer = MpmathPrinter({**_UNORDERED, "user_functions": {"Heaviside": "Heaviside"}})
-    return sp.lambdify(list(symbols), expr, modules=["mpmath", {"Heaviside": _heaviside}], printer=printer)
+    return sp.lambdify(list(symbols), expr, modules=["mpmath", {"Heaviside": _heaviside}], printer=printer,
+                       docstring_limit=0)
 
 
 _UNORDERED = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True, "order": "none"}

@@ -98,7 +98,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             continue  # one confirmed counterexample is enough
         point = [column[index] for column in columns]
         if not np.isfinite(scale[index]):  # float64 overflowed inside the terms: ask mpmath
-            magnitude = exact_scale(*point)
+            magnitude = exact_scale(*point, digits=evaluate.SCALE_DIGITS)
             scale[index] = min(float(abs(magnitude)), np.finfo(float).max) if magnitude is not None else 0.0
         settled = _settle(exact_lhs, exact_rhs, point, _finite_or_zero(scale[index]))
         if settled is None:
@@ -290,7 +290,7 @@ class _ExplicitSides:
         args = self._arguments(draw)
         values = np.abs(compiled["magnitude"](*args)).ravel()
         if not np.all(np.isfinite(values)):  # float64 overflowed inside the terms: ask mpmath
-            exact = [v for v in _as_list(compiled["exact magnitude"](*args)) if v is not None]
+            exact = [v for v in _as_list(compiled["exact magnitude"](*args, digits=evaluate.SCALE_DIGITS)) if v is not None]
             values = np.array([min(float(abs(v)), np.finfo(float).max) for v in exact] or [0.0])
         return float(np.max(values)) if values.size else 0.0
 
