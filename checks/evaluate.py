@@ -61,6 +61,14 @@ def compile_mpmath(symbols: Sequence, expr):
                        docstring_limit=0)
 
 
+def warm_up() -> None:
+    """Compile one trivial function per backend, so that what the first compilation imports (NumPy's
+    and mpmath's namespaces, SymPy's code printers) is imported once, before workers are forked."""
+    x = sp.Symbol("x", real=True)
+    compile_numpy([x], sp.exp(x) + 1)(np.zeros(1))
+    compile_mpmath([x], sp.exp(x) + 1)(mpmath.mpf(0))
+
+
 _UNORDERED = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True, "order": "none"}
 
 

@@ -9,7 +9,7 @@ content keys say which results are still valid, and only the rest are checked, i
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,15 +33,20 @@ class RunOptions:
 
 @dataclass(frozen=True)
 class Plan:
-    """What a run will check: the whole answer from the cache (no SymPy needed), or the selection."""
+    """What a run will check: the whole answer from the cache (no SymPy needed), the selection, or
+    the whole catalogue built module by module while the first modules are being checked."""
 
     cached: tuple[IdentityResult, ...] | None
     identities: tuple = ()
     errors: tuple[str, ...] = ()
+    batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
+    expected: int = 0  # how many identities the batches hold (from the light index)
 
     @property
     def size(self) -> int:
-        return len(self.cached) if self.cached is not None else len(self.identities)
+        if self.cached is not None:
+            return len(self.cached)
+        return self.expected if self.batches is not None else len(self.identities)
 
 
 def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
@@ -49,6 +54,11 @@ def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
     cached = None if options.slow else _fully_cached(targets, options)
     if cached is not None:
         return Plan(cached)
+    whole = _whole_catalogue(targets, options)
+    if whole is not None:
+        from ..derivations import catalogue_modules
+
+        return Plan(None, batches=catalogue_modules, expected=whole)
     from ..derivations import catalogue, slow_catalogue
     from ..selection import select
 
@@ -64,6 +74,8 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
         for result in results:
             if on_result is not None:
                 on_result(result)
+    elif plan.batches is not None:
+        results = verify_batches(plan.batches(), options, on_result)
     else:
         results = verify_identities(plan.identities, options, on_result)
     return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors)
@@ -79,34 +91,47 @@ def verify_targets(targets: Sequence[str], options: RunOptions,
 def verify_identities(identities: Sequence, options: RunOptions,
                       on_result: Callable[[IdentityResult], None] | None = None) -> tuple[IdentityResult, ...]:
     """Results for `identities` in order: cached ones read back, the others checked and stored."""
+    return verify_batches((identities,), options, on_result)
+
+
+def verify_batches(batches: Iterable[Sequence], options: RunOptions,
+                   on_result: Callable[[IdentityResult], None] | None = None) -> tuple[IdentityResult, ...]:
+    """As verify_identities, for identities that arrive in batches (the catalogue's modules, as they
+    are built): the workers check the first batches while the next are being built."""
     store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
     settings_key = options.settings_key()
-    found: dict[int, IdentityResult] = {}
-    keys: dict[int, str] = {}
     measured = _measurements() if options.slow else set()
-    if store is not None:
-        for position, identity in enumerate(identities):
-            if identity.name in measured:
-                continue
-            keys[position] = result_cache.content_key(identity, settings_key)
-            hit = store.lookup(keys[position])
-            if hit is not None:
-                found[position] = hit
-                _link_quick(store, identity, keys[position], settings_key)
-    missing = [k for k in range(len(identities)) if k not in found]
+    identities: list = []
+    keys: dict[int, str] = {}
+    found: dict[int, IdentityResult] = {}
     reporter = _InOrder(found, on_result)
-    reporter.flush()
 
-    def checked_one(offset: int, result: IdentityResult) -> None:
-        position = missing[offset]
+    def checked(position: int, result: IdentityResult) -> None:
         found[position] = result
         if store is not None and position in keys:
             identity = identities[position]
             quick = result_cache.quick_key(identity.name, settings_key) if identity.origin == "catalogue" else None
             store.store(keys[position], result, quick)
-        reporter.flush()
 
-    _check([identities[k] for k in missing], options, checked_one)
+    with _checker(options) as checker:
+        for batch in batches:
+            for identity in batch:
+                position = len(identities)
+                identities.append(identity)
+                if store is not None and identity.name not in measured:
+                    keys[position] = result_cache.content_key(identity, settings_key)
+                    hit = store.lookup(keys[position])
+                    if hit is not None:
+                        found[position] = hit
+                        _link_quick(store, identity, keys[position], settings_key)
+                        continue
+                checker.submit(position, identity)
+            for position, result in checker.ready():
+                checked(position, result)
+            reporter.flush()
+        for position, result in checker.results():
+            checked(position, result)
+            reporter.flush()
     return tuple(found[k] for k in range(len(identities)))
 
 
@@ -129,22 +154,54 @@ class _InOrder:
             self.next += 1
 
 
-def _check(identities: list, options: RunOptions, on_checked: Callable[[int, IdentityResult], None]) -> None:
-    if not identities:
-        return
-    from .runner import RunSettings, verify_identity
+def _checker(options: RunOptions):
+    """Worker processes for `jobs` > 1; otherwise this process, under the SIGALRM budget."""
+    from .runner import RunSettings
 
     settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout)
     if options.jobs <= 1:
-        for offset, identity in enumerate(identities):
-            on_checked(offset, verify_identity(identity, settings))
-        return
-    from .workers import WorkerLimits, verify_in_workers
+        return _InProcess(settings)
+    from .workers import WorkerLimits, WorkerPool
 
     limits = WorkerLimits() if options.memory_limit is None else WorkerLimits(memory=options.memory_limit)
-    counter = iter(range(len(identities)))
-    verify_in_workers(identities, settings, options.jobs, limits,
-                      on_result=lambda result: on_checked(next(counter), result))
+    return WorkerPool(settings, options.jobs, limits)
+
+
+class _InProcess:
+    """The checker of `--jobs 1`: everything submitted is checked in order when the results are asked."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.pending: list = []
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.pending.clear()
+
+    def submit(self, position: int, identity) -> None:
+        self.pending.append((position, identity))
+
+    def ready(self) -> list:
+        return []
+
+    def results(self):
+        from .runner import verify_identity
+
+        while self.pending:
+            position, identity = self.pending.pop(0)
+            yield position, verify_identity(identity, self.settings)
+
+
+def _whole_catalogue(targets: Sequence[str], options: RunOptions) -> int | None:
+    """For `verify all` (nothing else named, no --slow) with a current light index: its size."""
+    if options.slow or any(target != "all" for target in targets):
+        return None
+    from ..derivations.index import entries
+
+    index = entries()
+    return len(index) if index is not None else None
 
 
 def _fully_cached(targets: Sequence[str], options: RunOptions) -> tuple[IdentityResult, ...] | None:

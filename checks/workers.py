@@ -25,8 +25,10 @@ import multiprocessing
 import multiprocessing.connection
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Self
 
 from ..identity import Identity
 from ..results import IdentityResult, Verdict
@@ -88,61 +90,127 @@ _INHERITED: dict[IdentityRef, Identity] = {}
 def verify_in_workers(identities: Sequence[Identity], settings, jobs: int,
                       limits: WorkerLimits = WorkerLimits(),
                       on_result: Callable[[IdentityResult], None] | None = None) -> tuple[IdentityResult, ...]:
-    """Check `identities` with at most `jobs` workers at a time; results in input order.
-
-    Workers live for the whole run and take one identity after another, so what one check compiled
-    and cached (SymPy's cache, compiled functions, numeric draws) serves the next; a worker that is
-    killed for its wall limit, or runs out of memory, is replaced by a fresh one.
-    """
-    from .runner import verify_identity
-
-    context = multiprocessing.get_context("fork")
-    _INHERITED.clear()
-    _INHERITED.update({IdentityRef.of(i): i for i in identities})
-    pending = sorted(range(len(identities)), key=lambda k: _cost(identities[k]), reverse=True)
-    idle: list[_Worker] = []
-    busy: dict = {}  # connection -> (worker, position, deadline, limit)
+    """Check `identities` with at most `jobs` workers at a time; results in input order."""
     done: dict[int, IdentityResult] = {}
     reported = 0
-    try:
-        while pending or busy:
-            while pending and len(busy) < max(jobs, 1):
-                worker = idle.pop() if idle else _Worker(context, settings, limits.memory, verify_identity)
-                position = pending.pop(0)
-                identity = identities[position]
-                worker.assign(IdentityRef.of(identity))
-                limit = wall_limit(identity, _budget(identity, settings), limits.margin)
-                busy[worker.connection] = (worker, position, time.monotonic() + limit, limit)
-            nearest = min(deadline for _, _, deadline, _ in busy.values())
-            ready = multiprocessing.connection.wait(list(busy), timeout=max(nearest - time.monotonic(), 0))
-            for connection in ready:
-                worker, position, _, _ = busy.pop(connection)
-                done[position] = worker.collect(identities[position])
-                if worker.reusable:
-                    idle.append(worker)
-                else:
-                    worker.stop()
-            now = time.monotonic()
-            for connection, (worker, position, deadline, limit) in list(busy.items()):
-                if now >= deadline:
-                    worker.stop()
-                    del busy[connection]
-                    done[position] = _timed_out(identities[position], limit)
+    with WorkerPool(settings, jobs, limits) as pool:
+        for position, identity in enumerate(identities):
+            pool.submit(position, identity)
+        for position, result in pool.results():
+            done[position] = result
             while reported in done:  # report in input order as soon as the prefix is complete
                 if on_result is not None:
                     on_result(done[reported])
                 reported += 1
-    finally:
-        for worker in idle + [entry[0] for entry in busy.values()]:
-            worker.stop()
-        _INHERITED.clear()
     return tuple(done[k] for k in range(len(identities)))
 
 
+class WorkerPool:
+    """At most `jobs` workers checking the identities submitted, longest first.
+
+    Workers live for the whole run and take one identity after another, so what one check compiled
+    and cached (SymPy's cache, compiled functions, numeric draws) serves the next; a worker that is
+    killed for its wall limit, or runs out of memory, is replaced by a fresh one and what it had
+    queued goes back to the others. Identities may be submitted while others are being checked (the
+    catalogue is built module by module): a worker knows the identities that existed when it was
+    forked, so one that knows none of those still to check is replaced by a fresh fork.
+    """
+
+    def __init__(self, settings, jobs: int, limits: WorkerLimits = WorkerLimits()):
+        from .evaluate import warm_up
+        from .runner import verify_identity
+
+        warm_up()  # once here rather than once in every fork
+        self.settings, self.jobs, self.limits = settings, max(jobs, 1), limits
+        self._verify = verify_identity
+        self._context = multiprocessing.get_context("fork")
+        self._pending: list[tuple[int, Identity]] = []
+        self._workers: list[_Worker] = []
+        _INHERITED.clear()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for worker in self._workers:
+            worker.stop()
+        self._workers.clear()
+        _INHERITED.clear()
+
+    def submit(self, position: int, identity: Identity) -> None:
+        _INHERITED[IdentityRef.of(identity)] = identity
+        self._pending.append((position, identity))
+        self._pending.sort(key=lambda entry: _cost(entry[1]), reverse=True)  # stable: input order on ties
+
+    def ready(self) -> list[tuple[int, IdentityResult]]:
+        """The results already in, without waiting. More identities are still to come, and the
+        parent is busy building them: each worker is given a second identity to go on with."""
+        return self._collect(timeout=0, lookahead=2)
+
+    def results(self):
+        """Every remaining (position, result), in completion order, until nothing is left."""
+        self._dispatch(lookahead=1)
+        while self._pending or self._busy():
+            nearest = min(worker.deadline for worker in self._busy())
+            yield from self._collect(timeout=max(nearest - time.monotonic(), 0), lookahead=1)
+
+    def _busy(self) -> list[_Worker]:
+        return [worker for worker in self._workers if worker.queue]
+
+    def _collect(self, timeout: float, lookahead: int) -> list[tuple[int, IdentityResult]]:
+        found = []
+        busy = {worker.connection: worker for worker in self._busy()}
+        if busy:
+            for connection in multiprocessing.connection.wait(list(busy), timeout=timeout):
+                worker = busy[connection]
+                position, result = worker.collect()
+                found.append((position, result))
+                if not worker.reusable:
+                    self._retire(worker)
+            now = time.monotonic()
+            for worker in self._busy():
+                if now >= worker.deadline:
+                    position, identity, limit = worker.queue.popleft()
+                    found.append((position, _timed_out(identity, limit)))
+                    self._retire(worker)
+        self._dispatch(lookahead)
+        return found
+
+    def _retire(self, worker: _Worker) -> None:
+        """Stop a worker; what it had queued goes back to be checked by another."""
+        worker.stop()
+        self._workers.remove(worker)
+        for position, identity, _ in worker.queue:
+            self.submit(position, identity)
+        worker.queue.clear()
+
+    def _dispatch(self, lookahead: int) -> None:
+        for worker in [w for w in self._workers if not w.queue]:
+            if self._pending and not any(IdentityRef.of(i) in worker.known for _, i in self._pending):
+                self._retire(worker)  # it knows none of what is left: a fresh fork knows all
+        while self._pending and len(self._workers) < self.jobs:
+            self._workers.append(_Worker(self._context, self.settings, self.limits.memory, self._verify))
+        assigned = True
+        while self._pending and assigned:  # the longest first, each to the least loaded worker
+            assigned = False
+            for worker in sorted(self._workers, key=lambda w: len(w.queue)):
+                choice = next((k for k, (_, i) in enumerate(self._pending) if IdentityRef.of(i) in worker.known),
+                              None)
+                if len(worker.queue) >= lookahead or choice is None:
+                    continue
+                position, identity = self._pending.pop(choice)
+                worker.assign(position, identity, wall_limit(identity, _budget(identity, self.settings),
+                                                             self.limits.margin))
+                assigned = True
+
+
 class _Worker:
-    """One forked process that checks the identities it is sent, one at a time."""
+    """One forked process that checks the identities it is sent, one at a time, in order."""
 
     def __init__(self, context, settings, memory: int | None, verify_identity):
+        self.known = frozenset(_INHERITED)  # what a forked child can resolve
+        self.queue: deque[tuple[int, Identity, float]] = deque()  # sent, not yet answered
+        self.deadline = 0.0  # of the identity at the head of the queue
         self.connection, child = context.Pipe(duplex=True)
         self.process = context.Process(target=_serve, args=(child, settings, memory, verify_identity), daemon=True)
         self.process.start()
@@ -150,21 +218,28 @@ class _Worker:
         self.memory = memory
         self.reusable = True
 
-    def assign(self, ref: IdentityRef) -> None:
-        self.connection.send(ref)
+    def assign(self, position: int, identity: Identity, limit: float) -> None:
+        if not self.queue:
+            self.deadline = time.monotonic() + limit
+        self.queue.append((position, identity, limit))
+        self.connection.send(IdentityRef.of(identity))
 
-    def collect(self, identity: Identity) -> IdentityResult:
+    def collect(self) -> tuple[int, IdentityResult]:
+        """The answer for the head of the queue; the next identity's wall limit starts now."""
+        position, identity, _ = self.queue.popleft()
         try:
             sent = self.connection.recv()
         except (EOFError, OSError):
             sent = None
+        if self.queue:
+            self.deadline = time.monotonic() + self.queue[0][2]
         if isinstance(sent, IdentityResult):
-            return sent
+            return position, sent
         self.reusable = False  # it died, ran out of memory or failed: start afresh
         if sent is None:
             self.process.join(timeout=1)
             sent = f"the worker died without a result (exit code {self.process.exitcode})"
-        return _result(identity, Verdict.ERROR, sent)
+        return position, _result(identity, Verdict.ERROR, sent)
 
     def stop(self) -> None:
         if self.process.is_alive():

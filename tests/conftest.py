@@ -45,3 +45,11 @@ def _own_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "400")
 
+
+
+def replace_catalogue(monkeypatch, identities) -> None:
+    """Make `identities` the whole catalogue, both as a tuple and module by module (`verify all`)."""
+    from qedcheck import derivations
+
+    monkeypatch.setattr(derivations, "catalogue", lambda: tuple(identities))
+    monkeypatch.setattr(derivations, "catalogue_modules", lambda: iter([tuple(identities)]))

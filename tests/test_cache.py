@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sympy as sp
 from conftest import make_identity
-from qedcheck.checks import cache, schedule
+from qedcheck.checks import cache, runner
 from qedcheck.checks.cache import (
     ResultCache,
     content_key,
@@ -54,15 +54,18 @@ def test_the_key_is_the_same_in_another_process():
 
 def test_changing_one_identity_rechecks_only_that_one(tmp_path, monkeypatch):
     checked = []
-    real_check = schedule._check
-    monkeypatch.setattr(schedule, "_check", lambda ids, options, on_checked: checked.append([i.name for i in ids])
-                        or real_check(ids, options, on_checked))
+    real_verify = runner.verify_identity
+    monkeypatch.setattr(runner, "verify_identity", lambda identity, settings: checked[-1].append(identity.name)
+                        or real_verify(identity, settings))
     options = RunOptions(jobs=1, cache_dir=tmp_path / "cache")
     first = (make_identity((x + 1) ** 2, x**2 + 2 * x + 1, [x], name="square"),
              make_identity(sp.exp(x + y), sp.exp(x) + sp.exp(y), [x, y], name="exp_add_wrong"))
+    checked.append([])
     cold = verify_identities(first, options)
+    checked.append([])
     warm = verify_identities(first, options)
     changed = (first[0], make_identity(sp.exp(x + y), sp.exp(x) * sp.exp(y), [x, y], name="exp_add_wrong"))
+    checked.append([])
     again = verify_identities(changed, options)
     assert checked == [["square", "exp_add_wrong"], [], ["exp_add_wrong"]]
     assert warm == cold

@@ -6,8 +6,7 @@ import sys
 from pathlib import Path
 
 import sympy as sp
-from conftest import make_identity
-from qedcheck import derivations
+from conftest import make_identity, replace_catalogue
 from qedcheck.cli import main
 from qedcheck.derivations.vocabulary import sigmoid, x
 
@@ -30,7 +29,7 @@ def test_unknown_name_is_a_located_input_error_and_the_rest_still_runs(capsys):
 
 def test_an_identity_that_misses_its_expectation_exits_one(monkeypatch, capsys):
     wrong = make_identity(sp.Derivative(sigmoid(x), x), sigmoid(x) ** 2, [x], name="sigmoid_deriv_eq_sq")
-    monkeypatch.setattr(derivations, "catalogue", lambda: (wrong,))
+    replace_catalogue(monkeypatch, (wrong,))
     assert main(["--no-color", "verify", "all"]) == 1
     out = capsys.readouterr().out
     assert "refuted" in out and "counterexample" in out

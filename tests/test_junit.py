@@ -64,14 +64,14 @@ def test_error_and_timeout_verdicts_are_errors_not_failures(failing_run):
 
 
 def test_cli_writes_junit_and_a_failing_identity_fails_it(tmp_path, monkeypatch):
-    from qedcheck import derivations
+    from conftest import replace_catalogue
 
     path = tmp_path / "junit.xml"
     assert main(["--no-color", "verify", "sign_eq_indicator_sub_indicator", "--junit", str(path), "-q"]) == 0
     suite = ET.parse(path).getroot().find("testsuite")
     assert suite.get("name") == "Q1(f)" and suite.find("testcase").get("name") == "sign_eq_indicator_sub_indicator"
 
-    monkeypatch.setattr(derivations, "catalogue", lambda: (wrong_identity(),))
+    replace_catalogue(monkeypatch, (wrong_identity(),))
     assert main(["--no-color", "verify", "all", "--junit", str(path), "-q"]) == 1
     assert ET.parse(path).getroot().find(".//testcase[@name='sigmoid_deriv_eq_sq']/failure") is not None
 

@@ -7,8 +7,7 @@ from importlib.metadata import entry_points
 
 import pytest
 import sympy as sp
-from conftest import make_identity
-from qedcheck import derivations
+from conftest import make_identity, replace_catalogue
 from qedcheck.derivations.vocabulary import sigmoid, x
 
 pytest_plugins = ["pytester"]
@@ -51,7 +50,7 @@ def test_tool_table_naming_files_turns_it_on(project):
 
 
 def test_a_wrong_identity_fails_readably_and_x_stops(project, monkeypatch):
-    monkeypatch.setattr(derivations, "catalogue", lambda: (wrong("sigmoid_deriv_eq_sq"), wrong("second_wrong")))
+    replace_catalogue(monkeypatch, (wrong("sigmoid_deriv_eq_sq"), wrong("second_wrong")))
     result = project.runpytest(*plugin_args(), "--qedcheck", "-k", "wrong or sq")
     result.assert_outcomes(failed=2)
     result.stdout.fnmatch_lines(["*sigmoid_deriv_eq_sq (Q1(b)): expected holds, got refuted*",
@@ -61,7 +60,7 @@ def test_a_wrong_identity_fails_readably_and_x_stops(project, monkeypatch):
 
 
 def test_junitxml_and_input_errors(project, monkeypatch):
-    monkeypatch.setattr(derivations, "catalogue", lambda: (wrong("sigmoid_deriv_eq_sq"),))
+    replace_catalogue(monkeypatch, (wrong("sigmoid_deriv_eq_sq"),))
     project.makepyprojecttoml('[tool.qedcheck]\nfiles = ["sigmoid_deriv_eq_sq", "nope"]\n')
     result = project.runpytest(*plugin_args(), "--junitxml", "out.xml")
     result.assert_outcomes(passed=1, failed=2)

@@ -6,7 +6,7 @@ import numpy as np
 import sympy as sp
 from conftest import make_identity
 from qedcheck.checks.runner import RunSettings
-from qedcheck.checks.workers import IdentityRef, WorkerLimits, verify_in_workers, wall_limit
+from qedcheck.checks.workers import IdentityRef, WorkerLimits, WorkerPool, verify_in_workers, wall_limit
 from qedcheck.derivations import by_name
 from qedcheck.results import Verdict
 
@@ -71,3 +71,25 @@ def test_the_wall_limit_grows_with_the_links_checked():
 
 def test_catalogue_refs_resolve_by_name_without_the_inherited_table():
     assert IdentityRef("catalogue", "relu_deriv").resolve({}) is by_name()["relu_deriv"]
+
+
+def test_identities_made_after_the_workers_were_forked_are_still_checked():
+    with WorkerPool(RunSettings(), jobs=2) as pool:
+        pool.submit(0, QUICK)
+        early = pool.ready()  # forks the workers: they know only QUICK
+        later = make_identity(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1), [x], name="pythagoras")
+        pool.submit(1, later)
+        pool.submit(2, WRONG)
+        results = dict(early + list(pool.results()))
+    assert sorted(results) == [0, 1, 2]
+    assert [results[k].verdict for k in range(3)] == [Verdict.PROVED, Verdict.PROVED, Verdict.REFUTED]
+
+
+def test_what_a_killed_worker_had_queued_is_checked_by_another():
+    stuck = make_identity(x, x, [x], name="stuck", numpy_lhs=_stubborn, numpy_rhs=lambda x: x)
+    with WorkerPool(RunSettings(timeout=0.2), jobs=1, limits=WorkerLimits(margin=1.0)) as pool:
+        pool.submit(0, stuck)
+        pool.submit(1, QUICK)
+        queued = pool.ready()  # one worker, two identities sent ahead: QUICK waits behind the stuck one
+        results = dict(queued + list(pool.results()))
+    assert results[0].verdict is Verdict.TIMEOUT and results[1].verdict is Verdict.PROVED
