@@ -239,8 +239,10 @@ _tiny = net_sym.network(1, 1, 2)
 _theta = [*_tiny.W1, *_tiny.b1, *_tiny.W2, *_tiny.b2]
 _tiny_loss = net_sym.loss(_tiny, 0)
 _gradient = [sp.Derivative(_tiny_loss, p) for p in _theta]
-_stepped = _tiny_loss.subs({p: p - _eta * g for p, g in zip(_theta, [sp.Symbol(f"g_{i}") for i in range(len(_theta))])},
-                           simultaneous=True)
+_marks = [sp.Symbol(f"g_{i}") for i in range(len(_theta))]  # the step direction g, one symbol per parameter
+# xreplace, not subs: the keys are plain symbols, so one exact, simultaneous replacement builds the same
+# expression without subs' sorting and matching of the substitutions (50 ms here, 25 ms in _directional)
+_stepped = _tiny_loss.xreplace({p: p - _eta * g for p, g in zip(_theta, _marks)})
 
 
 def _descent_model(seed: int):
@@ -256,9 +258,7 @@ def _descent_model(seed: int):
 @lru_cache(maxsize=1)
 def _directional():
     """d/dη L(θ − η g)|_{η=0} with g = ∇L: the rate at which one update changes the loss."""
-    marks = [sp.Symbol(f"g_{i}") for i in range(len(_theta))]
-    slope = sp.Derivative(_stepped, _eta)
-    return slope.doit().subs(_eta, 0).subs(dict(zip(marks, _gradient)))
+    return _stepped.diff(_eta).subs(_eta, 0).xreplace(dict(zip(_marks, _gradient)))
 
 
 gradient_step_lowers_risk = Identity(

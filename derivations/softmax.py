@@ -32,6 +32,15 @@ G_vec = _column(lambda a: G[a])
 softmax_jacobian = _matrix(lambda a, b: sp.Derivative(S(a), X[b]))
 sigmoid_jacobian = _matrix(lambda a, b: sp.Derivative(sigmoid(X[a]), X[b]))
 
+# Every product or difference of matrix expressions runs doit() on each FunctionMatrix inside it,
+# which tries to evaluate the symbolic sums: 2–20 ms each. Those the softmax claims repeat are built
+# once here and shared (the same expressions, so the same cache keys).
+_outer = S_vec * S_vec.T  # S(x)S(x)ᵀ
+_J = sp.DiagMatrix(S_vec) - _outer  # diag(S(x)) − S(x)S(x)ᵀ, the claimed softmax Jacobian
+_softmax_vjp = softmax_jacobian.T * G_vec  # (∂S(x)/∂x)ᵀ g
+_diag_S_g = sp.DiagMatrix(S_vec) * G_vec  # diag(S(x)) g
+_S_dot_g = S_vec * (S_vec.T * G_vec)  # S(x) (S(x)ᵀ g)
+
 
 def _sigmoid_slope(at):
     return sigmoid(X[at]) * (1 - sigmoid(X[at]))
@@ -228,7 +237,7 @@ softmax_jacobian_eq_diag_sub_outer = Identity(
     source="Q1(l)",
     statement=r"\frac{\partial S(x)}{\partial x} = \operatorname{diag}(S(x)) - S(x)S(x)^\top",
     lhs=softmax_jacobian,
-    rhs=sp.DiagMatrix(S_vec) - S_vec * S_vec.T,
+    rhs=_J,
     vectors=(X,),
     indices=(i, j),
     size=n,
@@ -251,7 +260,7 @@ softmax_jacobian_eq_diag_sub_outer = Identity(
         ),
         Derivation(
             label="matrix form",
-            chain=(softmax_jacobian, sp.DiagMatrix(S_vec) - S_vec * S_vec.T),
+            chain=(softmax_jacobian, _J),
             written=(r"\frac{\partial S(x)}{\partial x}", r"\operatorname{diag}(S(x)) - S(x)S(x)^\top"),
         ),
     ),
@@ -321,14 +330,12 @@ sigmoid_vjp_eq_mul = Identity(
     ),
 )
 
-_J = sp.DiagMatrix(S_vec) - S_vec * S_vec.T
-
 softmax_vjp_eq_mul_sub = Identity(
     name="softmax_vjp_eq_mul_sub",
     source="Q1(m)",
     statement=r"\Big(\frac{\partial S(x)}{\partial x}\Big)^{\!\top} g = S(x)\odot g - S(x)\,(S(x)^\top g)",
-    lhs=softmax_jacobian.T * G_vec,
-    rhs=_column(lambda a: S(a) * G[a]) - S_vec * (S_vec.T * G_vec),
+    lhs=_softmax_vjp,
+    rhs=_column(lambda a: S(a) * G[a]) - _S_dot_g,
     vectors=(X, G),
     indices=(i,),
     size=n,
@@ -339,11 +346,11 @@ softmax_vjp_eq_mul_sub = Identity(
     derivations=(
         Derivation(
             chain=(
-                softmax_jacobian.T * G_vec,
+                _softmax_vjp,
                 _J.T * G_vec,
                 _J * G_vec,
-                sp.DiagMatrix(S_vec) * G_vec - S_vec * S_vec.T * G_vec,
-                sp.DiagMatrix(S_vec) * G_vec - S_vec * (S_vec.T * G_vec),
+                _diag_S_g - _outer * G_vec,
+                _diag_S_g - _S_dot_g,
             ),
             written=(
                 r"\left(\frac{\partial y}{\partial x}\right)^\top \nabla_y L",
