@@ -180,7 +180,7 @@ def explicit_instance(expr, size, size_value: int, index_values: dict):
     """`expr` with n and the free indices fixed, sums expanded, and x[k] turned into symbols x_k."""
     if expr is None:
         return None
-    concrete = expr.subs({size: size_value, **index_values}, simultaneous=True)
+    concrete = expr.xreplace({size: sp.Integer(size_value), **{k: sp.Integer(v) for k, v in index_values.items()}})
     if isinstance(concrete, sp.MatrixBase):
         concrete = concrete.applyfunc(lambda e: evaluate_limits(e).doit())
     elif isinstance(concrete, MatrixExpr):

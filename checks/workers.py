@@ -85,6 +85,7 @@ def wall_limit(identity: Identity, budget: float, margin: float) -> float:
 
 
 _INHERITED: dict[IdentityRef, Identity] = {}
+LOOKAHEAD = 4  # identities queued per worker while the parent builds the next ones (1 afterwards)
 
 
 def verify_in_workers(identities: Sequence[Identity], settings, jobs: int,
@@ -144,8 +145,8 @@ class WorkerPool:
 
     def ready(self) -> list[tuple[int, IdentityResult]]:
         """The results already in, without waiting. More identities are still to come, and the
-        parent is busy building them: each worker is given a second identity to go on with."""
-        return self._collect(timeout=0, lookahead=2)
+        parent is busy building them: each worker is sent up to LOOKAHEAD identities to go on with."""
+        return self._collect(timeout=0, lookahead=LOOKAHEAD)
 
     def results(self):
         """Every remaining (position, result), in completion order, until nothing is left."""
