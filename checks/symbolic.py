@@ -102,7 +102,8 @@ def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
         return ProofOutcome("refuted", "shape", ("shape",), message=f"shapes differ: {lhs.shape} vs {rhs.shape}")
     winners = set()
     for a, b in zip(lhs, rhs):
-        outcome = _run_strategies(prepare(a) - prepare(b), where, differentiated, tried, scope="")
+        outcome = _run_strategies(prepare(a) - prepare(b), where, differentiated, tried, scope="",
+                                  pipeline=strategies.ENTRYWISE)
         if outcome.status != "proved":
             return outcome
         winners.add(outcome.strategy)
@@ -168,12 +169,13 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
     return outcome
 
 
-def _run_strategies(difference, where, differentiated, tried, scope, generic=False) -> ProofOutcome:
+def _run_strategies(difference, where, differentiated, tried, scope, generic=False,
+                    pipeline=strategies.BASIC) -> ProofOutcome:
     if difference == 0:
         tried.append("doit")
         return ProofOutcome("proved", "doit", tuple(dict.fromkeys(tried)), scope=scope)
     residual = difference
-    for name, strategy in strategies.BASIC:
+    for name, strategy in pipeline:
         if generic and name in ("exp-rational", "exponentiate"):
             continue
         tried.append(name)

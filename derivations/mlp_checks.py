@@ -16,6 +16,7 @@ import numpy as np
 
 from ..checks.evaluate import compile_numpy
 from ..checks.model import compare_arrays
+from ..checks.symbolic import prepare
 from . import mlp_network as net_sym
 from . import numpy_mlp as npm
 
@@ -39,7 +40,7 @@ def _values(net: net_sym.Network, params, cache) -> dict:
 def _compiled_gradient(name: str, d: int, dh: int, m: int, y: int):
     net = net_sym.network(d, dh, m)
     lhs, _ = net_sym.gradient_claim(name, net, y)
-    evaluated = lhs.doit()
+    evaluated = lhs.applyfunc(prepare)  # memoised: the claim's proof differentiates the same entries
     symbols = sorted(evaluated.free_symbols, key=str)
     return symbols, compile_numpy(symbols, evaluated, cse=True)
 

@@ -82,20 +82,28 @@ def loss(net: Network, y: int, start: str = "x"):
 def closed_forms(net: Network, y: int, start: str, wrong: str = "") -> dict[str, sp.Matrix]:
     """The homework's gradients (g)–(p), built from the layers; `wrong` swaps in a known-false variant
     (for tests: "neg_g" onehot − oˢ, "no_cos" drops the cos factor, "no_transpose" W⁽²⁾ for W⁽²⁾ᵀ)."""
-    return _closed_forms(net.d, net.dh, net.m, y, start, wrong)
+    return {name: closed_form(net, y, start, name, wrong) for name in STARTS}
+
+
+def closed_form(net: Network, y: int, start: str, name: str, wrong: str = "") -> sp.Matrix:
+    """One of closed_forms, building only the gradients it is made of (a claim needs one)."""
+    return _closed_form(net.d, net.dh, net.m, y, start, name, wrong)
 
 
 @cache
-def _closed_forms(d: int, dh: int, m: int, y: int, start: str, wrong: str) -> dict[str, sp.Matrix]:
+def _closed_form(d: int, dh: int, m: int, y: int, start: str, name: str, wrong: str) -> sp.Matrix:
     net = network(d, dh, m)
     layers = net.layers(start)
-    g_oa = layers["os"] - onehot(net.m, y)
-    if wrong == "neg_g":
-        g_oa = -g_oa
-    g_hs = (net.W2 if wrong == "no_transpose" else net.W2.T) * g_oa
+    if name in ("oa", "b2"):
+        g_oa = layers["os"] - onehot(net.m, y)
+        return -g_oa if wrong == "neg_g" else g_oa
+    if name == "W2":
+        return _closed_form(d, dh, m, y, start, "oa", wrong) * layers["hs"].T
+    if name == "hs":
+        return (net.W2 if wrong == "no_transpose" else net.W2.T) * _closed_form(d, dh, m, y, start, "oa", wrong)
+    g_hs = _closed_form(d, dh, m, y, start, "hs", wrong)
     g_ha = g_hs if wrong == "no_cos" else g_hs.multiply_elementwise(layers["ha"].applyfunc(sp.cos))
-    return {"oa": g_oa, "W2": g_oa * layers["hs"].T, "b2": g_oa, "hs": g_hs, "ha": g_ha,
-            "W1": g_ha * net.x.T, "b1": g_ha, "x": net.W1.T * g_ha}
+    return {"ha": g_ha, "b1": g_ha, "W1": g_ha * net.x.T, "x": net.W1.T * g_ha}[name]
 
 
 def gradient_claim(name: str, net: Network, y: int, wrong: str = "") -> tuple[sp.Matrix, sp.Matrix]:
@@ -109,7 +117,7 @@ def _gradient_claim(name: str, d: int, dh: int, m: int, y: int, wrong: str) -> t
     start = STARTS[name]
     scalar = loss(net, y, start)
     lhs = net.target(name).applyfunc(lambda p: sp.Derivative(scalar, p))
-    return lhs, closed_forms(net, y, start, wrong)[name]
+    return lhs, closed_form(net, y, start, name, wrong)
 
 
 def stacked_claim(name: str, sizes=SIZES, wrong: str = "") -> tuple[sp.Matrix, sp.Matrix, tuple]:

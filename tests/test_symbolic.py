@@ -80,3 +80,13 @@ def test_shape_mismatch_is_a_refutation():
     outcome = prove(a, b, size=n, indices=(i, j))
     assert outcome.status == "refuted"
     assert "shapes differ" in outcome.message
+
+
+def test_expand_atoms_treats_function_applications_as_opaque():
+    from qedcheck.checks.strategies import expand_atoms
+
+    a, b = sp.symbols("a b", real=True)
+    chain_rule = sp.exp(a + b) * (sp.cos(a) + 1) ** 2 - sp.exp(a + b) * (sp.cos(a) ** 2 + 2 * sp.cos(a) + 1)
+    assert expand_atoms(chain_rule) == 0
+    assert expand_atoms(sp.exp(a + b) - sp.exp(a) * sp.exp(b)) is None  # needs a law of exp: not its job
+    assert expand_atoms(sp.cos(a) * (sp.cos(a) + 1) - sp.cos(a) ** 2) is None  # cos(a) ≠ 0 in general
