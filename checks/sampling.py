@@ -94,7 +94,8 @@ _DRAWS: dict = {}
 
 
 def _make_vector_draws(vectors, scalars, sizes, seed: int, points: int) -> list[VectorDraw]:
-    """The draws themselves (see vector_draws)."""
+    """The draws themselves (see vector_draws), made a size at a time: one (draws × n) array per vector,
+    its entries a shuffled mixture (see _random_reals), every tenth row with hard values planted."""
     rng = np.random.default_rng(seed)
     large = [s for s in sizes if s > 8]
     small = [s for s in sizes if s <= 8] or [2]
@@ -103,19 +104,21 @@ def _make_vector_draws(vectors, scalars, sizes, seed: int, points: int) -> list[
     draws = []
     for size in small + large:
         count = per_small if size in small else per_large
+        rows: dict[str, np.ndarray] = {}
+        for vec in vectors:
+            entries = _random_reals(rng, count * size)
+            rng.shuffle(entries)
+            entries = entries.reshape(count, size)
+            planted = np.arange(9, count, 10)
+            width = max(1, size // 3)
+            entries[planted, :width] = rng.choice(np.array(HARD_VALUES), size=(len(planted), width))
+            entries = _restrict(entries, _assumptions(vec.label))
+            entries.setflags(write=False)  # each draw is a view of these rows: no implementation can write
+            rows[str(vec.label)] = entries
+        columns = {str(sym): _restrict(rng.normal(0.0, 3.0, count), _assumptions(sym)) for sym in scalars}
         for number in range(count):
-            values: dict[str, np.ndarray | float] = {}
-            for vec in vectors:
-                entries = _random_reals(rng, size)
-                rng.shuffle(entries)
-                if number % 10 == 9:
-                    planted = rng.choice(np.array(HARD_VALUES), size=max(1, size // 3))
-                    entries[: len(planted)] = planted
-                column = _restrict(entries, _assumptions(vec.label))
-                column.setflags(write=False)
-                values[str(vec.label)] = column
-            for sym in scalars:
-                values[str(sym)] = float(_restrict(rng.normal(0.0, 3.0, 1), _assumptions(sym))[0])
+            values: dict[str, np.ndarray | float] = {name: block[number] for name, block in rows.items()}
+            values.update({name: float(column[number]) for name, column in columns.items()})
             draws.append(VectorDraw(size, values))
     return draws
 

@@ -68,3 +68,27 @@ def test_wrong_numpy_implementation_is_reported_not_passed():
     )
     result = verify_identity(identity)
     assert result.verdict is not Verdict.PROVED
+
+
+def test_the_complex_step_keeps_full_precision_down_to_tiny_derivatives():
+    import mpmath
+    from qedcheck.derivations import numpy_impl
+
+    for at in (-30.0, -300.0, -650.0):
+        exact = mpmath.exp(at) / (1 + mpmath.exp(at)) ** 2
+        got = numpy_impl.complex_step_derivative(numpy_impl.sigmoid_analytic, np.array([at]))[0]
+        assert abs(got - float(exact)) <= 1e-12 * float(exact)
+
+
+def test_a_numpy_side_is_compared_absolutely_only_where_float64_is_subnormal():
+    def flush_tiny(x):  # as float64 does with an intermediate below 2.2e-308
+        value = np.exp(x)
+        return np.where(value < 1e-300, 0.0, value)
+
+    def check(numpy_lhs, where):
+        return numeric.cross_check_scalar(sp.exp(x), sp.exp(x), [x], where=where, numpy_lhs=numpy_lhs,
+                                          numpy_rhs=lambda x: np.exp(x))
+
+    assert check(flush_tiny, x < -700).agrees
+    off = check(lambda x: np.exp(x) * (1 + 1e-4), (x < -640) & (x > -680))  # values near 1e-280
+    assert off.points >= 1 and "the NumPy lhs disagrees" in off.message
