@@ -67,6 +67,11 @@ _PREPARED: dict = {}
 
 
 def _prepare_uncached(expr, size=None):
+    if size is None and isinstance(expr, sp.Derivative) and isinstance(expr.expr, sp.Add):
+        # d(a + b) = da + db, each term prepared (and memoised) on its own: the network's loss
+        # −oᵃ_y + log Σ e^{oᵃ_k} is differentiated for every class y, and its second term is the same
+        # for all of them.
+        return sp.Add(*[prepare(sp.Derivative(term, *expr.variable_count)) for term in expr.expr.args])
     if size is not None and isinstance(expr, sp.Basic):  # all n: only what can be evaluated
         evaluated = indexed.targeted_doit(expr)
     else:

@@ -90,3 +90,19 @@ def test_expand_atoms_treats_function_applications_as_opaque():
     assert expand_atoms(chain_rule) == 0
     assert expand_atoms(sp.exp(a + b) - sp.exp(a) * sp.exp(b)) is None  # needs a law of exp: not its job
     assert expand_atoms(sp.cos(a) * (sp.cos(a) + 1) - sp.cos(a) ** 2) is None  # cos(a) ≠ 0 in general
+
+
+def test_a_derivative_of_a_sum_is_prepared_term_by_term_and_the_shared_term_once(monkeypatch):
+    from qedcheck.checks import symbolic
+
+    a, b = sp.symbols("a b", real=True)
+    shared = sp.log(sp.exp(a) + sp.exp(b))
+    symbolic._PREPARED.clear()
+    first = symbolic.prepare(sp.Derivative(-a + shared, a))
+    calls = []
+    real_doit = symbolic._full_doit
+    monkeypatch.setattr(symbolic, "_full_doit", lambda e: calls.append(e) or real_doit(e))
+    second = symbolic.prepare(sp.Derivative(-b + shared, a))
+    assert sp.simplify(first - (-1 + sp.exp(a) / (sp.exp(a) + sp.exp(b)))) == 0
+    assert sp.simplify(second - sp.exp(a) / (sp.exp(a) + sp.exp(b))) == 0
+    assert calls == [sp.Derivative(-b, a)]  # the log-sum-exp term came from the first call
