@@ -47,8 +47,18 @@ CATALOGUE_FILES = ("derivations/*.py",)
 CACHEABLE = (Verdict.PROVED, Verdict.REFUTED, Verdict.NUMERIC_ONLY)
 
 
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
+    return tuple(_read_versions().items())
+
+
 def versions() -> dict[str, str]:
-    """The versions of the engines' libraries, read from package metadata: nothing is imported."""
+    """The versions of the engines' libraries (read once per process: every key includes them)."""
+    return dict(_versions())
+
+
+def _read_versions() -> dict[str, str]:
+    """Read from package metadata: nothing is imported."""
     found = {"qedcheck": __version__}
     for package in ("sympy", "numpy", "mpmath"):
         try:
@@ -107,6 +117,7 @@ def canonical(value, _seen=None):
     return repr(value)
 
 
+@functools.cache
 def code_digest(function) -> str:
     """The source of a NumPy implementation and of what it calls: the function or lambda itself, the
     functions it names, and the whole file of every module it names (one level, conservatively)."""

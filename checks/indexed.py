@@ -209,12 +209,15 @@ def explicit_entries(expr, size, size_value: int, assignments, prepare):
         entries = []
         for assignment in assignments:
             fixed = expanded.xreplace({k: sp.Integer(v) for k, v in assignment.items()})
-            entries.append(prepare(_as_symbols(fixed.doit())))
+            if fixed.has(*UNEVALUATED):  # otherwise doit only rebuilds the tree (as slowly as building it)
+                fixed = fixed.doit()
+            entries.append(prepare(_as_symbols(fixed)))
     _EXPLICIT_CACHE[key] = entries
     return entries
 
 
 _EXPLICIT_CACHE: dict = {}
+UNEVALUATED = (sp.Derivative, sp.Sum, sp.Product, sp.Limit, sp.Integral, sp.Subs)
 
 
 def _as_symbols(expr):
