@@ -177,9 +177,26 @@ def explicit_symbol(base, position: int):
 
 
 def explicit_instance(expr, size, size_value: int, index_values: dict):
-    """`expr` with n and the free indices fixed, sums expanded, and x[k] turned into symbols x_k."""
+    """`expr` with n and the free indices fixed, sums expanded, and x[k] turned into symbols x_k.
+
+    Memoised: the numeric check and the size-by-size proof ask for the same instances.
+    """
     if expr is None:
         return None
+    try:
+        key = (expr, size, size_value, tuple(sorted(index_values.items(), key=str)))
+        hash(key)
+    except TypeError:  # a mutable matrix: nothing to reuse
+        return _explicit_instance(expr, size, size_value, index_values)
+    if key not in _INSTANCES:
+        _INSTANCES[key] = _explicit_instance(expr, size, size_value, index_values)
+    return _INSTANCES[key]
+
+
+_INSTANCES: dict = {}
+
+
+def _explicit_instance(expr, size, size_value: int, index_values: dict):
     concrete = expr.xreplace({size: sp.Integer(size_value), **{k: sp.Integer(v) for k, v in index_values.items()}})
     if isinstance(concrete, sp.MatrixBase):
         concrete = concrete.applyfunc(lambda e: evaluate_limits(e).doit())

@@ -92,3 +92,21 @@ def test_a_numpy_side_is_compared_absolutely_only_where_float64_is_subnormal():
     assert check(flush_tiny, x < -700).agrees
     off = check(lambda x: np.exp(x) * (1 + 1e-4), (x < -640) & (x > -680))  # values near 1e-280
     assert off.points >= 1 and "the NumPy lhs disagrees" in off.message
+
+
+def test_a_numpy_encoding_wrong_only_beyond_n_1_is_reported():
+    from qedcheck.derivations.vocabulary import G, X, i, j, n
+
+    outer = {"vectors": (X, G), "indices": (i, j), "size": n, "numeric_sizes": (1, 2, 3)}
+
+    def transposed(x, g):  # the same slip in both NumPy sides: they agree with each other
+        return np.outer(g, x)
+
+    def right(x, g):
+        return np.outer(x, g)
+
+    wrong = make_identity(X[i] * G[j], G[j] * X[i], [], numpy_lhs=transposed, numpy_rhs=transposed, **outer)
+    result = verify_identity(wrong)
+    assert result.verdict is Verdict.ERROR and "the NumPy lhs disagrees with the SymPy lhs at n = 2" in result.message
+    assert verify_identity(make_identity(X[i] * G[j], G[j] * X[i], [], numpy_lhs=right, numpy_rhs=right,
+                                         **outer)).verdict is Verdict.PROVED
