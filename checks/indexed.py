@@ -219,8 +219,10 @@ def explicit_entries(expr, size, size_value: int, assignments, prepare):
     if key in _EXPLICIT_CACHE:
         return _EXPLICIT_CACHE[key]
     try:
+        if expr.has(sp.Limit):  # SymPy's limit needs the indices fixed (it gives up after ~0.1 s)
+            raise NotImplementedError
         expanded = prepare(expr.xreplace({size: sp.Integer(size_value)}).doit())
-    except Exception:  # noqa: BLE001 - e.g. a limit that needs the indices fixed first
+    except Exception:  # noqa: BLE001 - what cannot be evaluated with the indices free
         entries = [prepare(explicit_instance(expr, size, size_value, a)) for a in assignments]
     else:
         entries = []
