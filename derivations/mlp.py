@@ -279,10 +279,11 @@ _class = sp.Symbol("y", integer=True, nonnegative=True)
 
 
 def _neg_log_softmax_complex(z):
-    """−log softmax(z) on complex input, shifted by the largest real part (analytic: complex step)."""
+    """−log softmax of each row of z on complex input, shifted by the row's largest real part
+    (analytic: complex step; rows: every perturbed point in one call)."""
     z = np.asarray(z, dtype=complex)
-    top = np.max(z.real)
-    return top + np.log(np.sum(np.exp(z - top))) - z
+    top = np.max(z.real, axis=-1, keepdims=True)
+    return top + np.log(np.sum(np.exp(z - top), axis=-1, keepdims=True)) - z
 
 
 loss_grad_output_act_all_m = Identity(
@@ -295,7 +296,7 @@ loss_grad_output_act_all_m = Identity(
     indices=(i, _class),
     size=n,
     sizes=(1, 2, 3),
-    numpy_lhs=lambda x: npi.complex_step_jacobian(_neg_log_softmax_complex, x).T,
+    numpy_lhs=lambda x: npi.complex_step_jacobian(_neg_log_softmax_complex, x, rowwise=True).T,
     numpy_rhs=lambda x: npi.softmax(x)[:, None] - np.eye(len(x)),
     numeric_sizes=(1, 2, 3, 5, 8, 100),
     notes=(("Entry (i, y) of ∂L/∂oᵃ = oˢ − onehot(y), proved for every number of classes m (written n, "

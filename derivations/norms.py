@@ -26,7 +26,7 @@ grad_sq_norm_eq_two_mul = Identity(
     vectors=(X,),
     indices=(i,),
     size=n,
-    numpy_lhs=lambda x: npi.complex_step_jacobian(lambda v: np.sum(v * v), x),
+    numpy_lhs=lambda x: npi.complex_step_jacobian(lambda v: np.sum(v * v, axis=-1), x, rowwise=True),
     numpy_rhs=lambda x: 2.0 * x,
     numpy_primitive=lambda x: np.sum(x * x),
     derivations=(
