@@ -100,6 +100,7 @@ def _console(args):
 def _verify(args) -> int:
     from pathlib import Path
 
+    from .checks.process import rare_collection
     from .checks.schedule import RunOptions, plan_targets, run_plan
     from .checks.workers import default_jobs
     from .config import load_config
@@ -115,7 +116,7 @@ def _verify(args) -> int:
     plan = plan_targets(config.targets(args.targets), options)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
-    with progress:
+    with progress, rare_collection():
         run = run_plan(plan, options, on_result=progress.advance, input_errors=config.errors)
     if args.json:
         from .report.json_report import write_json
@@ -188,5 +189,12 @@ def _show(args) -> int:
     return EXIT_OK if result.ok else EXIT_FAILED
 
 
+def entry() -> None:
+    """The `qedcheck` command: main(), then a quick exit (checks/process.py says why)."""
+    from .checks.process import exit_now
+
+    exit_now(main())
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -32,6 +32,7 @@ from typing import Self
 
 from ..identity import Identity
 from ..results import IdentityResult, Verdict
+from .process import freeze_before_fork, thaw
 
 DEFAULT_MEMORY_LIMIT = 4 * 2**30  # bytes of address space per worker
 DEFAULT_MARGIN = 30.0  # seconds on top of the symbolic budgets, for numeric checks and start-up
@@ -137,6 +138,7 @@ class WorkerPool:
             worker.stop()
         self._workers.clear()
         _INHERITED.clear()
+        thaw()
 
     def submit(self, position: int, identity: Identity) -> None:
         _INHERITED[IdentityRef.of(identity)] = identity
@@ -210,6 +212,7 @@ class _Worker:
 
     def __init__(self, context, settings, memory: int | None, verify_identity):
         self.known = frozenset(_INHERITED)  # what a forked child can resolve
+        freeze_before_fork()
         self.queue: deque[tuple[int, Identity, float]] = deque()  # sent, not yet answered
         self.deadline = 0.0  # of the identity at the head of the queue
         self.connection, child = context.Pipe(duplex=True)

@@ -42,7 +42,7 @@ def _compiled_gradient(name: str, d: int, dh: int, m: int, y: int):
     lhs, _ = net_sym.gradient_claim(name, net, y)
     evaluated = lhs.applyfunc(prepare)  # memoised: the claim's proof differentiates the same entries
     symbols = sorted(evaluated.free_symbols, key=str)
-    return symbols, compile_numpy(symbols, evaluated, cse=True)
+    return symbols, compile_numpy(symbols, evaluated)  # cse costs more than it saves at these sizes
 
 
 def symbolic_vs_numpy(name: str):
