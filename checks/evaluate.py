@@ -69,6 +69,12 @@ def warm_up() -> None:
     compile_mpmath([x], sp.exp(x) + 1)(mpmath.mpf(0))
 
 
+def warm_up_later_forks() -> None:
+    """What the first `simplify` imports (sympy.physics.units, 0.12 s): imported by the parent while
+    the first workers run, so that every later fork inherits it, without delaying the first ones."""
+    import sympy.physics.units  # noqa: F401
+
+
 _UNORDERED = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True, "order": "none"}
 
 

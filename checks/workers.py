@@ -128,6 +128,7 @@ class WorkerPool:
         self._context = multiprocessing.get_context("fork")
         self._pending: list[tuple[int, Identity]] = []
         self._workers: list[_Worker] = []
+        self._later_forks_ready = False
         _INHERITED.clear()
 
     def __enter__(self) -> Self:
@@ -193,6 +194,11 @@ class WorkerPool:
                 self._retire(worker)  # it knows none of what is left: a fresh fork knows all
         while self._pending and len(self._workers) < self.jobs:
             self._workers.append(_Worker(self._context, self.settings, self.limits.memory, self._verify))
+            if len(self._workers) == self.jobs and not self._later_forks_ready:
+                from .evaluate import warm_up_later_forks
+
+                warm_up_later_forks()
+                self._later_forks_ready = True
         assigned = True
         while self._pending and assigned:  # the longest first, each to the least loaded worker
             assigned = False
