@@ -4,9 +4,10 @@ Two keys, both SHA-256:
 
 * the **content key** of an identity is the canonical form of everything the verdict depends on: the
   structural fingerprint of every SymPy expression of the record (sides, domain, derivation chains,
-  errata; fingerprint.py spells each symbol's assumptions), the source of its NumPy implementations
-  and of the module files they call into, the expectation, the sizes, the run's seed, tolerance and budget, the versions of
-  qedcheck, SymPy, NumPy and mpmath, and the bytes of every engine file (`checks/*.py`,
+  errata; fingerprint.py spells each symbol's assumptions), the compiled code of its NumPy
+  implementations and of the functions they call, the files of the modules they name, the
+  expectation, the sizes, the run's seed, tolerance and budget, the versions of qedcheck, SymPy,
+  NumPy and mpmath, and the bytes of every engine file (`checks/*.py`,
   `identity.py`, `results.py`, `__init__.py`): editing any engine invalidates every entry. Computing
   it needs SymPy.
 * the **quick key** of a catalogue identity is its name, the same settings and versions, the engine
@@ -25,7 +26,6 @@ import dataclasses
 import enum
 import functools
 import hashlib
-import inspect
 import json
 import os
 import shutil
@@ -119,8 +119,8 @@ def canonical(value, _seen=None):
 
 @functools.cache
 def code_digest(function) -> str:
-    """The source of a NumPy implementation and of what it calls: the function or lambda itself, the
-    functions it names, and the whole file of every module it names (one level, conservatively)."""
+    """What a NumPy implementation does and what it calls: the function or lambda itself (its compiled
+    code, see _behaviour), the functions it names, and the whole file of every module it names."""
     digest = hashlib.sha256()
     seen: set[int] = set()
 
@@ -128,25 +128,62 @@ def code_digest(function) -> str:
         if id(fn) in seen or depth > 3:
             return
         seen.add(id(fn))
-        try:
-            digest.update(inspect.getsource(fn).encode())
-        except (OSError, TypeError):
-            digest.update(f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}".encode())
+        digest.update(_behaviour(fn))
         code = getattr(fn, "__code__", None)
         scope = getattr(fn, "__globals__", {})
         for name in sorted(_names(code)) if code else ():
             target = scope.get(name)
             if isinstance(target, types.ModuleType):
-                path = getattr(target, "__file__", None)
-                if path and Path(path).resolve().is_relative_to(PACKAGE_ROOT):
-                    digest.update(Path(path).read_bytes())
-                else:
-                    digest.update(f"module {target.__name__}".encode())
+                digest.update(_module_bytes(target))
             elif isinstance(target, types.FunctionType):
                 visit(target, depth + 1)
+        for cell in getattr(fn, "__closure__", None) or ():
+            value = cell.cell_contents
+            if isinstance(value, types.FunctionType):
+                visit(value, depth + 1)
+            else:
+                digest.update(_constant(value))
 
     visit(function, 0)
     return digest.hexdigest()
+
+
+def _behaviour(fn) -> bytes:
+    """A function's compiled code: bytecode, constants (nested code included), names and defaults.
+
+    Unlike its source text it ignores comments and line numbers, and reading it costs nothing
+    (inspect.getsource re-tokenises the file for every lambda: a sixth of the parent's run).
+    """
+    code = getattr(fn, "__code__", None)
+    if code is None:  # a builtin or a ufunc: its name is all there is
+        return f"{getattr(fn, '__module__', '')}.{getattr(fn, '__qualname__', repr(fn))}".encode()
+    defaults = (getattr(fn, "__defaults__", None), getattr(fn, "__kwdefaults__", None))
+    return _code_bytes(code) + _constant(defaults)
+
+
+def _code_bytes(code) -> bytes:
+    parts = [code.co_code, repr((code.co_names, code.co_varnames, code.co_freevars)).encode()]
+    parts += [_code_bytes(c) if isinstance(c, types.CodeType) else _constant(c) for c in code.co_consts]
+    return b"\0".join(parts)
+
+
+def _constant(value) -> bytes:
+    """A deterministic spelling (a frozenset's repr follows string hashing, which varies by process)."""
+    if isinstance(value, (frozenset, set)):
+        return repr(sorted(map(repr, value))).encode()
+    if isinstance(value, (tuple, list)):
+        return b"(" + b",".join(_constant(v) for v in value) + b")"
+    if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
+        return repr(value).encode()
+    return f"<{type(value).__module__}.{type(value).__qualname__}>".encode()
+
+
+@functools.cache
+def _module_bytes(module) -> bytes:
+    path = getattr(module, "__file__", None)
+    if path and Path(path).resolve().is_relative_to(PACKAGE_ROOT):
+        return Path(path).read_bytes()
+    return f"module {module.__name__}".encode()
 
 
 def _names(code) -> set[str]:

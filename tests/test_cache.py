@@ -124,3 +124,17 @@ def test_the_light_index_matches_the_catalogue():
 
 def _any_result():
     return verify_identities((make_identity((x + 1) ** 2, x**2 + 2 * x + 1, [x]),), RunOptions(cache_dir=None))[0]
+
+
+def test_the_code_digest_follows_what_a_function_does_not_where_it_is_written():
+    from qedcheck.checks.cache import code_digest
+
+    def plus(k):
+        return lambda x: x + k
+
+    one = lambda x: x + 1
+    same = lambda x: x + 1  # another line, another object, the same code
+    assert code_digest(one) == code_digest(same)
+    assert code_digest(one) != code_digest(lambda x: x + 2)
+    assert code_digest(one) != code_digest(lambda x: x - 1)
+    assert code_digest(plus(1)) != code_digest(plus(2))  # a captured value counts too
