@@ -106,7 +106,7 @@ def piecewise_rewrite(expr):
     if not expr.has(*NON_SMOOTH):
         return None
     folded = sp.piecewise_fold(expr.rewrite(sp.Piecewise))
-    return sp.simplify(folded)
+    return folded if folded == 0 else sp.simplify(folded)  # folding alone often settles it
 
 
 BASIC: tuple[tuple[str, Strategy], ...] = (
