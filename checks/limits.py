@@ -34,13 +34,47 @@ def _limit_value(limit: sp.Limit):
     limit = limit.func(limit.args[0].doit(), *limit.args[1:])
     renamings = list(_renamings(limit))
     if not renamings:
-        return limit.doit()
+        return _compute(limit)
     forms = [(fingerprint(limit.xreplace(r)), r) for r in renamings]
     key, renaming = min(forms, key=lambda form: form[0])
     if key not in _VALUES:
-        _VALUES[key] = limit.xreplace(renaming).doit()
+        _VALUES[key] = _compute(limit.xreplace(renaming))
     inverse = {new: old for old, new in renaming.items()}
     return _VALUES[key].xreplace(inverse)
+
+
+def _compute(limit: sp.Limit):
+    value = vanishing_exponentials(limit)
+    return value if value is not None else limit.doit()
+
+
+def vanishing_exponentials(limit: sp.Limit):
+    """lim_{c→∞} of a rational function of terms e^{a·c + b} with every a < 0, or None.
+
+    Each such term tends to 0, and a rational function is continuous wherever its denominator is
+    not 0: when it is not 0 with every term at 0, the limit is the function's value there. This is
+    the one-hot limit of softmax(c·x), exactly, without gruntz (50 ms a limit).
+    """
+    expr, c, point = limit.args[0], limit.args[1], limit.args[2]
+    if point is not sp.oo:
+        return None
+    terms = {}
+    for power in expr.atoms(sp.exp):
+        exponent = sp.expand(power.args[0])
+        slope = exponent.coeff(c)
+        if not exponent.has(c):
+            continue
+        if (exponent - slope * c).has(c) or slope.is_negative is not True:
+            return None
+        terms[power] = sp.Dummy("u")
+    rational = expr.xreplace(terms)
+    if rational.has(c) or not rational.is_rational_function(*terms.values()):
+        return None
+    numerator, denominator = sp.fraction(sp.cancel(sp.together(rational)))
+    at_zero = {u: 0 for u in terms.values()}
+    if denominator.xreplace(at_zero) == 0:
+        return None
+    return sp.cancel(numerator.xreplace(at_zero) / denominator.xreplace(at_zero))
 
 
 def _renamings(expr):
