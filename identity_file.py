@@ -347,7 +347,7 @@ def _require_sampled_points(where, symbols: Mapping[str, sp.Symbol]) -> None:
         return
     columns = list(sampling.scalar_sample(ordered, 0).values.values())
     with np.errstate(all="ignore"):
-        mask = np.asarray(sp.lambdify(ordered, where, "numpy")(*columns), dtype=bool)
+        mask = np.asarray(evaluate.compile_numpy(ordered, where)(*columns), dtype=bool)
     if not np.any(mask):
         raise _Problem("where", "the condition holds at none of the sampled points")
 
