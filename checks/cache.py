@@ -47,17 +47,13 @@ CATALOGUE_FILES = ("derivations/*.py",)
 CACHEABLE = (Verdict.PROVED, Verdict.REFUTED, Verdict.NUMERIC_ONLY)
 
 
-@functools.cache
-def _versions() -> tuple[tuple[str, str], ...]:
-    return tuple(_read_versions().items())
-
-
 def versions() -> dict[str, str]:
     """The versions of the engines' libraries (read once per process: every key includes them)."""
     return dict(_versions())
 
 
-def _read_versions() -> dict[str, str]:
+@functools.cache
+def _versions() -> tuple[tuple[str, str], ...]:
     """Read from package metadata: nothing is imported."""
     found = {"qedcheck": __version__}
     for package in ("sympy", "numpy", "mpmath"):
@@ -65,7 +61,7 @@ def _read_versions() -> dict[str, str]:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             found[package] = "absent"
-    return found
+    return tuple(found.items())
 
 
 @functools.cache

@@ -15,29 +15,12 @@ import mpmath
 import numpy as np
 import sympy as sp
 
+from .memo import memoised
+
 EXACT_DIGITS = 50
 # A tolerance scale (terms in absolute value: no cancellation) only needs mpmath's unbounded exponent
 # where float64 overflowed, not the working precision of a comparison.
 SCALE_DIGITS = 20
-
-
-def _memoised(build):
-    """Compile once per (expressions, symbols): adjacent links share a step, and lambdify is slow."""
-    cache: dict = {}
-
-    def cached(exprs, symbols):
-        try:
-            key = (tuple(exprs) if isinstance(exprs, list) else exprs, tuple(symbols))
-            hash(key)
-        except TypeError:
-            return build(exprs, symbols)
-        if key not in cache:
-            cache[key] = build(exprs, symbols)
-        return cache[key]
-
-    cached.__doc__ = build.__doc__
-    cached.__wrapped__ = build
-    return cached
 
 
 def compile_numpy(symbols: Sequence, expr, **options):
@@ -80,16 +63,10 @@ def warm_up() -> None:
     compile_mpmath([x], sp.exp(x) + 1)(mpmath.mpf(0))
 
 
-def warm_up_later_forks() -> None:
-    """What the first `simplify` imports (sympy.physics.units, 0.12 s): imported by the parent while
-    the first workers run, so that every later fork inherits it, without delaying the first ones."""
-    import sympy.physics.units  # noqa: F401
-
-
 _UNORDERED = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True, "order": "none"}
 
 
-@_memoised
+@memoised  # adjacent links share a step, and lambdify is slow
 def float_function(expr, symbols: Sequence) -> Callable[..., np.ndarray]:
     """A NumPy function of `symbols` that broadcasts constants to the input's shape."""
     compiled = compile_numpy(symbols, expr)
@@ -106,7 +83,7 @@ def float_function(expr, symbols: Sequence) -> Callable[..., np.ndarray]:
     return evaluate
 
 
-@_memoised
+@memoised  # adjacent links share a step, and lambdify is slow
 def float_functions(exprs, symbols: Sequence) -> Callable[..., np.ndarray]:
     """Several expressions compiled together: returns an array of shape (len(exprs), *input shape)."""
     compiled = compile_numpy(symbols, list(exprs))
@@ -162,7 +139,7 @@ def digits_for(values) -> int:
     return EXACT_DIGITS + 10 + min(int(0.4343 * largest), 2000)
 
 
-@_memoised
+@memoised  # adjacent links share a step, and lambdify is slow
 def exact_function(expr, symbols: Sequence) -> Callable[..., mpmath.mpf | None]:
     """An evaluator at `digits_for(point)` digits (≥ 50); returns None where there is no real value."""
     try:

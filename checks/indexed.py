@@ -13,6 +13,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .limits import evaluate_limits
+from .memo import memoised
 
 
 class ShapeMismatch(ValueError):
@@ -176,27 +177,11 @@ def explicit_symbol(base, position: int):
     return sp.Symbol(f"{base.label}_{position}", **kw)
 
 
+@memoised  # the numeric check and the size-by-size proof ask for the same instances
 def explicit_instance(expr, size, size_value: int, index_values: dict):
-    """`expr` with n and the free indices fixed, sums expanded, and x[k] turned into symbols x_k.
-
-    Memoised: the numeric check and the size-by-size proof ask for the same instances.
-    """
+    """`expr` with n and the free indices fixed, sums expanded, and x[k] turned into symbols x_k."""
     if expr is None:
         return None
-    try:
-        key = (expr, size, size_value, tuple(sorted(index_values.items(), key=str)))
-        hash(key)
-    except TypeError:  # a mutable matrix: nothing to reuse
-        return _explicit_instance(expr, size, size_value, index_values)
-    if key not in _INSTANCES:
-        _INSTANCES[key] = _explicit_instance(expr, size, size_value, index_values)
-    return _INSTANCES[key]
-
-
-_INSTANCES: dict = {}
-
-
-def _explicit_instance(expr, size, size_value: int, index_values: dict):
     concrete = expr.xreplace({size: sp.Integer(size_value), **{k: sp.Integer(v) for k, v in index_values.items()}})
     if isinstance(concrete, sp.MatrixBase):
         concrete = concrete.applyfunc(lambda e: evaluate_limits(e).doit())
@@ -218,11 +203,13 @@ def explicit_entries(expr, size, size_value: int, assignments, prepare):
     key = (expr, size, size_value, tuple(tuple(sorted(a.items(), key=str)) for a in assignments))
     if key in _EXPLICIT_CACHE:
         return _EXPLICIT_CACHE[key]
-    try:
-        if expr.has(sp.Limit):  # SymPy's limit needs the indices fixed (it gives up after ~0.1 s)
-            raise NotImplementedError
-        expanded = prepare(expr.xreplace({size: sp.Integer(size_value)}).doit())
-    except Exception:  # noqa: BLE001 - what cannot be evaluated with the indices free
+    expanded = None
+    if not expr.has(sp.Limit):  # SymPy's limit needs the indices fixed (it gives up after ~0.1 s)
+        try:
+            expanded = prepare(expr.xreplace({size: sp.Integer(size_value)}).doit())
+        except Exception:  # noqa: BLE001 - what cannot be evaluated with the indices free
+            expanded = None
+    if expanded is None:
         entries = [prepare(explicit_instance(expr, size, size_value, a)) for a in assignments]
     else:
         entries = []

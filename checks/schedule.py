@@ -51,14 +51,16 @@ class Plan:
 
 def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
     """Resolve what the command line names (`all`, catalogue names, identity files)."""
-    cached = None if options.slow else _fully_cached(targets, options)
+    from ..derivations.index import entries
+
+    index = entries()  # None when stale: then nothing below may rely on it
+    cached = None if options.slow else _fully_cached(targets, options, index)
     if cached is not None:
         return Plan(cached)
-    whole = _whole_catalogue(targets, options)
-    if whole is not None:
+    if index is not None and not options.slow and all(target == "all" for target in targets):
         from ..derivations import catalogue_modules
 
-        return Plan(None, batches=catalogue_modules, expected=whole)
+        return Plan(None, batches=catalogue_modules, expected=len(index))
     from ..derivations import catalogue, slow_catalogue
     from ..selection import select
 
@@ -194,23 +196,8 @@ class _InProcess:
             yield position, verify_identity(identity, self.settings)
 
 
-def _whole_catalogue(targets: Sequence[str], options: RunOptions) -> int | None:
-    """For `verify all` (nothing else named, no --slow) with a current light index: its size."""
-    if options.slow or any(target != "all" for target in targets):
-        return None
-    from ..derivations.index import entries
-
-    index = entries()
-    return len(index) if index is not None else None
-
-
-def _fully_cached(targets: Sequence[str], options: RunOptions) -> tuple[IdentityResult, ...] | None:
-    if options.cache_dir is None:
-        return None
-    from ..derivations.index import entries
-
-    index = entries()
-    if index is None:
+def _fully_cached(targets: Sequence[str], options: RunOptions, index) -> tuple[IdentityResult, ...] | None:
+    if options.cache_dir is None or index is None:
         return None
     known = [e.name for e in index]
     names: list[str] = []

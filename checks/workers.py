@@ -32,7 +32,7 @@ from typing import Self
 
 from ..identity import Identity
 from ..results import IdentityResult, Verdict
-from .process import freeze_before_fork, thaw
+from .process import freeze_before_fork, import_for_later_forks, thaw
 
 DEFAULT_MEMORY_LIMIT = 4 * 2**30  # bytes of address space per worker
 DEFAULT_MARGIN = 30.0  # seconds on top of the symbolic budgets, for numeric checks and start-up
@@ -195,9 +195,7 @@ class WorkerPool:
         while self._pending and len(self._workers) < self.jobs:
             self._workers.append(_Worker(self._context, self.settings, self.limits.memory, self._verify))
             if len(self._workers) == self.jobs and not self._later_forks_ready:
-                from .evaluate import warm_up_later_forks
-
-                warm_up_later_forks()
+                import_for_later_forks()
                 self._later_forks_ready = True
         assigned = True
         while self._pending and assigned:  # the longest first, each to the least loaded worker
