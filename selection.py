@@ -10,7 +10,7 @@ import difflib
 from dataclasses import dataclass
 
 from .identity import Identity
-from .identity_file import is_identity_file, load_identity_file
+from .readers.identity_file import is_identity_file, load_identity_file
 
 
 @dataclass(frozen=True)

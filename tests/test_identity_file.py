@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from qedcheck.checks.runner import RunSettings, verify_all
 from qedcheck.cli import main
-from qedcheck.identity_file import MAX_FILE_BYTES, MAX_IDENTITIES, load_identity_file
+from qedcheck.readers.identity_file import MAX_FILE_BYTES, MAX_IDENTITIES, load_identity_file
 from qedcheck.results import Verdict
 from qedcheck.selection import select
 

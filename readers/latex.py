@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from .parse_expr import (
+from .expression import (
     BUILTINS,
     MAX_DEPTH,
     MAX_DIFF_ORDER,

@@ -8,8 +8,8 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from qedcheck.checks import parse_expr
-from qedcheck.checks.parse_expr import (
+from qedcheck.readers import expression as parse_expr
+from qedcheck.readers.expression import (
     MAX_DEPTH,
     MAX_EXPONENT,
     MAX_LENGTH,

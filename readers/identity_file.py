@@ -1,8 +1,8 @@
 """Identity files: TOML written by students, TAs and authors, read into `Identity` records.
 
 The file may come from an untrusted pull request: TOML is read by `tomllib` (data only), every
-expression goes through the whitelisting parsers of `checks/parse_expr.py` and
-`checks/latex_input.py`, and sizes are capped. Each problem becomes one located sentence
+expression goes through the whitelisting parsers of `readers/expression.py` and
+`readers/latex.py`, and sizes are capped. Each problem becomes one located sentence
 (`file:line: identity 'name', field 'rhs': …`). A broken identity is still returned, as a record
 carrying its `error`, so it is listed in every report with the verdict `error`; the others are
 checked as usual. Problems with the file as a whole (missing, not UTF-8, not TOML) are file errors.
@@ -24,9 +24,9 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from .checks import evaluate, sampling
-from .checks.latex_input import parse_latex_expression
-from .checks.parse_expr import (
+from ..checks import evaluate, sampling
+from .latex import parse_latex_expression
+from .expression import (
     BUILTINS,
     IDENTIFIER,
     RESERVED,
@@ -36,7 +36,7 @@ from .checks.parse_expr import (
     parse_condition,
     parse_expression,
 )
-from .identity import NAME_PATTERN, Derivation, Expect, Identity
+from ..identity import NAME_PATTERN, Derivation, Expect, Identity
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -356,7 +356,7 @@ def _finite_difference_sides(lhs, rhs, symbols):
     """For a claim `diff(f(x), x) = g(x)` in one symbol: NumPy f and g, for the finite-difference check."""
     if not (isinstance(lhs, sp.Derivative) and len(symbols) == 1 and lhs.variable_count == ((symbols[0], 1),)):
         return None, None
-    from .checks.symbolic import prepare
+    from ..checks.symbolic import prepare
 
     name = str(symbols[0])
     f = evaluate.float_function(prepare(lhs.expr), symbols)
