@@ -1,5 +1,5 @@
 """The machine-readable report, schema `qedcheck-report/1`: other tools read this, so its shape is a
-promise (see README, "JSON report")."""
+promise (see docs/ci.md, "JSON report")."""
 
 from __future__ import annotations
 
