@@ -150,6 +150,15 @@ class IdentityResult:
 
 
 @dataclass(frozen=True)
+class CacheReport:
+    """What the result cache has to say about a run: entries that failed authentication and were
+    ignored (their identities were checked again), and why the cache was off, if it was."""
+
+    rejected: int = 0
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class RunResult:
     """A whole run: the results in catalogue order and the settings that produced them."""
 
@@ -157,6 +166,7 @@ class RunResult:
     seed: int
     versions: dict[str, str] = field(default_factory=dict)
     input_errors: tuple[str, ...] = ()
+    cache: CacheReport | None = None  # None: the run used no cache
 
     @property
     def total(self) -> int:
