@@ -42,7 +42,7 @@ from ..results import IdentityResult, Verdict
 DEFAULT_DIR = ".qedcheck_cache"
 FORMAT = "qedcheck-cache/1"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-ENGINE_FILES = ("__init__.py", "identity.py", "results.py", "checks/*.py")
+ENGINE_FILES = ("__init__.py", "identity.py", "results.py", "sized.py", "checks/*.py")
 CATALOGUE_FILES = ("derivations/*.py",)
 CACHEABLE = (Verdict.PROVED, Verdict.REFUTED, Verdict.NUMERIC_ONLY)
 

@@ -16,7 +16,7 @@ import sympy as sp
 from .. import __version__
 from ..identity import Expect, Identity
 from ..results import IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
-from . import finite_diff, numeric, sampling
+from . import finite_diff, matrices, numeric, sampling
 from .budget import Deadline
 from .model import merge_outcomes
 from .steps import check_derivations
@@ -41,6 +41,8 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
     if identity.error:  # a user-file identity that could not be read: listed, never checked
         return _failed(identity, started, identity.error)
     try:
+        if identity.matrix is not None:
+            return _verify_sized(identity, settings, started, budget)
         outcome = _numeric(identity, settings)
         if outcome is not None and outcome.counterexample is not None:
             # Confirmed at 50 digits and again at doubled precision: the claim is false, and no
@@ -53,6 +55,18 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
         links, errata = check_derivations(identity, settings.numeric_settings(), budget)
     except Exception as failure:  # noqa: BLE001 - one broken identity must not end the run
         return _failed(identity, started, f"{type(failure).__name__}: {failure}")
+    return _result(identity, started, proof, outcome, decision, links, errata)
+
+
+def _verify_sized(identity: Identity, settings: RunSettings, started: float, budget: float) -> IdentityResult:
+    """A claim about vectors and matrices of named sizes: checks/matrices.py, the same decision."""
+    proof, outcome = matrices.check(matrices.sides(identity.matrix), settings.seed, budget)
+    decision = decide(proof, outcome)
+    links = matrices.check_links(identity, settings.seed, budget)
+    return _result(identity, started, proof, outcome, decision, links, ())
+
+
+def _result(identity, started, proof, outcome, decision, links, errata) -> IdentityResult:
     expect = identity.expect.value
     if identity.expect is Expect.FAILS:
         ok = decision.verdict is Verdict.REFUTED or any(link.verdict is Verdict.REFUTED for link in links)
