@@ -35,6 +35,8 @@ SMALL_POINTS = 6
 LARGE_POINTS = 2
 MAX_VECTOR = 1000
 MAX_MATRIX = 200
+MAX_DERIVATIVE_VECTOR = 300
+MAX_DERIVATIVE_MATRIX = 30
 
 
 @dataclass(frozen=True)
@@ -300,12 +302,11 @@ def _size_plan(claim: Sides, rng):
                         break
                 chosen[name] = value
             yield chosen, LARGE_POINTS, False
-    top = {name: (MAX_MATRIX if name in in_matrix else MAX_VECTOR) for name in names}
-    if not derivative:
-        distinct = {name: value - k for k, (name, value) in enumerate(top.items())}
-        yield distinct, 1, False
-    elif not in_matrix:
-        yield {name: 300 - k for k, name in enumerate(names)}, 1, False
+    if derivative:  # every perturbed entry is one more evaluation: smaller largest sizes
+        top = {name: (MAX_DERIVATIVE_MATRIX if name in in_matrix else MAX_DERIVATIVE_VECTOR) for name in names}
+    else:
+        top = {name: (MAX_MATRIX if name in in_matrix else MAX_VECTOR) for name in names}
+    yield {name: value - k for k, (name, value) in enumerate(top.items())}, 1, False
 
 
 def _dyadic(sample, declarations: Declarations, rng):
