@@ -77,6 +77,7 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
         notes=identity.notes,
         origin=identity.origin,
         tried=proof.tried,
+        location=identity.location,
     )
 
 
@@ -137,5 +138,5 @@ def _failed(identity: Identity, started: float, message: str) -> IdentityResult:
         name=identity.name, source=identity.source, statement=identity.statement,
         expect=identity.expect.value, verdict=Verdict.ERROR, ok=False, strategy=None, scope="",
         numeric=None, counterexample=None, links=(), errata=(), time_s=time.perf_counter() - started,
-        message=message, notes=identity.notes, origin=identity.origin,
+        message=message, notes=identity.notes, origin=identity.origin, location=identity.location,
     )

@@ -41,6 +41,7 @@ class Plan:
     errors: tuple[str, ...] = ()
     batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
     expected: int = 0  # how many identities the batches hold (from the light index)
+    documents: tuple = ()  # DocumentCoverage of each document named
 
     @property
     def size(self) -> int:
@@ -49,8 +50,8 @@ class Plan:
         return self.expected if self.batches is not None else len(self.identities)
 
 
-def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
-    """Resolve what the command line names (`all`, catalogue names, identity files)."""
+def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | None = None) -> Plan:
+    """Resolve what the command line names (`all`, catalogue names, identity files, documents)."""
     from ..derivations.index import entries
 
     index = entries()  # None when stale: then nothing below may rely on it
@@ -61,11 +62,16 @@ def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
         from ..derivations import catalogue_modules
 
         return Plan(None, batches=catalogue_modules, expected=len(index))
-    from ..derivations import catalogue, slow_catalogue
+    from ..readers.document import is_document
     from ..selection import select
 
-    chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()))
-    return Plan(None, chosen.identities, chosen.errors)
+    if targets and all(is_document(target) for target in targets) and not options.slow:
+        chosen = select(list(targets), (), glossary)  # documents only: no catalogue to build
+    else:
+        from ..derivations import catalogue, slow_catalogue
+
+        chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()), glossary)
+    return Plan(None, chosen.identities, chosen.errors, documents=chosen.documents)
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -80,7 +86,8 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
         results = verify_batches(plan.batches(), options, on_result)
     else:
         results = verify_identities(plan.identities, options, on_result)
-    return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors)
+    return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
+                     plan.documents)
 
 
 def verify_targets(targets: Sequence[str], options: RunOptions,
