@@ -143,7 +143,7 @@ def markdown_displays(text: str) -> list[Display]:
         elif token.type == "amsmath":
             found.append((base, first, block, last))
         elif token.type == "paragraph_open":  # `\[…\]`, and `$$…$$` written inside a paragraph
-            for match in re.finditer(r"\\\[(.*?)\\\]|\$\$(.+?)\$\$", block, re.S):
+            for match in re.finditer(r"\\\[(.*?)\\\]|\$\$(.+?)\$\$", block, re.DOTALL):
                 group = 1 if match.group(1) is not None else 2
                 found.append((base + match.start(group), first, match.group(group), last))
     found.sort()
@@ -303,9 +303,8 @@ class _Reader:
                     self.equalities += 1
                     self.notes.append(EquationNote(self._location(display.start + offset), _squash(prose),
                                                    "unread", "in prose after `\\text{…}`"))
-            if not relations:
-                if row.prose or not "".join(s for s, _ in segments).strip():
-                    continue
+            if not relations and (row.prose or not "".join(s for s, _ in segments).strip()):
+                continue
             first_text, first_offset = segments[0]
             starts_with_relation = not first_text.strip() and relations
             if row.prose_left and starts_with_relation:

@@ -46,12 +46,18 @@ LATEX_FUNCTIONS = {
     "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "atan": "atan",
     "arctan": "atan", "sign": "sign", "sgn": "sign", "Heaviside": "Heaviside", "H": "Heaviside",
 }
-GREEK = frozenset("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu
-    xi omicron pi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi
-    Sigma Upsilon Phi Psi Omega""".split())
+GREEK = frozenset([
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
+    "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "varrho", "sigma", "varsigma", "tau",
+    "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
+    "Sigma", "Upsilon", "Phi", "Psi", "Omega"
+])
 # Commands the reader understands; anything else is refused by name before reading.
-_STRUCTURE = frozenset("""frac dfrac tfrac cdot times div left right sqrt partial exp log ln sin cos tan sinh
-    cosh tanh arctan max min mathrm operatorname mathit text quad qquad displaystyle""".split())
+_STRUCTURE = frozenset([
+    "frac", "dfrac", "tfrac", "cdot", "times", "div", "left", "right", "sqrt", "partial", "exp", "log",
+    "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arctan", "max", "min", "mathrm", "operatorname",
+    "mathit", "text", "quad", "qquad", "displaystyle"
+])
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _NAMED_OPERATOR = re.compile(r"\\(?:operatorname|mathrm|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}")
 _NUMBER_SUBSCRIPT = re.compile(r"(?<![A-Za-z_}])\d\s*_")

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from qedcheck.checks.runner import RunSettings, verify_all
 from qedcheck.cli import main
 from qedcheck.readers.document import load_document
