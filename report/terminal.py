@@ -24,6 +24,8 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
     label = ("✓ " if ok else "✗ ") + result_verdict.value
     if expect == "fails":
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
+    elif not ok and result_verdict is Verdict.PROVED:
+        label += " (a step or erratum fails)"
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
@@ -44,7 +46,7 @@ def results_table(run: RunResult, width: int = 120) -> Table:
                          overflow="ellipsis" if column == "strategy" else "fold")
     for r in run.results:
         cells = {
-            "source": r.source,
+            "source": r.location or r.source,
             "identity": r.name,
             "verdict": verdict_text(r.verdict, r.ok, r.expect),
             "strategy": _strategy(r),
@@ -62,7 +64,7 @@ def _columns_for(run: RunResult, width: int) -> list[str]:
         return max([floor, *(len(t) for t in texts)])
 
     needed = {
-        "source": longest((r.source for r in run.results), 6),
+        "source": longest((r.location or r.source for r in run.results), 6),
         "identity": longest((r.name for r in run.results), 8),
         "verdict": longest((verdict_text(r.verdict, r.ok, r.expect).plain for r in run.results), 7),
         "strategy": min(26, longest((_strategy(r) for r in run.results), 8)),
@@ -99,7 +101,10 @@ def failures_panel(run: RunResult) -> Panel | None:
         return None
     lines = []
     for r in failed:
-        lines.append(Text.assemble((f"{r.name}", "bold red"), f" ({r.source}): expected {r.expect}, got {r.verdict.value}"))
+        lines.append(Text.assemble((f"{r.name}", "bold red"),
+                                   f" ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"))
+        if r.location and r.statement:
+            lines.append(Text(f"    {r.statement}"))
         if r.message:
             lines.append(Text(f"    {r.message}"))
         for link in r.links:
@@ -122,6 +127,37 @@ def summary_line(run: RunResult) -> Text:
     return Text(text, style=style)
 
 
+def documents_panel(run: RunResult, quiet: bool = False) -> Panel | None:
+    """Every display equation of each document that produced no verdict, and each document's coverage."""
+    from .describe import note_line
+
+    if not run.documents:
+        return None
+    lines = []
+    for coverage in run.documents:
+        lines.append(Text.assemble((coverage.path, "bold"), f": {coverage.summary()}"))
+        if not quiet:
+            lines.extend(Text(f"    {note_line(note)}", style="dim" if note.status == "unread" else "")
+                         for note in coverage.notes)
+    return Panel(Group(*lines), title="documents: equations without a verdict", title_align="left")
+
+
+def document_errata_panel(run: RunResult) -> Panel | None:
+    """Wrong steps of documents recorded as known errata in their glossary: found, or gone."""
+    lines = []
+    for r in run.results:
+        if r.expect != "fails" or not r.location:
+            continue
+        status = Text("found", style="yellow") if r.ok else Text("NOT FOUND (the step now checks)", style="red")
+        lines.append(Text.assemble((r.location, "bold"), ": ", status, f"  {r.statement}"))
+        lines.extend(Text(f"    {note}") for note in r.notes)
+        if r.counterexample is not None:
+            lines.append(Text(f"    counterexample {r.counterexample.describe()}"))
+    if not lines:
+        return None
+    return Panel(Group(*lines), title="known errata in the documents", title_align="left")
+
+
 def input_errors_panel(run: RunResult) -> Panel | None:
     if not run.input_errors:
         return None
@@ -129,9 +165,18 @@ def input_errors_panel(run: RunResult) -> Panel | None:
                  border_style="red")
 
 
+def cache_panel(run: RunResult) -> Panel | None:
+    """Cache entries that failed authentication (ignored, checked again), or why the cache was off."""
+    if run.cache is None or not run.cache.notices:
+        return None
+    return Panel(Group(*[Text(notice) for notice in run.cache.notices]), title="cache", title_align="left",
+                 border_style="yellow")
+
+
 def run_report(run: RunResult, width: int = 120) -> Group:
     parts = [results_table(run, width)]
-    for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run)):
+    for panel in (documents_panel(run), document_errata_panel(run), errata_panel(run), failures_panel(run),
+                  input_errors_panel(run), cache_panel(run)):
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
@@ -140,7 +185,8 @@ def run_report(run: RunResult, width: int = 120) -> Group:
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
-    parts = [panel for panel in (failures_panel(run), input_errors_panel(run)) if panel is not None]
+    panels = (documents_panel(run, quiet=True), failures_panel(run), input_errors_panel(run), cache_panel(run))
+    parts = [panel for panel in panels if panel is not None]
     return Group(*parts, summary_line(run))
 
 
@@ -151,6 +197,8 @@ def identity_detail(r: IdentityResult) -> Group:
     head.add_column()
     head.add_row("identity", r.name)
     head.add_row("source", r.source)
+    if r.location:
+        head.add_row("location", r.location)
     head.add_row("statement", r.statement)
     head.add_row("expect", r.expect)
     head.add_row("verdict", verdict_text(r.verdict, r.ok, r.expect))
