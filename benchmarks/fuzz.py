@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         chunk = harness.run(pairs[start:start + args.batch], jobs=args.jobs, timeout=args.timeout, seed=0,
                             retry_timeout=args.retry_timeout)
         report.outcomes.extend(chunk.outcomes)
-        done = start + len(chunk.outcomes)
+        done = min(start + args.batch, len(pairs))
         print(f"  {done}/{len(pairs)} pairs, {len(report.of_kind('unsound'))} unsound so far "
               f"({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - started

@@ -22,6 +22,7 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import pairwise
 
 from . import terms as t
 from .terms import Node, add, call, div, mul, neg, num, pw, sub, sym
@@ -48,6 +49,19 @@ class Pair:
     rhs: Node = field(repr=False, compare=False, default=None)
     where_node: Node | None = field(repr=False, compare=False, default=None)
     hints: tuple[dict, ...] = field(repr=False, compare=False, default=())
+    steps: tuple[Node, ...] = field(repr=False, compare=False, default=())  # written steps between the sides
+    step_truths: tuple[bool, ...] = ()  # by construction, one per link: lhs→steps[0], …, steps[-1]→rhs
+
+    def links(self) -> list[Pair]:
+        """Each written link as a pair of its own (judged and classified like a claim); none without steps."""
+        if not self.steps:
+            return []
+        chain = (self.lhs, *self.steps, self.rhs)
+        return [Pair(name=f"{self.name}.link{k}", symbols=self.symbols, where=self.where,
+                     lhs_text=t.text(a), rhs_text=t.text(b), truth=self.step_truths[k],
+                     why=f"link {k} of {self.name}", category=f"{self.category}.link", lhs=a, rhs=b,
+                     where_node=self.where_node, hints=self.hints)
+                for k, (a, b) in enumerate(pairwise(chain))]
 
     def __iter__(self) -> Iterator:
         """(name, symbols, where, lhs_text, rhs_text, truth, why), the shape the brief asks for."""
@@ -59,6 +73,8 @@ class Pair:
                  f"symbols = {{ {declared} }}", f'lhs = "{self.lhs_text}"', f'rhs = "{self.rhs_text}"']
         if self.where:
             lines.append(f'where = "{self.where}"')
+        if self.steps:
+            lines.append("steps = [" + ", ".join(f'"{t.text(step)}"' for step in self.steps) + "]")
         return "\n".join(lines) + "\n"
 
 
@@ -381,6 +397,8 @@ class Draft:
     symbols: dict[str, str]
     where: Node | None = None
     hints: tuple[dict, ...] = ()
+    steps: tuple[Node, ...] = ()
+    step_truths: tuple[bool, ...] = ()
 
 
 def _names(rng: random.Random, count: int = 2) -> list[str]:
@@ -413,7 +431,7 @@ def _true_base(rng: random.Random, names: list[str], depth: int = 3, times: int 
     times = min(times if times is not None else rng.choice((1, 2, 3)), _Limits.times)
     for _ in range(20):
         lhs = builder.expr(depth)
-        if not t.symbols_of(lhs):
+        if not _varies(lhs, names):  # y − y: a perturbation of a constant 0 may vanish with it
             continue
         rhs = rewrite(lhs, rng, builder, times)
         if rhs != lhs and fits(lhs, rhs):
@@ -849,6 +867,66 @@ def false_domain_integers(rng: random.Random) -> Draft:
                  hints=({names[0]: Fraction(1, 2), **_others(names, rng)}, {names[0]: Fraction(1, 3)}))
 
 
+def true_excluded(rng: random.Random) -> Draft:
+    """A perturbation that would make the claim false, but only where `where` excludes: true as stated.
+
+    The engine must honour the domain everywhere (sampling, strategies such as the sign split, the
+    finite-difference check): a counterexample outside `where` is no counterexample."""
+    _, lhs, rhs, names = _perturbed(rng)
+    x = sym(names[0])
+    a = _kink_point(rng)
+    u = sub(x, _literal(a)) if a != 0 else x
+    k = _variant(rng, 5)
+    if k == 0:
+        change, where = sub(t.ONE, pw(call("sign", u), 2)), t.cmp("!=", x, _literal(a))
+        why = f"1 − sign(x − a)² vanishes except at a = {a}, which `where` excludes"
+    elif k == 1:
+        eps = rng.choice((Fraction(1, 1000), Fraction(1, 10**6)))
+        hi = a + eps
+        change = mul(call("relu", u), call("relu", sub(_literal(hi), x)))
+        where = ("or", t.cmp("<=", x, _literal(a)), t.cmp(">=", x, _literal(hi)))
+        why = f"a bump on ({a}, {hi}), which `where` excludes"
+    elif k == 2:
+        big = rng.choice((50, 2000))
+        change, where = call("Max", t.ZERO, sub(x, num(big))), t.cmp("<=", x, num(big))
+        why = f"Max(0, x − {big}) vanishes on x ≤ {big}"
+    elif k == 3:
+        exponent = rng.choice((6, 12))
+        tiny = pw(num(10), num(-exponent))
+        change = sub(call("Max", call("Abs", u), tiny), call("Abs", u))
+        where = t.cmp(">=", call("Abs", u), tiny)
+        why = f"Max(|x − a|, 1e-{exponent}) = |x − a| where |x − a| ≥ 1e-{exponent}"
+    else:
+        change = sub(call("sqrt", pw(u, 2)), u)
+        where = t.cmp(">=", x, _literal(a))
+        why = f"√((x − a)²) = x − a where x ≥ a = {a}"
+    hints = ({names[0]: a + 1, **_others(names, rng)}, {names[0]: a - 1, **_others(names, rng)})
+    return Draft(lhs, add(rhs, change), True, why, _real(names), where=where, hints=hints)
+
+
+def steps_chain(rng: random.Random) -> Draft:
+    """A true claim written as a chain of rewrites, one step of it perturbed (a tiny factor, a bump, a
+    far-out change, a point): the claim holds, the two links around the wrong step do not. Links go
+    through their own path in the engine; each is judged and classified like a claim."""
+    names = _names(rng)
+    builder, lhs, rhs = _true_base(rng, names, depth=2, times=1)
+    middle = rewrite(lhs, rng, builder, 1)
+    x = sym(names[0])
+    k = _variant(rng, 5)
+    if k == 4:  # all links true: nothing may be refuted
+        return Draft(lhs, rhs, True, "a chain of valid rewrites", _real(names), steps=(middle,),
+                     step_truths=(True, True))
+    a = _kink_point(rng)
+    change = [mul(middle, add(t.ONE, pw(num(10), num(-30)))),
+              add(middle, mul(call("relu", sub(x, _literal(a))), call("relu", sub(_literal(a + Fraction(1, 1000)), x)))),
+              add(middle, call("Max", t.ZERO, sub(x, num(2000)))),
+              add(middle, sub(t.ONE, pw(call("sign", sub(x, _literal(a))), 2)))][k]
+    witness = [None, a + Fraction(1, 2000), Fraction(4000), a][k]
+    hints = ({names[0]: witness, **_others(names, rng)},) if witness is not None else ()
+    return Draft(lhs, rhs, True, "a true claim through one wrong step", _real(names), hints=hints,
+                 steps=(middle, change), step_truths=(True, False, False))
+
+
 def false_removable(rng: random.Random) -> Draft:
     """Undefined at one point on one side only: (x² − a²)/(x − a) = x + a has no value at x = a."""
     x = sym("x")
@@ -1022,6 +1100,8 @@ CATEGORIES: dict[str, Callable[[random.Random], Draft]] = {
     "false_complex": false_complex,
     "false_domain_integers": false_domain_integers,
     "false_removable": false_removable,
+    "true_excluded": true_excluded,
+    "steps_chain": steps_chain,
     "false_assumption_dropped": false_assumption_dropped,
     "false_integer_real": false_integer_real,
     "false_kink_derivative": false_kink_derivative,
@@ -1050,9 +1130,11 @@ def generate(seed: int, count: int, categories=None, small: bool = False) -> lis
 
 
 def _named(name: str, category: str, draft: Draft) -> Pair:
-    used = t.symbols_of(draft.lhs) | t.symbols_of(draft.rhs) | (t.symbols_of(draft.where) if draft.where else set())
+    used = set().union(*(t.symbols_of(n) for n in (draft.lhs, draft.rhs, *draft.steps)))
+    if draft.where:
+        used |= t.symbols_of(draft.where)
     ordered = sorted(((n, spec) for n, spec in draft.symbols.items() if n in used), key=lambda item: item[0])
     return Pair(name=name.lower(), symbols=tuple(ordered), where=t.text(draft.where) if draft.where else None,
                 lhs_text=t.text(draft.lhs), rhs_text=t.text(draft.rhs), truth=draft.truth, why=draft.why,
                 category=category, lhs=draft.lhs, rhs=draft.rhs, where_node=draft.where,
-                hints=tuple(draft.hints))
+                hints=tuple(draft.hints), steps=tuple(draft.steps), step_truths=tuple(draft.step_truths))
