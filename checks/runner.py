@@ -16,7 +16,7 @@ import sympy as sp
 from .. import __version__
 from ..identity import Expect, Identity
 from ..results import IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
-from . import finite_diff, numeric, sampling
+from . import domain, finite_diff, numeric, sampling
 from .budget import Deadline
 from .model import merge_outcomes
 from .steps import check_derivations
@@ -41,6 +41,9 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
     if identity.error:  # a user-file identity that could not be read: listed, never checked
         return _failed(identity, started, identity.error)
     try:
+        empty = domain.empty_domain(identity)
+        if empty:
+            return _failed(identity, started, empty)
         outcome = _numeric(identity, settings)
         if outcome is not None and outcome.counterexample is not None:
             # Confirmed at 50 digits and again at doubled precision: the claim is false, and no
@@ -119,8 +122,11 @@ def _sampled(identity: Identity, settings: RunSettings) -> NumericOutcome | None
         outcome = numeric.cross_check_scalar(identity.lhs, identity.rhs, identity.symbols, where=identity.where,
                                              numpy_lhs=identity.numpy_lhs, numpy_rhs=identity.numpy_rhs,
                                              settings=numeric_settings)
-        fd = (finite_diff.check_scalar(identity.numpy_primitive, identity.numpy_rhs, str(identity.symbols[0]),
-                                       settings.seed) if identity.numpy_primitive else None)
+        primitive, derivative = identity.numpy_primitive, identity.numpy_rhs
+        if identity.finite_differences and primitive is None:
+            primitive, derivative = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
+        fd = (finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed)
+              if primitive else None)
     if fd is None:
         return outcome
     message = "; ".join(m for m in (outcome.message, fd.message) if m)

@@ -24,6 +24,7 @@ from .expression import (
     MAX_LENGTH,
     ExpressionError,
     UserFunction,
+    check_derivative_order,
     did_you_mean,
     power,
 )
@@ -160,4 +161,6 @@ class _Rebuild:
             if not (1 <= int(order) <= MAX_DIFF_ORDER):
                 raise ExpressionError(f"derivative order {order} is outside 1..{MAX_DIFF_ORDER}")
             variables.append((self.symbols[variable.name], int(order)))
-        return sp.Derivative(body, *variables)
+        built = sp.Derivative(body, *variables)
+        check_derivative_order(built, "\\frac{d}{d…}")
+        return built
