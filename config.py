@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 KEYS = ("files", "seed", "timeout", "rtol", "tolerance")
+MAX_PYPROJECT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,11 @@ def load_config(start: Path | None = None) -> Config:
     path = find_pyproject(start)
     if path is None:
         return Config()
+    from .readers.files import FileRefused, read_limited
+
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        document = tomllib.loads(read_limited(path, MAX_PYPROJECT_BYTES).decode("utf-8"))
+    except (FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
         return Config(errors=(f"{path}: cannot read [tool.qedcheck]: {problem}",))
     table = document.get("tool", {}).get("qedcheck")
     if table is None:

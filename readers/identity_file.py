@@ -25,6 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..checks.budget import BudgetExceeded, Deadline, interrupt_after
+from .files import FileRefused, read_limited
 from .latex import parse_latex_expression
 from .expression import (
     BUILTINS,
@@ -76,13 +77,9 @@ def is_identity_file(target: str) -> bool:
 def load_identity_file(path: str | Path) -> FileLoad:
     shown = str(path)
     try:
-        raw = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_FILE_BYTES else None
-    except FileNotFoundError:
-        return FileLoad((), (f"{shown}: no such file",))
-    except OSError as failure:
-        return FileLoad((), (f"{shown}: cannot read the file: {failure.strerror or failure}",))
-    if raw is None:
-        return FileLoad((), (f"{shown}: the file is larger than {MAX_FILE_BYTES} bytes",))
+        raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
+    except FileRefused as refusal:
+        return FileLoad((), (f"{shown}: {refusal}",))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:

@@ -268,3 +268,41 @@ def test_reading_one_identity_is_bounded_in_time(tmp_path, monkeypatch):
     loaded = load_identity_file(write(tmp_path, one("slow", extra='where = "x > 0"') + one("quick")))
     assert "identity 'slow', field 'identity': reading it took longer than 0.05 s" in loaded.identities[0].error
     assert loaded.identities[1].name == "quick" and loaded.identities[1].error == ""
+
+
+# --- issue 11: only regular files, read up to the size limit ------------------------------------------
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda path: path.symlink_to("/dev/zero"), "a device"),  # read whole, it would fill the memory
+    (lambda path: __import__("os").mkfifo(path), "a FIFO"),  # opened for reading, it would block forever
+    (lambda path: path.mkdir(), "a directory"),
+])
+def test_only_a_regular_file_is_read(tmp_path, make, kind):
+    path = tmp_path / "ids.toml"
+    make(path)
+    loaded = load_identity_file(path)
+    assert loaded.identities == ()
+    (error,) = loaded.errors
+    assert error.startswith(f"{path}: not a regular file ({kind}") and error.endswith("only regular files are read")
+
+
+def test_a_symbolic_link_to_a_regular_file_is_read(tmp_path):
+    target = write(tmp_path, one(), "real.toml")
+    (tmp_path / "link.toml").symlink_to(target)
+    assert [i.name for i in load_identity_file(tmp_path / "link.toml").identities] == ["claim"]
+
+
+def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_the_limit_is_read(tmp_path):
+    text = one()
+    at_limit = text + "#" * (MAX_FILE_BYTES - len(text))
+    assert load_identity_file(write(tmp_path, at_limit)).errors == ()
+    over = at_limit + "#"
+    assert load_identity_file(write(tmp_path, over)).errors[0].endswith(f"larger than {MAX_FILE_BYTES} bytes")
+
+
+def test_a_fifo_target_is_an_input_error_and_the_run_goes_on(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.toml")
+    good = write(tmp_path, one())
+    assert main(["--no-color", "verify", str(tmp_path / "pipe.toml"), good, "--no-cache", "--jobs", "1"]) == 2
