@@ -313,7 +313,7 @@ class _Builder:
         if name in self.functions:
             function = self.functions[name]
             self._arity(name, node, len(function.args), len(function.args))
-            built = _built(function.apply, [self.expr(a, depth + 1) for a in node.args], self._quote(node))
+            built = call_builder(function.apply, [self.expr(a, depth + 1) for a in node.args], self._quote(node))
             if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined")
             return built
@@ -324,7 +324,7 @@ class _Builder:
             raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known)}")
         builtin = BUILTINS[name]
         self._arity(name, node, builtin.min_args, builtin.max_args)
-        built = _built(lambda values: builtin.build(*values), [self.expr(a, depth + 1) for a in node.args],
+        built = call_builder(lambda values: builtin.build(*values), [self.expr(a, depth + 1) for a in node.args],
                        self._quote(node))
         if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ExpressionError(f"'{self._quote(node)}' is undefined")
@@ -359,7 +359,7 @@ class _Builder:
         return segment if len(segment) <= 60 else segment[:57] + "…"
 
 
-def _built(build: Callable[[list], sp.Expr], values: list, shown: str) -> sp.Expr:
+def call_builder(build: Callable[[list], sp.Expr], values: list, shown: str) -> sp.Expr:
     """SymPy refuses some arguments when it builds (Max(x, I): "not comparable"): one sentence."""
     try:
         return build(values)
