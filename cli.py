@@ -165,6 +165,7 @@ def _verify(args) -> int:
 
 def _list(args) -> int:
     from rich.table import Table
+    from rich.text import Text
 
     from .derivations.index import entries
 
@@ -179,7 +180,7 @@ def _list(args) -> int:
     for column in ("source", "identity", "expect", "statement"):
         table.add_column(column, overflow="fold")
     for row in listed:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))  # never read as markup: `[…]` is common in LaTeX statements
     _console(args).print(table)
     return EXIT_OK
 
