@@ -111,6 +111,9 @@ class Identity:
     finite_differences: bool = False
     # Where a user-file identity's fields were written: field -> line of `origin`.
     lines: dict[str, int] = field(default_factory=dict)
+    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are unused.
+    matrix: Any = None
+
 
     @property
     def is_vector(self) -> bool:

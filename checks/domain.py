@@ -14,7 +14,7 @@ from . import evaluate, sampling
 
 def empty_domain(identity) -> str | None:
     """A located message when `where` holds at none of the sampled points; None otherwise."""
-    if identity.where is None or identity.is_vector or not identity.symbols:
+    if identity.where is None or identity.is_vector or identity.matrix is not None or not identity.symbols:
         return None
     symbols = list(identity.symbols)
     columns = list(sampling.scalar_sample(symbols, 0).values.values())

@@ -52,6 +52,7 @@ def test_keys_settings_and_flags_override(tmp_path, monkeypatch):
                     "got True"),
     ("files = [1]", "[tool.qedcheck] files: expected a list of paths (strings), got [1]"),
     ("sed = 1", "[tool.qedcheck] unknown key 'sed' (did you mean 'seed'?)"),
+    ("cache-dir = 3", "[tool.qedcheck] cache-dir: expected a directory (a string), got 3"),
 ])
 def test_a_wrong_key_is_one_located_error_and_the_rest_is_kept(tmp_path, body, message):
     path = write(tmp_path, f"[tool.qedcheck]\ntimeout = 4\n{body}\n" if "timeout" not in body
@@ -88,3 +89,10 @@ def test_out_of_range_settings_are_located_errors_and_not_used(tmp_path, line, m
     (error,) = config.errors
     assert f"[tool.qedcheck] {message}" in error
     assert (config.seed, config.timeout, config.rtol) == (None, None, None)
+
+
+def test_cache_dir_is_relative_to_the_pyproject_that_names_it(tmp_path):
+    write(tmp_path, '[tool.qedcheck]\ncache-dir = ".cache/qc"\n')
+    deep = tmp_path / "sub"
+    deep.mkdir()
+    assert load_config(deep).cache_dir == tmp_path.resolve() / ".cache" / "qc"

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from qedcheck.derivations.vocabulary import relu, sigmoid, softplus
 from qedcheck.readers import expression as parse_expr
 from qedcheck.readers.expression import (
     MAX_DEPTH,
@@ -18,7 +19,6 @@ from qedcheck.readers.expression import (
     parse_condition,
     parse_expression,
 )
-from qedcheck.derivations.vocabulary import relu, sigmoid, softplus
 from sympy.parsing import sympy_parser
 
 x = sp.Symbol("x", real=True)

@@ -2,10 +2,10 @@
 
 import pytest
 import sympy as sp
-from qedcheck.readers.latex import parse_latex_expression
-from qedcheck.readers.expression import ExpressionError, parse_expression
 from qedcheck.checks.runner import RunSettings, verify_all
+from qedcheck.readers.expression import ExpressionError, parse_expression
 from qedcheck.readers.identity_file import load_identity_file
+from qedcheck.readers.latex import parse_latex_expression
 
 x = sp.Symbol("x", real=True)
 SYMBOLS = {"x": x}
