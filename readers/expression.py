@@ -120,13 +120,18 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
             raise ExpressionError(f"{_short(base)}**{_short(exponent)} has about {digits:.0f} digits "
                                   f"(at most {MAX_NUMBER_DIGITS})")
     built = sp.Pow(base, exponent)
-    check_merged_powers(built, f"({_short(base)})**{_short(exponent)}")
+    check_merged_powers(built, f"({_short(base)})**{_short(exponent)}", anywhere=False)
     return built
 
 
-def check_merged_powers(built: sp.Expr, shown: str) -> None:
-    """SymPy merges nested powers, (x**200)**200 → x**40000: the exponent limit holds after it."""
-    for node in (built,) if isinstance(built, sp.Pow) else built.atoms(sp.Pow):
+def check_merged_powers(built: sp.Expr, shown: str, anywhere: bool = True) -> None:
+    """SymPy merges powers, (x**200)**200 → x**40000 and x**200*x**200 → x**400: the exponent limit
+    holds after it. A new product or power merges at its top (`anywhere=False` looks there only);
+    a function body rebuilt around its arguments can merge anywhere."""
+    nodes = built.atoms(sp.Pow) if anywhere else (built, *built.args)
+    for node in nodes:
+        if not isinstance(node, sp.Pow):
+            continue
         exponent = node.exp
         if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
             raise ExpressionError(f"'{shown}' makes the exponent {_short(exponent)} "
@@ -256,6 +261,7 @@ class _Builder:
             if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
             check_number_size(built, self._quote(node))
+            check_merged_powers(built, self._quote(node), anywhere=False)
             return built
         if isinstance(node, ast.Call):
             return self._call(node, depth)

@@ -236,6 +236,7 @@ NESTED_DIFF = "diff(diff(diff(diff(diff(x**x, x, 5), x, 5), x, 5), x, 5), x, 5)"
     (one(lhs=f'"{NESTED_DIFF}"'), "{path}:4: identity 'claim', field 'lhs': "),
     (one(lhs='"diff(diff(x**3, x, 5), x, 5)"'), "field 'lhs': 'diff(diff(x**3, x, 5), x, 5)' differentiates 10 times"),
     (one(lhs='"(x**200)**200"'), "field 'lhs': '(x**200)**200' makes the exponent 40000"),
+    (one(lhs='"(x + 1)**200*(x + 1)**200"'), "field 'lhs': '(x + 1)**200*(x + 1)**200' makes the exponent 400"),
     ('[functions.f]\nargs = ["t"]\nbody = "t**200"\n' + one(lhs='"f(x**200)"'), "field 'lhs': 'f(x**200)'"),
     ('[functions.f]\nargs = ["t"]\nbody = "diff(t**3, t, 5)"\n' + one(lhs='"diff(f(x), x, 5)"'),
      "field 'lhs': 'diff(f(x), x, 5)' differentiates 10 times"),
