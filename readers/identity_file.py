@@ -93,7 +93,10 @@ def load_identity_file(path: str | Path) -> FileLoad:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
-    return _Reader(shown, text).read(data)
+    try:
+        return _Reader(shown, text).read(data)
+    except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
+        return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
 
 
 class _Lines:
@@ -173,7 +176,12 @@ class _Reader:
                 self.errors.append(f"{self.path}: more than {MAX_FUNCTIONS} functions; the rest are ignored")
                 return
             try:
-                self.functions[name] = self._guarded(lambda: self._function(name, table))
+                try:
+                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                except _Problem:
+                    raise
+                except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
+                    raise _Problem("body", _unexpected(failure)) from None
             except _Problem as problem:
                 line = self.lines.of_function(name, problem.field)
                 at = f"{self.path}:{line}" if line else self.path
@@ -187,9 +195,8 @@ class _Reader:
             with interrupt_after(Deadline(READ_SECONDS)):
                 return read()
         except BudgetExceeded:
-            problem = _Problem("identity", f"reading it took longer than {READ_SECONDS:g} s")
-            if on_timeout is None:
-                raise problem from None
+            if on_timeout is None:  # a function: its body is what takes long
+                raise _Problem("body", f"reading it took longer than {READ_SECONDS:g} s") from None
             return on_timeout()
 
     def _function(self, name: str, table) -> UserFunction:

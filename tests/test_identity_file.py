@@ -366,3 +366,17 @@ def test_a_fifo_target_is_an_input_error_and_the_run_goes_on(tmp_path):
     os.mkfifo(tmp_path / "pipe.toml")
     good = write(tmp_path, one())
     assert main(["--no-color", "verify", str(tmp_path / "pipe.toml"), good, "--no-cache", "--jobs", "1"]) == 2
+
+
+def test_an_unexpected_failure_in_a_function_is_that_functions_located_error(tmp_path, monkeypatch):
+    from qedcheck.readers import identity_file
+
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(identity_file, "UserFunction", broken)
+    body = '[functions.f]\nargs = ["t"]\nbody = "t + 1"\n' + one()
+    loaded = load_identity_file(write(tmp_path, body))
+    assert loaded.errors == (f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': "
+                             "cannot be read (KeyError: 'surprise')",)
+    assert [i.name for i in loaded.identities] == ["claim"]
