@@ -50,6 +50,7 @@ MAX_STEPS = 50
 MAX_ARGS = 8
 MAX_TIMEOUT = 60.0
 READ_SECONDS = 5.0  # reading one identity (or function) takes milliseconds; this is the backstop
+READ_FILE_SECONDS = 30.0  # and all of one file's
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
                    "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices")
@@ -135,6 +136,7 @@ class _Reader:
         self.lines = _Lines(text)
         self.errors: list[str] = []
         self.functions: dict[str, UserFunction] = {}
+        self.file_deadline = Deadline(READ_FILE_SECONDS)
 
     def read(self, data: dict) -> FileLoad:
         for key in data:
@@ -188,16 +190,21 @@ class _Reader:
                 self.errors.append(f"{at}: function '{name}', field '{problem.field}': {problem.message}")
 
     def _guarded(self, read, on_timeout=None):
-        """Read one function or identity within READ_SECONDS: the limits keep reading cheap, and this
-        stops whatever SymPy might still do when it builds an expression (in the parent process,
-        where no worker's wall limit applies)."""
+        """Read one function or identity within READ_SECONDS, and the whole file within
+        READ_FILE_SECONDS: the limits keep reading cheap, and this stops whatever SymPy might still do
+        when it builds an expression (in the parent process, where no worker's wall limit applies)."""
         try:
-            with interrupt_after(Deadline(READ_SECONDS)):
+            with interrupt_after(Deadline(min(READ_SECONDS, self.file_deadline.remaining()))):
                 return read()
         except BudgetExceeded:
             if on_timeout is None:  # a function: its body is what takes long
-                raise _Problem("body", f"reading it took longer than {READ_SECONDS:g} s") from None
+                raise _Problem("body", self._too_long()) from None
             return on_timeout()
+
+    def _too_long(self) -> str:
+        if self.file_deadline.expired():
+            return f"not read: reading this file took longer than {READ_FILE_SECONDS:g} s"
+        return f"reading it took longer than {READ_SECONDS:g} s"
 
     def _function(self, name: str, table) -> UserFunction:
         if not IDENTIFIER.match(name) or keyword.iskeyword(name):
@@ -248,7 +255,7 @@ class _Reader:
         name = table.get("name") if isinstance(table, dict) else None
         shown = name if isinstance(name, str) and NAME_PATTERN.match(name) else f"#{index + 1}"
         return self._broken(index, table, shown,
-                            _Problem("identity", f"reading it took longer than {READ_SECONDS:g} s"))
+                            _Problem("identity", self._too_long()))
 
     def _broken(self, index: int, table, shown: str, problem: _Problem) -> Identity:
         """A record carrying its located message: listed in every report with the verdict `error`."""

@@ -380,3 +380,17 @@ def test_an_unexpected_failure_in_a_function_is_that_functions_located_error(tmp
     assert loaded.errors == (f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': "
                              "cannot be read (KeyError: 'surprise')",)
     assert [i.name for i in loaded.identities] == ["claim"]
+
+
+def test_reading_a_whole_file_is_bounded_in_time(tmp_path, monkeypatch):
+    from qedcheck.readers import identity_file
+
+    def endless(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(identity_file, "READ_FILE_SECONDS", 0.1)
+    monkeypatch.setattr(identity_file, "parse_condition", endless)
+    body = "".join(one(f"slow_{k}", extra='where = "x > 0"') for k in range(3))
+    errors = [identity.error for identity in load_identity_file(write(tmp_path, body)).identities]
+    assert len(errors) == 3 and all("not read: reading this file took longer than 0.1 s" in e for e in errors[1:])
