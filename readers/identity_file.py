@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..checks.budget import BudgetExceeded, Deadline, interrupt_after
+from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
 from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
 from .files import FileRefused, read_limited
@@ -194,9 +194,10 @@ class _Reader:
         READ_FILE_SECONDS: the limits keep reading cheap, and this stops whatever SymPy might still do
         when it builds an expression (in the parent process, where no worker's wall limit applies)."""
         try:
-            with interrupt_after(Deadline(min(READ_SECONDS, self.file_deadline.remaining()))):
+            # WallLimitExceeded is a BaseException: no `except Exception` in a parser can swallow it
+            with interrupt_after(Deadline(min(READ_SECONDS, self.file_deadline.remaining())), WallLimitExceeded):
                 return read()
-        except BudgetExceeded:
+        except WallLimitExceeded:
             if on_timeout is None:  # a function: its body is what takes long
                 raise _Problem("body", self._too_long()) from None
             return on_timeout()
@@ -246,8 +247,6 @@ class _Reader:
             return self._build(index, shown, table)
         except _Problem as problem:
             return self._broken(index, table, shown, problem)
-        except BudgetExceeded:
-            raise
         except Exception as failure:  # noqa: BLE001 - whatever goes wrong, it is this identity's input error
             return self._broken(index, table, shown, _Problem("identity", _unexpected(failure)))
 
@@ -522,8 +521,6 @@ def _parsed(field: str, parse, text: str, symbols, functions):
         return parse(text, symbols, functions)
     except ExpressionError as failure:
         raise _Problem(field, str(failure)) from None
-    except BudgetExceeded:
-        raise
     except RecursionError:
         raise _Problem(field, "the expression is nested too deeply to read") from None
     except Exception as failure:  # noqa: BLE001 - SymPy refusing a construction, an unforeseen case
