@@ -4,7 +4,7 @@ The order of the answer is always the order of the selection. The fast path come
 target is a catalogue name (or `all`) and every result is in the cache under its quick key, the run is
 assembled from the cache without importing SymPy or NumPy. Otherwise the catalogue is built, the
 content keys say which results are still valid, and only the rest are checked, in `jobs` workers
-(workers.py) or, with `jobs = 1`, in this process under the SIGALRM budget (budget.py).
+(workers.py) or, with `jobs = 1`, in this process under the same wall limit, by SIGALRM (budget.py).
 """
 
 from __future__ import annotations
@@ -200,11 +200,11 @@ class _InProcess:
         return []
 
     def results(self):
-        from .runner import verify_identity
+        from .workers import verify_with_wall_limit
 
         while self.pending:
             position, identity = self.pending.pop(0)
-            yield position, verify_identity(identity, self.settings)
+            yield position, verify_with_wall_limit(identity, self.settings)
 
 
 def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache, options: RunOptions,
