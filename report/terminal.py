@@ -24,6 +24,8 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
     label = ("✓ " if ok else "✗ ") + result_verdict.value
     if expect == "fails":
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
+    elif not ok and result_verdict is Verdict.PROVED:
+        label += " (a step or erratum fails)"
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
