@@ -14,6 +14,8 @@ line (the header's line when the field is not written on a line of its own).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import keyword
 import re
 import tomllib
@@ -58,6 +60,7 @@ class FileLoad:
 
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
+    digest: str = ""  # SHA-256 of the bytes read (the result cache's file key)
 
 
 class _Problem(Exception):
@@ -92,7 +95,7 @@ def load_identity_file(path: str | Path) -> FileLoad:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
-    return _Reader(shown, text).read(data)
+    return dataclasses.replace(_Reader(shown, text).read(data), digest=hashlib.sha256(raw).hexdigest())
 
 
 class _Lines:
