@@ -14,6 +14,8 @@ line (the header's line when the field is not written on a line of its own).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import keyword
 import re
 import tomllib
@@ -64,6 +66,7 @@ class FileLoad:
 
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
+    digest: str = ""  # SHA-256 of the bytes read (the result cache's file key)
 
 
 class _Problem(Exception):
@@ -95,7 +98,7 @@ def load_identity_file(path: str | Path) -> FileLoad:
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
     try:
-        return _Reader(shown, text).read(data)
+        return dataclasses.replace(_Reader(shown, text).read(data), digest=hashlib.sha256(raw).hexdigest())
     except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
         return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
 

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
+from .describe import replay_command
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -121,6 +122,7 @@ def failures_panel(run: RunResult) -> Panel | None:
             if not link.ok:
                 lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
+        lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
 
 
