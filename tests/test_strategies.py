@@ -116,3 +116,60 @@ def test_end_to_end_the_excluded_point_is_skipped(tmp_path):
         """)
     assert results["off_zero"].verdict is Verdict.PROVED
     assert results["at_zero"].verdict is not Verdict.PROVED
+
+
+# --- derivatives at kinks, end to end -----------------------------------------------------------
+
+def test_derivative_claims_at_kinks_end_to_end(tmp_path):
+    results = verify_toml(tmp_path, """
+        [[identity]]
+        name = "abs_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(Abs(x), x)"
+        rhs = "sign(x)"
+
+        [[identity]]
+        name = "abs_deriv_off_zero"
+        symbols = { x = "real" }
+        lhs = "diff(Abs(x), x)"
+        rhs = "sign(x)"
+        where = "x != 0"
+
+        [[identity]]
+        name = "relu_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(relu(x), x)"
+        rhs = "Heaviside(x)"
+
+        [[identity]]
+        name = "max_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(Max(x, 3), x)"
+        rhs = "Heaviside(x - 3)"
+
+        [[identity]]
+        name = "sign_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(sign(x), x)"
+        rhs = "0"
+
+        [[identity]]
+        name = "sign_deriv_off_zero"
+        symbols = { x = "real" }
+        lhs = "diff(sign(x), x)"
+        rhs = "0"
+        where = "x != 0"
+
+        [[identity]]
+        name = "x_abs_x_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(x*Abs(x), x)"
+        rhs = "2*Abs(x)"
+        """)
+    for name in ("abs_deriv", "relu_deriv", "max_deriv", "sign_deriv"):
+        assert results[name].verdict is Verdict.REFUTED, (name, results[name].message)
+        assert "no derivative at x = " in results[name].message
+        assert "0.5" not in results[name].message
+    assert "x = 3: one-sided derivatives 0 and 1" in results["max_deriv"].message
+    for name in ("abs_deriv_off_zero", "sign_deriv_off_zero", "x_abs_x_deriv"):
+        assert results[name].verdict is Verdict.PROVED, (name, results[name].message)
