@@ -358,9 +358,11 @@ def _kinks_if(differentiated: bool, expr):
 
 
 def _is_nonzero_constant(expr) -> bool:
-    if expr.free_symbols or not expr.is_number:
+    """A refutation by an exact difference: a finite nonzero number (zoo, ∞ and nan are not values:
+    a side that reduced to one of them is undefined, which is no difference)."""
+    if expr.free_symbols or not expr.is_number or expr.has(sp.AccumBounds):
         return False
-    return expr.is_zero is False
+    return expr.is_finite is True and expr.is_zero is False
 
 
 def _has_derivative(expr) -> bool:
