@@ -17,14 +17,22 @@ there by exact one-sided limits of the difference quotient:
 - where neither side is defined, the claim says nothing there (as for 1/x = 1/x at 0).
 
 Off the kink points the formulas hold and DiracDelta is 0, which is what `symbolic.prepare` then
-lets the strategies see. Anything this module cannot decide exactly (kinks that are not a finite
-set, a limit SymPy cannot take, mixed partial derivatives) blocks the proof: it says why.
+lets the strategies see.
+
+The same holds for the points where a side may be undefined (a denominator or a logarithm's
+argument is 0, a pole of tan): `cancel` turns (x² − 1)/(x − 1) into x + 1, an equivalence
+everywhere except at x = 1, where the lhs is undefined and the rhs is 2, a counterexample. So those
+points too are listed (bases known to be nonzero, such as 1 + e^{−x}, are skipped at no cost) and
+the claim is decided there exactly, by the same three rules.
+
+Anything this module cannot decide exactly (kinks that are not a finite set, a limit SymPy cannot
+take, mixed partial derivatives, zeros it cannot list) blocks the proof: it says why.
 """
 
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
@@ -53,6 +61,7 @@ class KinkVerdict:
     status: str
     message: str = ""
     point: dict = field(default_factory=dict)
+    strategy: str = "kink"  # "kink": no derivative, or its true value, at a kink; "domain": one side undefined
 
 
 @dataclass(frozen=True)
@@ -74,36 +83,132 @@ def kink_counterexample(lhs, rhs, where=None):
 
 def has_kinked_derivative(expr) -> bool:
     """Does `expr` differentiate a non-smooth function? The cheap test that keeps smooth claims fast."""
-    if not isinstance(expr, sp.Basic) or not expr.has(sp.Derivative):
-        return False
-    return any(node.expr.has(*NON_SMOOTH) for node in expr.atoms(sp.Derivative))
+    return any(isinstance(node, sp.Derivative) and node.expr.has(*NON_SMOOTH) for node in _distinct_nodes([expr]))
 
 
-def analyse(lhs, rhs, where=None) -> KinkVerdict:
-    """Decide the claim `lhs = rhs` (on `where`) at every kink point of its derivatives."""
-    if not (has_kinked_derivative(lhs) or has_kinked_derivative(rhs)):
-        return KinkVerdict("smooth")
+def analyse(lhs, rhs, where=None, prepared=None) -> KinkVerdict:
+    """Decide the claim `lhs = rhs` (on `where`) at its special points: the kinks of its derivatives
+    and the points where a side may be undefined.
+
+    `prepared`: the two sides with their derivatives evaluated (symbolic.prepare), whose denominators
+    and logarithms are what a proof by the strategies would cancel.
+    """
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    kinked = has_kinked_derivative(lhs) or has_kinked_derivative(rhs)
+    same = lhs == rhs if prepared is None else prepared[0] == prepared[1]
+    bases = set() if same else singular_bases(*(prepared or (lhs, rhs)))  # one expression: one domain
+    if not kinked and not bases:
+        return KinkVerdict("smooth")
     try:
-        variable = _variable(lhs, rhs)
+        variable = _variable(lhs, rhs) if kinked else None
+        groups = _singular_equations(bases, variable)
     except Undecided as undecided:
         return KinkVerdict("unknown", str(undecided))
+    if variable is not None:
+        groups.setdefault(variable, [])
     symbols = lhs.free_symbols | rhs.free_symbols | (where.free_symbols if where is not None else set())
-    others = sorted(symbols - {variable}, key=str)
+    for x in sorted(groups, key=lambda s: (s != variable, str(s))):
+        verdict = _analyse_variable(lhs, rhs, where, x, groups[x], x == variable, symbols)
+        if verdict.status != "covered":
+            return verdict
+    return KinkVerdict("covered")
+
+
+def _analyse_variable(lhs, rhs, where, x, equations, with_nodes, symbols) -> KinkVerdict:
+    others = sorted(symbols - {x}, key=str)
     try:
-        verdict = _analyse_at(lhs, rhs, where, variable)
+        verdict = _analyse_at(lhs, rhs, where, x, equations, with_nodes)
     except Undecided as undecided:
         verdict = KinkVerdict("unknown", str(undecided))
     if verdict.status == "covered" or (verdict.status == "refuted" and not others):
         return verdict
     # A counterexample names every symbol: try values of the others (also when undecided in general).
-    concrete = _concrete_refutation(lhs, rhs, where, variable, others) if others else None
+    concrete = _concrete_refutation(lhs, rhs, where, x, others, equations, with_nodes) if others else None
     if concrete is not None:
         return concrete
     if verdict.status == "refuted":
         shown = ", ".join(map(str, others))
         return KinkVerdict("unknown", f"{verdict.message}, for some values of {shown} (none found)")
     return verdict
+
+
+def singular_bases(*sides) -> set:
+    """Expressions whose zeros may leave a side undefined: denominators (bases of powers whose
+    exponent may be negative), arguments of log, cosines under tan; those known nonzero are left out."""
+    bases = set()
+    for node in _distinct_nodes(sides):
+        if isinstance(node, sp.Pow):
+            if node.exp.is_nonnegative is not True:
+                bases.add(node.base)
+        elif isinstance(node, sp.log):
+            bases.add(node.args[0])
+        elif isinstance(node, sp.tan):
+            bases.add(sp.cos(node.args[0]))
+    return {b for b in bases if b.free_symbols and not b.has(sp.Derivative, sp.Sum, sp.Limit, sp.Indexed)
+            and b.is_zero is not False}
+
+
+def _distinct_nodes(roots):
+    """Every distinct subexpression once: a network's gradient repeats the same subtrees many times,
+    and `atoms` walks every repetition."""
+    seen = set()
+    stack = [root for root in roots if isinstance(root, sp.Basic)]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        yield node
+        stack.extend(node.args)
+
+
+def _singular_equations(bases, preferred) -> dict:
+    """Each base under the symbol it is solved for: the preferred one (the kink variable) when it
+    appears, else the first symbol (by name) the base's zeros can be listed in."""
+    groups: dict = {}
+    for base in sorted(bases, key=sp.default_sort_key):
+        candidates = sorted(base.free_symbols, key=lambda s: (s != preferred, str(s)))
+        for symbol in candidates:
+            try:
+                listable = symbol.is_real and _listable(sp.solveset(base, symbol, sp.S.Reals))
+            except Exception:  # noqa: BLE001 - solveset fails in many ways: try the next symbol
+                listable = False
+            if listable:
+                groups.setdefault(symbol, []).append(base)
+                break
+        else:
+            raise Undecided(f"cannot list the zeros of {base}, where a side may be undefined")
+    return groups
+
+
+def _listable(solutions) -> bool:
+    if isinstance(solutions, sp.Union):
+        return all(_listable(part) for part in solutions.args)
+    return isinstance(solutions, sp.FiniteSet) or solutions is sp.S.EmptySet or _integer_family(solutions)
+
+
+def _integer_family(solutions) -> bool:
+    return (isinstance(solutions, sp.ImageSet) and solutions.base_sets == (sp.S.Integers,)
+            and len(solutions.lamda.variables) == 1)
+
+
+def _points(solutions) -> tuple[list, bool]:
+    """The points of a solution set, and whether they are all of them.
+
+    A family p(k) over the integers (the poles of tan) is sampled at k = 0, 1, −1: enough to refute,
+    never to prove (SymPy evaluates tan(π/2 + 2πk) to 0 for a symbolic integer k, so the family
+    cannot be decided at once).
+    """
+    if isinstance(solutions, sp.Union):
+        parts = [_points(part) for part in solutions.args]
+        return [p for points, _ in parts for p in points], all(complete for _, complete in parts)
+    if solutions is sp.S.EmptySet:
+        return [], True
+    if isinstance(solutions, sp.FiniteSet):
+        return list(solutions), True
+    if _integer_family(solutions):
+        return [solutions.lamda(k) for k in (0, 1, -1)], False
+    raise Undecided(f"the points {solutions} are not a finite list")
 
 
 def _variable(lhs, rhs):
@@ -126,16 +231,27 @@ def _variable(lhs, rhs):
     return variable
 
 
-def _analyse_at(lhs, rhs, where, x) -> KinkVerdict:
+def _analyse_at(lhs, rhs, where, x, equations=(), with_nodes=True) -> KinkVerdict:
     nodes = {}
-    for side in (lhs, rhs):
-        for node in side.atoms(sp.Derivative):
-            if node.expr.has(*NON_SMOOTH) and node not in nodes:
-                nodes[node] = _node_values(node, x, where)
+    if with_nodes:
+        for side in (lhs, rhs):
+            for node in side.atoms(sp.Derivative):
+                if node.expr.has(*NON_SMOOTH) and node not in nodes:
+                    nodes[node] = _node_values(node, x, where)
     points = set()
+    sampled = ""
     for values, _formula in nodes.values():
         points |= set(values)
-    for p in sorted(points, key=sp.default_sort_key):
+    for equation in equations:
+        try:
+            solutions = sp.solveset(equation, x, sp.S.Reals)
+        except Exception as failure:
+            raise Undecided(f"cannot solve {equation} = 0 for {x}") from failure
+        listed, complete = _points(solutions)
+        points |= {p for p in listed if _admissible(x, p, where)}
+        if not complete:
+            sampled = f"{equation} = 0 at infinitely many {x}, of which a few were checked"
+    for p in sorted(points, key=lambda q: (len(str(q)), str(q))):  # the simplest point first
         left, lhs_undefined = _side_value(lhs, x, p, nodes)
         right, rhs_undefined = _side_value(rhs, x, p, nodes)
         if lhs_undefined and rhs_undefined:
@@ -143,15 +259,19 @@ def _analyse_at(lhs, rhs, where, x) -> KinkVerdict:
         if lhs_undefined or rhs_undefined:
             reason = lhs_undefined or rhs_undefined
             side, other_name, other = ("lhs", "rhs", right) if lhs_undefined else ("rhs", "lhs", left)
+            if reason is _PLAIN:  # a denominator or a logarithm's argument is 0 there
+                return KinkVerdict("refuted", f"the {side} is undefined at {x} = {p}, the {other_name} is {other}",
+                                   {x: p}, strategy="domain")
             return KinkVerdict("refuted", f"{reason} (the {side} is undefined there, the {other_name} is {other})",
                                {x: p})
         difference = _simplified(left - right)
         if difference == 0:
             continue
         if difference.is_zero is False:
-            return KinkVerdict("refuted", f"at {x} = {p} the derivative exists: the lhs is {left} and the rhs is "
-                                          f"{right} exactly", {x: p})
-        raise Undecided(f"cannot decide the claim at the kink {x} = {p}")
+            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly", {x: p})
+        raise Undecided(f"cannot decide the claim at {x} = {p}")
+    if sampled:
+        raise Undecided(sampled)
     return KinkVerdict("covered")
 
 
@@ -278,13 +398,21 @@ def _side_value(side, x, p, nodes):
         values[dummy] = value
     if reasons:
         return None, reasons[0]
-    evaluated = _simplified(opened.doit().subs(x, p).xreplace(values))
+    opened = _without_dirac(opened.doit())  # other derivatives: their formulas hold off their own kinks
+    evaluated = _simplified(opened.subs(x, p).xreplace(values))
     if _undefined(evaluated):
-        return None, f"the expression {side} is undefined at {x} = {p}"
+        return None, _PLAIN
     return evaluated, ""
 
 
-def _concrete_refutation(lhs, rhs, where, x, others):
+_PLAIN = "undefined"  # the reason when a side is undefined at a point for no derivative's sake
+
+
+def _without_dirac(expr):
+    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero) if expr.has(sp.DiracDelta) else expr
+
+
+def _concrete_refutation(lhs, rhs, where, x, others, equations=(), with_nodes=True):
     """A refutation at concrete values of the other symbols (which must satisfy their assumptions
     and `where`), when the symbolic analysis needs them or could not decide."""
     choices = [[sp.sympify(c) for c in _CANDIDATES if _admissible(s, sp.sympify(c), None)] for s in others]
@@ -294,13 +422,14 @@ def _concrete_refutation(lhs, rhs, where, x, others):
         if local_where is sp.false:
             continue
         try:
-            verdict = _analyse_at(lhs.xreplace(fixed), rhs.xreplace(fixed), local_where, x)
+            verdict = _analyse_at(lhs.xreplace(fixed), rhs.xreplace(fixed), local_where, x,
+                                  [e.xreplace(fixed) for e in equations], with_nodes)
         except Undecided:
             continue
         if verdict.status == "refuted":
             point = {**fixed, **verdict.point}
             shown = ", ".join(f"{s} = {v}" for s, v in fixed.items())
-            return KinkVerdict("refuted", f"{verdict.message} (with {shown})", point)
+            return replace(verdict, message=f"{verdict.message} (with {shown})", point=point)
     return None
 
 

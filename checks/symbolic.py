@@ -113,11 +113,12 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     differentiated = _has_derivative(lhs) or _has_derivative(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _prove_matrix(sp.Matrix(lhs), sp.Matrix(rhs), where, differentiated, tried)
-    at_kinks = _kink_outcome(lhs, rhs, where, tried)
+    prepared = prepare(lhs), prepare(rhs)
+    at_kinks = _kink_outcome(lhs, rhs, where, tried, prepared=prepared)
     if at_kinks is not None:
         return at_kinks
     refined = refinement(where)
-    difference = _refined(prepare(lhs) - prepare(rhs), refined)
+    difference = _refined(prepared[0] - prepared[1], refined)
     return _run_strategies(difference, _refined(where, refined), differentiated, tried, scope="")
 
 
@@ -126,10 +127,11 @@ def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
         return ProofOutcome("refuted", "shape", ("shape",), message=f"shapes differ: {lhs.shape} vs {rhs.shape}")
     winners = set()
     for a, b in zip(lhs, rhs):
-        at_kinks = _kink_outcome(a, b, where, tried)
+        prepared = prepare(a), prepare(b)
+        at_kinks = _kink_outcome(a, b, where, tried, prepared=prepared)
         if at_kinks is not None:
             return at_kinks
-        outcome = _run_strategies(prepare(a) - prepare(b), where, differentiated, tried, scope="",
+        outcome = _run_strategies(prepared[0] - prepared[1], where, differentiated, tried, scope="",
                                   pipeline=strategies.ENTRYWISE)
         if outcome.status != "proved":
             return outcome
@@ -241,13 +243,15 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
     return outcome
 
 
-def _kink_outcome(lhs, rhs, where, tried, scope="") -> ProofOutcome | None:
-    """The verdict of the kink analysis when it settles the claim or forbids a proof, else None.
+def _kink_outcome(lhs, rhs, where, tried, scope="", prepared=None) -> ProofOutcome | None:
+    """The verdict of the analysis of special points when it settles the claim or forbids a proof,
+    else None.
 
     Runs before any strategy: the strategies see SymPy's derivative formulas, which are the
-    derivative only off the kink points (see kinks.py).
+    derivative only off the kink points, and cancel factors, which changes a side only where that
+    factor is 0 (see kinks.py).
     """
-    verdict = kinks.analyse(lhs, rhs, where)
+    verdict = kinks.analyse(lhs, rhs, where, prepared)
     if verdict.status in ("smooth", "covered"):
         if verdict.status == "covered":
             tried.append("kink")
@@ -255,8 +259,8 @@ def _kink_outcome(lhs, rhs, where, tried, scope="") -> ProofOutcome | None:
     tried.append("kink")
     if verdict.status == "refuted":
         point = tuple((str(s), str(v)) for s, v in verdict.point.items())
-        return ProofOutcome("refuted", "kink", tuple(dict.fromkeys(tried)), scope=scope, message=verdict.message,
-                            point=point)
+        return ProofOutcome("refuted", verdict.strategy, tuple(dict.fromkeys(tried)), scope=scope,
+                            message=verdict.message, point=point)
     return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), scope=scope, message=verdict.message)
 
 

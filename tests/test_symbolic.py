@@ -197,3 +197,37 @@ def test_vector_derivatives_at_kinks_are_refuted_unless_excluded():
     assert outcome.status == "refuted" and "no derivative at x[0] = 0" in outcome.message
     relu_sum = prove(D(vector_sum(relu(X[k])), X[i]), sp.Heaviside(X[i]), size=n, indices=(i,), sizes=(1, 2))
     assert relu_sum.status == "refuted"
+
+
+# --- points where a side is undefined: a cancelled factor is not an equivalence there ------------
+
+def test_a_cancelled_factor_does_not_prove_a_claim_where_one_side_is_undefined():
+    outcome = prove((x**2 - 1) / (x - 1), x + 1)
+    assert (outcome.status, outcome.strategy) == ("refuted", "domain")
+    assert outcome.message == "the lhs is undefined at x = 1, the rhs is 2" and dict(outcome.point) == {"x": "1"}
+    assert prove((x**2 - 1) / (x - 1), x + 1, where=sp.Ne(x, 1)).status == "proved"
+    assert prove((x**3 - x) / (x**2 - 1), x).status == "refuted"
+    assert prove((x**3 - x) / (x**2 - 1), x, where=sp.Ne(x**2, 1)).status == "proved"
+
+
+def test_a_point_that_moves_with_another_symbol_is_refuted_at_concrete_values():
+    outcome = prove((x**2 - y**2) / (x - y), x + y)
+    assert outcome.status == "refuted" and dict(outcome.point) == {"x": "1", "y": "1"}
+    assert prove((x**2 - y**2) / (x - y), x + y, where=sp.Ne(x, y)).status == "proved"
+
+
+def test_both_sides_undefined_at_the_same_point_is_no_counterexample():
+    assert prove(1 + 1 / x, (x + 1) / x).status == "proved"
+    assert prove(sp.Derivative(sp.log(x), x), 1 / x).status == "proved"
+    assert prove(x / (x**2 + y**2), x / (x**2 + y**2)).status == "proved"
+
+
+def test_infinitely_many_poles_refute_when_one_does_and_otherwise_block_the_proof():
+    refuted = prove(sp.tan(x) * sp.cos(x), sp.sin(x))
+    assert refuted.status == "refuted" and refuted.message.startswith("the lhs is undefined at x = pi/2")
+    assert prove(sp.tan(x), sp.sin(x) / sp.cos(x)).status == "unknown"  # true, but not decidable here
+
+
+def test_a_denominator_known_nonzero_costs_nothing():
+    assert prove(1 / (1 + sp.exp(-x)), sp.exp(x) / (1 + sp.exp(x))).status == "proved"
+    assert prove(sigmoid(x), (sp.tanh(x / 2) + 1) / 2).status == "proved"
