@@ -11,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
-
 from qedcheck.checks import matrices
 from qedcheck.checks.runner import verify_identity
 from qedcheck.readers.expression import ExpressionError
