@@ -261,6 +261,17 @@ class _Tally:
 
 
 def numeric_check(claim: Sides, seed: int = 0, rtol: float = 1e-8) -> NumericOutcome:
+    """The numeric check of `claim` (memoised: the core asks again for an unproved link)."""
+    key = (claim, seed, rtol)
+    if key not in _NUMERIC:
+        _NUMERIC[key] = _numeric_check(claim, seed, rtol)
+    return _NUMERIC[key]
+
+
+_NUMERIC: dict = {}
+
+
+def _numeric_check(claim: Sides, seed: int, rtol: float) -> NumericOutcome:
     rng = np.random.default_rng(seed)
     tally = _Tally(sizes=set())
     tolerance = 1e-5 if uses_central_differences(claim.lhs) or uses_central_differences(claim.rhs) else rtol
@@ -499,34 +510,3 @@ def _number(value) -> str:
     if isinstance(value, sp.Rational):
         return str(value)
     return sp.sstr(sp.N(value, 8))
-
-
-# --- one claim ------------------------------------------------------------------------------------
-
-def check(claim: Sides, seed: int, budget: float) -> tuple[ProofOutcome, NumericOutcome]:
-    """Numbers first (a confirmed counterexample needs no proof attempt), then the proof with its budget."""
-    numeric = numeric_check(claim, seed)
-    if numeric.counterexample is not None:
-        return ProofOutcome("unknown", tried=("numeric",)), numeric
-    return prove(claim, Deadline(budget)), numeric
-
-
-def check_links(identity, seed: int, budget: float) -> tuple:
-    """Each `=` of the written steps `lhs = s1 = … = rhs`, checked as a claim of its own."""
-    from ..results import LinkResult
-    from .verdict import decide, meets
-
-    claim = identity.matrix
-    if not claim.steps:
-        return ()
-    chain = (claim.lhs, *claim.steps, claim.rhs)
-    written = claim.written
-    links = []
-    for index, (a, b) in enumerate(itertools.pairwise(chain)):
-        proof, numeric = check(sides(claim, a, b), seed, budget)
-        decision = decide(proof, numeric)
-        links.append(LinkResult(derivation=0, index=index, lhs=written[index], rhs=written[index + 1],
-                                verdict=decision.verdict, expect="holds", ok=meets(decision.verdict, "holds"),
-                                strategy=decision.strategy, counterexample=decision.counterexample,
-                                message=decision.message))
-    return tuple(links)

@@ -1,5 +1,5 @@
 """The machine-readable report, schema `qedcheck-report/1`: other tools read this, so its shape is a
-promise (see README, "JSON report")."""
+promise (see docs/ci.md, "JSON report")."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ def report_dict(run: RunResult) -> dict:
             for e in r.errata
         ],
         "input_errors": list(run.input_errors),
+        "cache": None if run.cache is None else {"rejected": run.cache.rejected,
+                                                 "notices": list(run.cache.notices)},
     }
 
 
