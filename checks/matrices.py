@@ -30,7 +30,8 @@ from .matrix_numpy import Evaluator, draw, uses_central_differences
 
 ALL_SIZES = "all sizes"
 MAX_EXPLICIT_LEVEL = 3  # explicit proofs at every combination of sizes up to this
-MAX_CONFIRM_SIZE = 4  # counterexamples are confirmed exactly up to this size
+MAX_CONFIRM_SIZE = 4  # counterexamples of claims with derivatives are confirmed exactly up to this size
+MAX_CONFIRM_SIZE_ALGEBRAIC = 12  # and of claims without (exact rational arithmetic stays cheap)
 SMALL_POINTS = 6
 LARGE_POINTS = 2
 MAX_VECTOR = 1000
@@ -95,8 +96,31 @@ def scope_text(level: int) -> str:
 
 # --- proofs ---------------------------------------------------------------------------------------
 
+KINKED = ("abs", "Abs", "sign", "relu", "Heaviside")
+
+
+def kinked_derivative(claim: Sides) -> bool:
+    """Whether a grad or jacobian differentiates a function with kinks (relu, abs, sign, a 1-norm).
+
+    At a kink the derivative does not exist, and SymPy's formulas (d relu = Heaviside) would prove
+    a value there: such claims are left to the numeric check, as scalar claims without a `where`.
+    log|u| is the exception: it is smooth wherever it is defined.
+    """
+    def kinks(node: Node, under_log: bool = False) -> bool:
+        if node.op == "norm1" or (node.op == "fn" and node.value in KINKED and not under_log):
+            return True
+        log = node.op == "fn" and node.value == "log"
+        return any(kinks(arg, log and arg.op == "fn" and arg.value in ("abs", "Abs")) for arg in node.args)
+
+    return any(n.op in ("grad", "jacobian") and kinks(n.args[0])
+               for side in (claim.lhs, claim.rhs) for n in side.walk())
+
+
 def prove(claim: Sides, deadline: Deadline) -> ProofOutcome:
     tried: list[str] = []
+    if kinked_derivative(claim):
+        return ProofOutcome("unknown", tried=("kinks",), message="a derivative of relu, abs or sign: it does not "
+                            "exist at the kinks, so no symbolic proof is attempted")
     try:
         with interrupt_after(deadline):
             generic = _prove_all_sizes(claim, tried)
@@ -124,7 +148,7 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
         raise
     except Exception:  # noqa: BLE001 - SymPy cannot always build the general form; explicit sizes remain
         return None
-    difference = a - b
+    difference = _log_abs_derivatives(a - b)
     if difference == 0:
         return ProofOutcome("proved", "entry-form", tuple(tried), scope=ALL_SIZES)
     if difference.has(sp.Piecewise):
@@ -277,8 +301,8 @@ def _numeric_check(claim: Sides, seed: int, rtol: float) -> NumericOutcome:
     tolerance = 1e-5 if uses_central_differences(claim.lhs) or uses_central_differences(claim.rhs) else rtol
     for sizes, points, small in _size_plan(claim, rng):
         sample = draw(claim.declarations, sizes, points, rng)
-        if small:
-            sample = _dyadic(sample, claim.declarations, rng)
+        if max(sizes.values(), default=1) <= MAX_CONFIRM_SIZE:
+            sample = _dyadic(sample, claim.declarations, rng)  # counterexamples read as fractions
         _compare(claim, sample, tally, tolerance, rng)
         if tally.counterexample is not None and not small:
             break  # confirmed at a small size; larger draws cannot give a simpler one
@@ -299,6 +323,7 @@ def _size_plan(claim: Sides, rng):
             yield sizes, SMALL_POINTS, True
         if not names:
             return
+    yield {name: 4 + k for k, name in enumerate(names)}, LARGE_POINTS, False  # the first size beyond the proofs
     bands = [(4, 9), (10, 40), (50, 200)] if not derivative else [(4, 9), (10, 30)]
     for low, high in bands:
         for _ in range(2):
@@ -306,7 +331,8 @@ def _size_plan(claim: Sides, rng):
             for name in names:
                 cap = (MAX_MATRIX if name in in_matrix else MAX_VECTOR) if not derivative else (
                     30 if name in in_matrix else 300)
-                top = min(high if name in in_matrix else high * (5 if not derivative else 1), cap)
+                widen = 5 if not derivative and low > 4 and name not in in_matrix else 1
+                top = min(high * widen, cap)
                 while True:
                     value = int(rng.integers(low, max(top, low) + 1))
                     if value not in chosen.values() or top - low < len(names):
@@ -406,10 +432,12 @@ def _sampled_assignments(free_indices, sizes, rng):
 def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally) -> None:
     """Settle a float64 disagreement exactly; keep the counterexample with the smallest sizes."""
     weight = sum(sample.sizes.values())
-    if max(sample.sizes.values(), default=1) > MAX_CONFIRM_SIZE:
+    derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
+    limit = MAX_CONFIRM_SIZE if derivative else MAX_CONFIRM_SIZE_ALGEBRAIC
+    if max(sample.sizes.values(), default=1) > limit:
         if not tally.unconfirmed:
             tally.unconfirmed = (f"float64 disagrees at {_sizes_text(sample.sizes)}, too large to confirm "
-                                 "exactly; no small size disagrees")
+                                 f"exactly (up to {limit}); no smaller size disagrees")
         return
     if tally.counterexample is not None and tally.counterexample_weight <= weight:
         return
@@ -462,7 +490,7 @@ def _confirmed_gap(a, b):
     if difference.free_symbols or difference.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     if difference.is_Rational:
-        return (abs(float(difference)), str(difference)) if difference != 0 else ()
+        return (abs(float(difference)), _number(difference)) if difference != 0 else ()
     low, high = sp.N(difference, 50), sp.N(difference, 100)
     if not (low.is_real and high.is_real):
         return None
@@ -507,6 +535,6 @@ def _shown(value) -> str:
 
 def _number(value) -> str:
     value = sp.nsimplify(value) if isinstance(value, sp.Float) else value
-    if isinstance(value, sp.Rational):
+    if isinstance(value, sp.Rational) and value.q <= 4096:
         return str(value)
     return sp.sstr(sp.N(value, 8))
