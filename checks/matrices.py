@@ -163,35 +163,56 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
     return None
 
 
-def size_combinations(names: list, level: int):
-    """Every assignment of 1..level to the size names in which some size equals level."""
+def size_combinations(names: list, level: int, claim: Sides | None = None):
+    """Every assignment of 1..level to the size names in which some size equals level (and at which
+    every numbered entry such as x[2] exists)."""
     for values in itertools.product(range(1, level + 1), repeat=len(names)):
-        if level in values or not names:
-            yield dict(zip(names, values))
+        sizes = dict(zip(names, values))
+        if (level in values or not names) and (claim is None or fits(claim, sizes)):
+            yield sizes
+
+
+def fits(claim: Sides, sizes: dict) -> bool:
+    """Whether every entry with a number for an index (x[2], A[0, j]) is inside its array at these sizes."""
+    for side in (claim.lhs, claim.rhs, *_condition_nodes(claim.where)):
+        for node in side.walk():
+            if node.op != "entry":
+                continue
+            array, *indices = node.args
+            for index, size in zip(indices, array.shape):
+                if index.op == "num" and int(index.value) >= int(sp.sympify(size).subs(sizes)):
+                    return False
+    return True
 
 
 def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str]) -> ProofOutcome:
     names = list(claim.declarations.sizes.values())
-    proved_level, winners = 0, set()
+    proved_level, winners, instances = 0, set(), 0
     tried.append("explicit")
     try:
         with interrupt_after(deadline):
             for level in range(1, MAX_EXPLICIT_LEVEL + 1):
-                for sizes in size_combinations(names, level):
+                for sizes in size_combinations(names, level, claim):
                     outcome = _prove_at(claim, sizes, tried)
                     if outcome.status == "refuted":
                         return outcome
                     if outcome.status != "proved":
-                        return _partial(proved_level, winners, tried, outcome.message)
+                        return _partial(proved_level if instances else 0, winners, tried, outcome.message)
                     winners.add(outcome.strategy)
+                    instances += 1
                 proved_level = level
                 if not names:
                     break
     except BudgetExceeded:
-        if proved_level == 0:
+        if proved_level == 0 or instances == 0:
             return ProofOutcome("timeout", tried=tuple(dict.fromkeys(tried)),
                                 message=f"symbolic budget of {deadline.seconds:g} s spent")
-    return _partial(proved_level, winners, tried, "")
+    if instances == 0:
+        return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), message="no size to prove it at")
+    if not names:  # fixed sizes only: the explicit instance is the whole claim
+        return ProofOutcome("proved", "explicit:" + "+".join(sorted(w for w in winners if w)),
+                            tuple(dict.fromkeys(tried)), scope=ALL_SIZES)
+    return _partial(proved_level, winners, tried, "")  # instances > 0 here
 
 
 def _partial(level: int, winners, tried, message: str) -> ProofOutcome:
@@ -300,6 +321,8 @@ def _numeric_check(claim: Sides, seed: int, rtol: float) -> NumericOutcome:
     tally = _Tally(sizes=set())
     tolerance = 1e-5 if uses_central_differences(claim.lhs) or uses_central_differences(claim.rhs) else rtol
     for sizes, points, small in _size_plan(claim, rng):
+        if not fits(claim, sizes):
+            continue
         sample = draw(claim.declarations, sizes, points, rng)
         if max(sizes.values(), default=1) <= MAX_CONFIRM_SIZE:
             sample = _dyadic(sample, claim.declarations, rng)  # counterexamples read as fractions
@@ -319,7 +342,7 @@ def _size_plan(claim: Sides, rng):
     in_matrix = {s for a in declarations.arrays.values() if a.is_matrix for s in a.shape}
     derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
     for level in range(1, 4):
-        for sizes in size_combinations(names, level):
+        for sizes in size_combinations(names, level, claim):
             yield sizes, SMALL_POINTS, True
         if not names:
             return

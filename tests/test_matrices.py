@@ -279,3 +279,38 @@ def test_matrix_errata(tmp_path):
     assert result.ok and result.verdict is Verdict.PROVED
     (finding,) = result.errata
     assert finding.found and finding.corrected_holds
+
+
+def test_explicit_symbols_cannot_be_a_declared_scalar(tmp_path):
+    # x[0] of a vector and a scalar named x_0 are different numbers
+    result = _one(tmp_path, '''
+        [[identity]]
+        name = "entry_is_not_scalar"
+        vectors = { x = "n" }
+        symbols = { x_0 = "real" }
+        lhs = "x[0] + 0 * sum(x)"
+        rhs = "x_0 + 0 * sum(x)"
+    ''')
+    assert result.verdict is Verdict.REFUTED
+
+
+def test_numbered_entries_only_where_they_exist(tmp_path):
+    result = _one(tmp_path, '''
+        [[identity]]
+        name = "third_entry"
+        vectors = { x = "n" }
+        lhs = "x[2] + sum(x) - sum(x)"
+        rhs = "x[2]"
+    ''')
+    assert result.verdict is Verdict.PROVED and result.scope == "all sizes"
+
+
+def test_fixed_sizes_are_all_sizes(tmp_path):
+    result = _one(tmp_path, '''
+        [[identity]]
+        name = "two_by_two_det"
+        matrices = { A = "2 x 2" }
+        lhs = "det(A)"
+        rhs = "A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]"
+    ''')
+    assert result.verdict is Verdict.PROVED and result.scope == "all sizes"
