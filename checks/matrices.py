@@ -437,7 +437,7 @@ def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None
         tally.points += int(usable.sum())
         tally.sizes.update(sample.sizes.values())
         tally.max_abs = max(tally.max_abs, float(error[usable].max()))
-        tally.max_rel = max(tally.max_rel, float((error / np.maximum(scale, 1e-300))[usable].max()))
+        tally.max_rel = max(tally.max_rel, float((error / np.maximum(scale, 1.0))[usable].max()))
         bad = np.flatnonzero(usable & (error > tolerance * (1 + scale)))
         for point in bad[:2]:
             _confirm(claim, sample, int(point), assignment, tally)

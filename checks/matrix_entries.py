@@ -250,6 +250,8 @@ def normal_form(expr, ranges: dict, symmetric: set[str] = frozenset()):
             break
     expr = _eliminate_deltas(merged_sums(expr), ranges)
     expr = canonical_sums(expr)
+    if expr.has(sp.exp):  # e^{a} e^{−a} from the chain rule through softmax: names now agree, so it cancels
+        expr = canonical_sums(merged_sums(sp.powsimp(expr, combine="exp", deep=True)))
     if symmetric:  # X = Xᵀ, and then X⁻¹ = (X⁻¹)ᵀ
         def later(p, q) -> bool:
             return sp.default_sort_key(p) > sp.default_sort_key(q)
@@ -401,6 +403,8 @@ def merged_sums(expr):
     inner = [f for f in factors if isinstance(f, sp.Sum)]
     if not inner and not limits:
         return coefficient * sp.Mul(*factors)
+    if not inner:
+        return coefficient * _pulled(sp.Mul(*factors), limits)
     plain = [f for f in factors if not isinstance(f, sp.Sum)]
     for total in inner:
         bounds = {limit[0] for limit in total.limits}
@@ -419,7 +423,19 @@ def merged_sums(expr):
         coefficient *= inner_coefficient
         product *= sp.Mul(*rest)
         limits = list(total.limits) + limits
-    return coefficient * sp.Sum(product, *limits)
+    return coefficient * _pulled(product, limits)
+
+
+def _pulled(product, limits):
+    """Σ_L (free · tied) = free · Σ_L tied: factors that mention none of the bound indices go outside."""
+    bounds = {limit[0] for limit in limits}
+    free, tied = [], []
+    for factor in sp.Mul.make_args(product):
+        (tied if factor.free_symbols & bounds else free).append(factor)
+    if not tied:
+        count = sp.Mul(*[high - low + 1 for _, low, high in limits])
+        return sp.Mul(*free) * count
+    return sp.Mul(*free) * sp.Sum(sp.Mul(*tied), *limits)
 
 
 def canonical_sums(expr, depth: int = 0):

@@ -314,3 +314,11 @@ def test_fixed_sizes_are_all_sizes(tmp_path):
         rhs = "A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]"
     ''')
     assert result.verdict is Verdict.PROVED and result.scope == "all sizes"
+
+
+def test_network_gradients_for_all_sizes():
+    loaded = load_identity_file(EXAMPLES.parent / "network_gradients.toml")
+    assert not loaded.errors
+    for identity in loaded.identities:
+        result = verify_identity(identity)
+        assert result.verdict is Verdict.PROVED and result.scope == "all sizes", (result.name, result.message)
