@@ -322,3 +322,49 @@ def test_network_gradients_for_all_sizes():
     for identity in loaded.identities:
         result = verify_identity(identity)
         assert result.verdict is Verdict.PROVED and result.scope == "all sizes", (result.name, result.message)
+
+
+def test_latex_examples_all_as_expected():
+    loaded = load_identity_file(EXAMPLES.parent / "matrices_latex.toml")
+    assert not loaded.errors
+    results = [verify_identity(identity) for identity in loaded.identities]
+    assert all(r.ok for r in results), [(r.name, r.verdict, r.message) for r in results if not r.ok]
+    assert {r.scope for r in results if r.name.startswith("grad_")} == {"all sizes"}
+
+
+@pytest.mark.parametrize("latex, numpy", [
+    (r"\mathbf{x}^\top A \mathbf{x}", "((x) @ (A)) @ (x)"),
+    (r"\mathbf{x}\mathbf{x}^\top", "outer(x, x)"),
+    (r"A^{-1}", "inv(A)"),
+    (r"X^{-\top}", "inv(X).T"),
+    (r"A^2", "(A) @ (A)"),
+    (r"\|\mathbf{x}\|_1", "norm(x, 1)"),
+    (r"\operatorname{tr}(A)", "trace((A))"),
+    (r"\nabla_{\mathbf{x}} \mathbf{x}^\top \mathbf{x}", "grad((x) @ (x), x)"),
+])
+def test_latex_reads_as_numpy(latex, numpy):
+    from qedcheck.readers.matrix_latex import latex_to_numpy
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    declarations = Declarations({"n": n}, {}, {"x": Array("x", (n,)), "A": Array("A", (n, n)),
+                                               "X": Array("X", (n, n))})
+    assert latex_to_numpy(latex, declarations) == numpy
+
+
+@pytest.mark.parametrize("latex, words", [
+    (r"\mathbf{x}\mathbf{x}", "two column vectors"),
+    (r"\mathbf{y}^\top \mathbf{x}", "undeclared name 'y'"),
+    (r"\input{/etc/passwd}", "not understood"),
+    (r"A \mathbf{x}^\top", "row vector"),
+])
+def test_latex_errors_are_located(tmp_path, latex, words):
+    loaded = _load(tmp_path, f"""
+        [[identity]]
+        name = "bad"
+        vectors = {{ x = "n" }}
+        matrices = {{ A = "n x n" }}
+        lhs_latex = '{latex}'
+        rhs = "0"
+    """)
+    (identity,) = loaded.identities
+    assert "field 'lhs_latex'" in identity.error and words in identity.error
