@@ -238,7 +238,7 @@ class _Reader:
         if not NAME_PATTERN.match(name):
             raise _Problem("name", f"'{name[:40]}' is not a valid name: lowercase letters, digits and _, "
                                    "starting with a letter")
-        statement = _string(table, "statement", "")
+        statement = _string(table, "statement", "") or _latex_statement(table)
         source = _string(table, "source", self.path)
         expect = _string(table, "expect", "holds")
         if expect not in ("holds", "fails"):
@@ -291,6 +291,14 @@ class _Reader:
             except ExpressionError as failure:
                 raise _Problem(field, f"step {number}: {failure}") from None
         return tuple(built), tuple(texts)
+
+
+def _latex_statement(table: dict) -> str:
+    """An identity written in LaTeX states itself: `$lhs = rhs$` (a statement is text with `$…$` math)."""
+    sides = table.get("lhs_latex"), table.get("rhs_latex")
+    if all(isinstance(side, str) and side.strip() for side in sides):
+        return f"${sides[0].strip()} = {sides[1].strip()}$"
+    return ""
 
 
 def _string(table: dict, field: str, default: str) -> str:

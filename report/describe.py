@@ -27,6 +27,14 @@ def groups(run: RunResult) -> dict[str, list[IdentityResult]]:
     return grouped
 
 
+def shown_rel_err(r: IdentityResult) -> float | None:
+    """The numeric check's largest relative error, where it means something: not for a refuted claim,
+    whose counterexample is the finding (the error there only measures how false the claim is)."""
+    if r.numeric is None or r.verdict is Verdict.REFUTED:
+        return None
+    return r.numeric.max_rel_err
+
+
 def is_unchecked(r: IdentityResult) -> bool:
     return not r.ok and r.verdict in UNCHECKED
 

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult
-from .describe import failure_text, group_of, groups, is_unchecked
+from .describe import failure_text, group_of, groups, is_unchecked, shown_rel_err
 
 INPUT_SUITE = "qedcheck input"
 # Characters XML 1.0 cannot carry at all, even escaped; ElementTree would write them and break parsers.
@@ -85,7 +85,9 @@ def _summary(r: IdentityResult) -> str:
     if r.strategy:
         lines.append(f"strategy: {r.strategy}" + (f" ({r.scope})" if r.scope else ""))
     if r.numeric is not None:
-        lines.append(f"numeric: {r.numeric.points} points, max rel err {r.numeric.max_rel_err:.3g}")
+        error = shown_rel_err(r)
+        lines.append(f"numeric: {r.numeric.points} points"
+                     + (f", max rel err {error:.3g}" if error is not None else ""))
     if r.counterexample is not None:
         lines.append(f"counterexample: {r.counterexample.describe()}")
     if r.links:

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
+from .describe import shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -204,6 +205,5 @@ def _steps(r: IdentityResult) -> str:
 
 
 def _error(r: IdentityResult) -> str:
-    if r.numeric is None:
-        return "—"
-    return f"{r.numeric.max_rel_err:.1e}"
+    error = shown_rel_err(r)
+    return "—" if error is None else f"{error:.1e}"
