@@ -52,17 +52,18 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                         help="worker processes (default: the number of cores; 1 checks in this process)")
     verify.add_argument("--no-cache", action="store_true", help="check everything again; read and write no cache")
-    verify.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR",
-                        help="where results are cached (default .qedcheck_cache)")
+    verify.add_argument("--cache-dir", default=None, metavar="DIR",
+                        help="where results are cached (default: $QEDCHECK_CACHE_DIR, [tool.qedcheck] "
+                             "cache-dir, else the user's cache directory; see docs/cache.md)")
     verify.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
                         help="address-space cap of each worker process in GiB (default 4)")
     verify.add_argument("--slow", action="store_true",
                         help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
 
-    cache = commands.add_parser("cache", help="manage the result cache: 'clear'")
-    cache.add_argument("action", choices=["clear"])
-    cache.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR")
+    cache = commands.add_parser("cache", help="the result cache: 'clear' it, or print its 'path'")
+    cache.add_argument("action", choices=["clear", "path"])
+    cache.add_argument("--cache-dir", default=None, metavar="DIR")
     cache.set_defaults(handler=_cache)
 
     listing = commands.add_parser("list", help="list the catalogue")
@@ -98,8 +99,7 @@ def _console(args):
 
 
 def _verify(args) -> int:
-    from pathlib import Path
-
+    from .checks.cache import resolve_dir
     from .checks.process import rare_collection
     from .checks.schedule import RunOptions, plan_targets, run_plan
     from .checks.workers import default_jobs
@@ -111,7 +111,7 @@ def _verify(args) -> int:
     seed, timeout, rtol = config.resolve(args.seed, args.timeout, args.rtol)
     options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
-                         cache_dir=None if args.no_cache else Path(args.cache_dir),
+                         cache_dir=None if args.no_cache else resolve_dir(args.cache_dir, config.cache_dir),
                          memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
     plan = plan_targets(config.targets(args.targets), options)
     console = _console(args)
@@ -163,14 +163,21 @@ def _list(args) -> int:
 
 
 def _cache(args) -> int:
-    from .checks.cache import ResultCache
+    from .checks.cache import ResultCache, resolve_dir
+    from .checks.machine_key import key_path
+    from .config import load_config
 
+    folder = resolve_dir(args.cache_dir, load_config().cache_dir)
+    if args.action == "path":
+        print(f"cache directory: {folder}\nkey file (keep it private; never in a CI cache or artifact): "
+              f"{key_path()}")
+        return EXIT_OK
     try:
-        removed = ResultCache(args.cache_dir).clear()
-    except ValueError as refusal:
+        removed = ResultCache(folder).clear()
+    except (ValueError, OSError) as refusal:
         print(f"qedcheck: {refusal}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"removed {args.cache_dir} ({removed} cached results)")
+    print(f"removed {folder} ({removed} cached results)")
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@
     seed = 0
     timeout = 10.0                   # symbolic budget per identity, seconds
     rtol = 1e-9                      # relative tolerance ("tolerance" is accepted as well)
+    cache-dir = "/var/cache/qedcheck"  # where results are cached (default: the user's cache directory)
 
 Flags on the command line override these. A wrong key or type is a located input error
 ("pyproject.toml: [tool.qedcheck] seed: …"); the rest of the table is still used and the run goes on.
@@ -18,7 +19,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-KEYS = ("files", "seed", "timeout", "rtol", "tolerance")
+KEYS = ("files", "seed", "timeout", "rtol", "tolerance", "cache-dir")
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Config:
     seed: int | None = None
     timeout: float | None = None
     rtol: float | None = None
+    cache_dir: Path | None = None
     errors: tuple[str, ...] = ()
 
     @property
@@ -107,7 +109,19 @@ def parse_table(table: dict, path: Path) -> Config:
     timeout = _positive(table.get("timeout"), f"{where} timeout", errors)
     rtol_key = "rtol" if "rtol" in table else "tolerance"
     rtol = _positive(table.get(rtol_key), f"{where} {rtol_key}", errors)
-    return Config(path=path, files=files, seed=seed, timeout=timeout, rtol=rtol, errors=tuple(errors))
+    cache_dir = _folder(table.get("cache-dir"), path, f"{where} cache-dir", errors)
+    return Config(path=path, files=files, seed=seed, timeout=timeout, rtol=rtol, cache_dir=cache_dir,
+                  errors=tuple(errors))
+
+
+def _folder(value, path: Path, where: str, errors: list[str]) -> Path | None:
+    """A directory relative to the pyproject.toml that names it (`~` is the user's home)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        errors.append(f"{where}: expected a directory (a string), got {value!r}")
+        return None
+    return path.parent / Path(value).expanduser()
 
 
 def _files(value, path: Path, where: str, errors: list[str]) -> tuple[str, ...]:

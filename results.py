@@ -27,16 +27,37 @@ class Verdict(str, Enum):
     ERROR = "error"
 
 
+class ProofStatus(str, Enum):
+    """What the symbolic pipeline concluded: a proposal the core (checks/core.py) weighs."""
+
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+
+
+class ErrorKind(str, Enum):
+    """Whose fault an `error` verdict is: the user's input (exit 2) or the engine's (exit 1)."""
+
+    NONE = ""
+    INPUT = "input"
+    ENGINE = "engine"
+
+
 @dataclass(frozen=True)
 class ProofOutcome:
     """What the symbolic pipeline concluded about `lhs - rhs`."""
 
-    status: str  # "proved" | "refuted" | "unknown" | "timeout" | "error"
+    status: ProofStatus
     strategy: str | None = None
     tried: tuple[str, ...] = ()
     scope: str = ""  # "" for scalar claims, "all n" or "n ≤ 8" for vector claims
     residual: str | None = None
     message: str = ""
+
+    def __post_init__(self) -> None:  # engines may pass the plain name ("proved"): one type from here on
+        object.__setattr__(self, "status", ProofStatus(self.status))
 
 
 @dataclass(frozen=True)
@@ -68,6 +89,7 @@ class NumericOutcome:
     finite_difference_max_rel_err: float | None = None
     sizes: tuple[int, ...] = ()
     message: str = ""
+    region: str = ""  # what was sampled (range, special points): all a `numeric-only` verdict rests on
 
 
 @dataclass(frozen=True)
@@ -124,6 +146,16 @@ class IdentityResult:
     notes: tuple[str, ...] = ()
     origin: str = "catalogue"
     tried: tuple[str, ...] = ()
+    error_kind: ErrorKind = ErrorKind.NONE
+
+
+@dataclass(frozen=True)
+class CacheReport:
+    """What the result cache has to say about a run: entries that failed authentication and were
+    ignored (their identities were checked again), and why the cache was off, if it was."""
+
+    rejected: int = 0
+    notices: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -134,6 +166,7 @@ class RunResult:
     seed: int
     versions: dict[str, str] = field(default_factory=dict)
     input_errors: tuple[str, ...] = ()
+    cache: CacheReport | None = None  # None: the run used no cache
 
     @property
     def total(self) -> int:
@@ -149,7 +182,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """0: every identity matched its expectation; 1: some did not; 2: input error."""
-        if self.input_errors or any(r.verdict is Verdict.ERROR and r.origin != "catalogue" for r in self.results):
+        """0: every identity matched its expectation; 1: some did not (an engine fault included);
+        2: input the user must fix."""
+        if self.input_errors or any(r.error_kind is ErrorKind.INPUT for r in self.results):
             return 2
         return 0 if self.failed_count == 0 else 1

@@ -23,7 +23,7 @@ class RunOptions:
     rtol: float = 1e-9
     timeout: float | None = None
     jobs: int = 1
-    cache_dir: Path | None = Path(result_cache.DEFAULT_DIR)  # None: no cache
+    cache_dir: Path | None = None  # None: no cache (the CLI passes the user's cache directory)
     memory_limit: int | None = None  # bytes per worker; None: the workers' default
     slow: bool = False  # also the timing checks (never cached: a measurement is redone every run)
 
@@ -41,6 +41,7 @@ class Plan:
     errors: tuple[str, ...] = ()
     batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
     expected: int = 0  # how many identities the batches hold (from the light index)
+    store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
 
     @property
     def size(self) -> int:
@@ -54,18 +55,19 @@ def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
     from ..derivations.index import entries
 
     index = entries()  # None when stale: then nothing below may rely on it
-    cached = None if options.slow else _fully_cached(targets, options, index)
+    store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
+    cached = None if options.slow or store is None else _fully_cached(targets, store, options, index)
     if cached is not None:
-        return Plan(cached)
+        return Plan(cached, store=store)
     if index is not None and not options.slow and all(target == "all" for target in targets):
         from ..derivations import catalogue_modules
 
-        return Plan(None, batches=catalogue_modules, expected=len(index))
+        return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
     from ..derivations import catalogue, slow_catalogue
     from ..selection import select
 
     chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()))
-    return Plan(None, chosen.identities, chosen.errors)
+    return Plan(None, chosen.identities, chosen.errors, store=store)
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -77,10 +79,11 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
             if on_result is not None:
                 on_result(result)
     elif plan.batches is not None:
-        results = verify_batches(plan.batches(), options, on_result)
+        results = verify_batches(plan.batches(), options, on_result, plan.store)
     else:
-        results = verify_identities(plan.identities, options, on_result)
-    return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors)
+        results = verify_batches((plan.identities,), options, on_result, plan.store)
+    return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
+                     cache=plan.store.report() if plan.store is not None else None)
 
 
 def verify_targets(targets: Sequence[str], options: RunOptions,
@@ -97,10 +100,12 @@ def verify_identities(identities: Sequence, options: RunOptions,
 
 
 def verify_batches(batches: Iterable[Sequence], options: RunOptions,
-                   on_result: Callable[[IdentityResult], None] | None = None) -> tuple[IdentityResult, ...]:
+                   on_result: Callable[[IdentityResult], None] | None = None,
+                   store: result_cache.ResultCache | None = None) -> tuple[IdentityResult, ...]:
     """As verify_identities, for identities that arrive in batches (the catalogue's modules, as they
     are built): the workers check the first batches while the next are being built."""
-    store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
+    if store is None and options.cache_dir is not None:
+        store = result_cache.ResultCache(options.cache_dir)
     settings_key = options.settings_key()
     measured = _measurements() if options.slow else set()
     identities: list = []
@@ -196,8 +201,9 @@ class _InProcess:
             yield position, verify_identity(identity, self.settings)
 
 
-def _fully_cached(targets: Sequence[str], options: RunOptions, index) -> tuple[IdentityResult, ...] | None:
-    if options.cache_dir is None or index is None:
+def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache, options: RunOptions,
+                  index) -> tuple[IdentityResult, ...] | None:
+    if index is None:
         return None
     known = [e.name for e in index]
     names: list[str] = []
@@ -206,7 +212,6 @@ def _fully_cached(targets: Sequence[str], options: RunOptions, index) -> tuple[I
         if picked is None:
             return None  # an unknown name or a file: the full path reports it
         names.extend(n for n in picked if n not in names)
-    store = result_cache.ResultCache(options.cache_dir)
     settings_key = options.settings_key()
     results = []
     for name in names:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Self
 
 from ..identity import Identity
-from ..results import IdentityResult, Verdict
+from ..results import ErrorKind, IdentityResult, Verdict
 from .process import freeze_before_fork, import_for_later_forks, thaw
 
 DEFAULT_MEMORY_LIMIT = 4 * 2**30  # bytes of address space per worker
@@ -279,9 +279,6 @@ def _serve(connection, settings, memory: int | None, verify_identity) -> None:
                 break
             try:
                 result = verify_identity(ref.resolve(_INHERITED), settings)
-                if result.verdict is Verdict.ERROR and result.message.startswith("MemoryError"):
-                    connection.send(_memory_message(memory))
-                    break
                 connection.send(result)
             except MemoryError:
                 connection.send(_memory_message(memory))
@@ -311,4 +308,5 @@ def _result(identity: Identity, verdict: Verdict, message: str, time_s: float = 
         expect=identity.expect.value, verdict=verdict, ok=False, strategy=None, scope="",
         numeric=None, counterexample=None, links=(), errata=(), time_s=time_s,
         message=message, notes=identity.notes, origin=identity.origin,
+        error_kind=ErrorKind.ENGINE if verdict is Verdict.ERROR else ErrorKind.NONE,
     )

@@ -20,19 +20,17 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..derivations.vocabulary import relu, sigmoid, softplus
+from .errors import ExpressionError
+from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal
+
+__all__ = ["ExpressionError", "MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "parse_condition", "parse_expression"]
 
 MAX_LENGTH = 2000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)
 MAX_EXPONENT = 256  # |n| of a numeric exponent: no 10**10**10, no (x+1)**10**6
-MAX_NUMBER_DIGITS = 1000  # digits of an exact number built by a power of numbers
-MAX_LITERAL_DIGITS = 100  # digits of a number written in the text
 MAX_DIFF_ORDER = 5  # diff(expr, x, n) with 1 <= n <= MAX_DIFF_ORDER
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-class ExpressionError(ValueError):
-    """An expression the parser will not build: one sentence saying why (the caller adds the location)."""
 
 
 @dataclass(frozen=True)
@@ -223,6 +221,7 @@ class _Builder:
             built = combine(left, right)
             if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
+            check_number_size(built, self._quote(node))
             return built
         if isinstance(node, ast.Call):
             return self._call(node, depth)
@@ -250,9 +249,8 @@ class _Builder:
             if value.bit_length() > MAX_LITERAL_DIGITS * 3.33:
                 raise ExpressionError(f"the number '{self._quote(node)}' has more than {MAX_LITERAL_DIGITS} digits")
             return sp.Integer(value)
-        if not math.isfinite(value):
-            raise ExpressionError(f"the number '{self._quote(node)}' is not finite")
-        return sp.Rational(repr(value))  # exact: 0.1 means one tenth, as on paper
+        # exact from the text as written: 0.1 is one tenth, 1e-400 is not 0 (the float would be)
+        return exact_decimal(ast.get_source_segment(_python_form(self.text), node) or repr(value))
 
     def _name(self, name: str) -> sp.Expr:
         if name.startswith("_"):

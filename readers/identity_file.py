@@ -25,7 +25,7 @@ import numpy as np
 import sympy as sp
 
 from ..checks import evaluate, sampling
-from .latex import parse_latex_expression
+from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
 from .expression import (
     BUILTINS,
     IDENTIFIER,
@@ -36,7 +36,7 @@ from .expression import (
     parse_condition,
     parse_expression,
 )
-from ..identity import NAME_PATTERN, Derivation, Expect, Identity
+from .latex import parse_latex_expression
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -47,7 +47,8 @@ MAX_ARGS = 8
 MAX_TIMEOUT = 60.0
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
-                   "expect", "steps", "steps_latex", "timeout")
+                   "expect", "steps", "steps_latex", "timeout", "errata")
+ERRATUM_FIELDS = ("links", "step", "corrected", "message")
 FUNCTION_FIELDS = ("args", "body")
 
 
@@ -257,12 +258,60 @@ class _Reader:
             _require_sampled_points(where, symbols)
         ordered = tuple(symbols.values())
         primitive, derivative = _finite_difference_sides(lhs, rhs, ordered)
+        # Each link shows its own two expressions as written: the chain's ends are the sides.
+        written = (_side_text(table, "lhs"), *written, _side_text(table, "rhs"))
         derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+        errata = self._errata(table, len(steps), symbols, "steps_latex" in table)
         return Identity(
             name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
-            expect=Expect(expect), derivations=derivations, numpy_primitive=primitive, numpy_rhs=derivative,
+            expect=Expect(expect), derivations=derivations, errata=errata, numpy_primitive=primitive,
+            numpy_rhs=derivative,
             timeout=float(timeout), origin=self.path,
         )
+
+    def _errata(self, table: dict, steps: int, symbols, latex: bool) -> tuple[Erratum, ...]:
+        """`errata = [{ links = [2], step = 1, corrected = "…", message = "…" }]`: known wrong steps.
+
+        The chain `lhs = steps[0] = … = rhs` is numbered step 0 (lhs), 1, …, steps + 1 (rhs); link k
+        is the `=` between step k − 1 and step k. The listed links must stay refuted, and with step
+        `step` replaced by `corrected` every link touching it must hold.
+        """
+        entries = table.get("errata", [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise _Problem("errata", "must be an array of tables such as "
+                                     "{ links = [1], step = 1, corrected = \"…\" }")
+        if entries and not steps:
+            raise _Problem("errata", "errata need written 'steps' to refer to")
+        parse = parse_latex_expression if latex else parse_expression
+        errata = []
+        for number, entry in enumerate(entries, 1):
+            where = f"erratum {number}"
+            for key in entry:
+                if key not in ERRATUM_FIELDS:
+                    raise _Problem("errata", f"{where}: unknown key '{key}'{did_you_mean(key, ERRATUM_FIELDS)}")
+            links = entry.get("links")
+            links = [links] if isinstance(links, int) and not isinstance(links, bool) else links
+            if (not isinstance(links, list) or not links
+                    or not all(isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= steps + 1 for k in links)):
+                raise _Problem("errata", f"{where}: 'links' must list link numbers from 1 to {steps + 1} "
+                                         "(link k is the '=' between step k-1 and step k; step 0 is lhs)")
+            step = entry.get("step")
+            if not isinstance(step, int) or isinstance(step, bool) or not 1 <= step <= steps:
+                raise _Problem("errata", f"{where}: 'step' must be the number of the wrong step, from 1 to {steps}")
+            corrected = entry.get("corrected")
+            if not isinstance(corrected, str):
+                raise _Problem("errata", f"{where}: 'corrected' must be the expression step {step} should read")
+            try:
+                expr = parse(corrected, symbols, self.functions)
+            except ExpressionError as failure:
+                raise _Problem("errata", f"{where}, 'corrected': {failure}") from None
+            message = entry.get("message", "")
+            if not isinstance(message, str):
+                raise _Problem("errata", f"{where}: 'message' must be a string")
+            errata.append(Erratum(wrong_links=tuple(k - 1 for k in links),
+                                  corrections=(Correction(step, expr, corrected),),
+                                  message=message or f"step {step} does not follow"))
+        return tuple(errata)
 
     def _side(self, table: dict, side: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
         latex = f"{side}_latex"
@@ -299,6 +348,10 @@ def _latex_statement(table: dict) -> str:
     if all(isinstance(side, str) and side.strip() for side in sides):
         return f"${sides[0].strip()} = {sides[1].strip()}$"
     return ""
+
+
+def _side_text(table: dict, side: str) -> str:
+    return str(table.get(side, table.get(f"{side}_latex", "")))
 
 
 def _string(table: dict, field: str, default: str) -> str:

@@ -27,6 +27,7 @@ from .expression import (
     did_you_mean,
     power,
 )
+from .numbers import exact_latex_float
 
 # The name the LaTeX reader gives a function -> the vocabulary name it means.
 LATEX_FUNCTIONS = {
@@ -91,7 +92,7 @@ class _Rebuild:
             raise ExpressionError(f"the LaTeX expression is nested more than {MAX_DEPTH} levels deep")
         if isinstance(node, sp.Number):
             if isinstance(node, sp.Float):
-                return sp.Rational(str(node))
+                return exact_latex_float(node)  # as written: not the Float's binary value
             return node
         if node in (sp.pi, sp.E):
             return node

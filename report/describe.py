@@ -7,6 +7,7 @@ or a pytest traceback. Nothing here decides a verdict; it only reads `IdentityRe
 
 from __future__ import annotations
 
+from ..checks.core import meets
 from ..results import IdentityResult, LinkResult, RunResult, Verdict
 
 # The verdicts that mean "could not be checked" rather than "checked and wrong": CI tools call the
@@ -43,6 +44,9 @@ def headline(r: IdentityResult) -> str:
     """One line: what was expected and what was found."""
     if r.ok:
         return f"{r.name}: {r.verdict.value}, as expected ({r.expect})"
+    if meets(r.verdict, r.expect):
+        return (f"{r.name} ({r.source}): the claim is {r.verdict.value} as expected, "
+                "but a written step or a recorded erratum does not check")
     return f"{r.name} ({r.source}): expected {r.expect}, got {r.verdict.value}"
 
 

@@ -35,6 +35,8 @@ def report_dict(run: RunResult) -> dict:
             for e in r.errata
         ],
         "input_errors": list(run.input_errors),
+        "cache": None if run.cache is None else {"rejected": run.cache.rejected,
+                                                 "notices": list(run.cache.notices)},
     }
 
 

@@ -25,6 +25,8 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
     label = ("✓ " if ok else "✗ ") + result_verdict.value
     if expect == "fails":
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
+    elif not ok and result_verdict is Verdict.PROVED:
+        label += " (a step or erratum fails)"
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
@@ -130,9 +132,17 @@ def input_errors_panel(run: RunResult) -> Panel | None:
                  border_style="red")
 
 
+def cache_panel(run: RunResult) -> Panel | None:
+    """Cache entries that failed authentication (ignored, checked again), or why the cache was off."""
+    if run.cache is None or not run.cache.notices:
+        return None
+    return Panel(Group(*[Text(notice) for notice in run.cache.notices]), title="cache", title_align="left",
+                 border_style="yellow")
+
+
 def run_report(run: RunResult, width: int = 120) -> Group:
     parts = [results_table(run, width)]
-    for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run)):
+    for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run), cache_panel(run)):
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
@@ -141,7 +151,8 @@ def run_report(run: RunResult, width: int = 120) -> Group:
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
-    parts = [panel for panel in (failures_panel(run), input_errors_panel(run)) if panel is not None]
+    panels = (failures_panel(run), input_errors_panel(run), cache_panel(run))
+    parts = [panel for panel in panels if panel is not None]
     return Group(*parts, summary_line(run))
 
 

@@ -49,6 +49,7 @@ def test_keys_settings_and_flags_override(tmp_path, monkeypatch):
     ("rtol = true", "[tool.qedcheck] rtol: expected a positive number, got True"),
     ("files = [1]", "[tool.qedcheck] files: expected a list of paths (strings), got [1]"),
     ("sed = 1", "[tool.qedcheck] unknown key 'sed' (did you mean 'seed'?)"),
+    ("cache-dir = 3", "[tool.qedcheck] cache-dir: expected a directory (a string), got 3"),
 ])
 def test_a_wrong_key_is_one_located_error_and_the_rest_is_kept(tmp_path, body, message):
     path = write(tmp_path, f"[tool.qedcheck]\ntimeout = 4\n{body}\n" if "timeout" not in body
@@ -68,3 +69,10 @@ def test_the_cli_reads_the_table_and_reports_its_errors(tmp_path, monkeypatch, c
     assert "1/1 identities as expected (1 proved); 0 known errata; seed 11; 1 input error(s)" in out
     assert main(["--no-color", "verify", "-q", "--seed", "2", "relu_deriv"]) == 2
     assert "seed 2" in capsys.readouterr().out
+
+
+def test_cache_dir_is_relative_to_the_pyproject_that_names_it(tmp_path):
+    write(tmp_path, '[tool.qedcheck]\ncache-dir = ".cache/qc"\n')
+    deep = tmp_path / "sub"
+    deep.mkdir()
+    assert load_config(deep).cache_dir == tmp_path.resolve() / ".cache" / "qc"

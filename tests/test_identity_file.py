@@ -50,10 +50,69 @@ def test_a_wrong_step_fails_the_identity_and_names_the_link(tmp_path):
     assert [link.verdict for link in result.links] == [Verdict.REFUTED, Verdict.REFUTED]
 
 
-def test_expect_fails_is_met_by_a_refuted_link(tmp_path):
+def test_expect_fails_concerns_the_claim_not_a_refuted_link(tmp_path):
+    """A true claim expected to fail is not rescued by a wrong step (once a green "proved (expected
+    refuted)")."""
     body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra='steps = ["x**2 + 1"]\nexpect = "fails"')
     result, = run(write(tmp_path, body)).results
-    assert result.ok
+    assert result.verdict is Verdict.PROVED and not result.ok
+
+
+def test_a_false_claim_expected_to_fail_is_ok(tmp_path):
+    result, = run(write(tmp_path, one(lhs='"(x + 1)**2"', rhs='"x**2 + 1"', extra='expect = "fails"'))).results
+    assert result.verdict is Verdict.REFUTED and result.ok
+
+
+ERRATUM = 'steps = ["x**2 + 1", "x**2 + 2*x + 1"]\nerrata = [{ links = [1], step = 1, corrected = "%s" }]'
+
+
+def test_a_recorded_erratum_keeps_the_identity_green_while_the_finding_stands(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra=ERRATUM % "x**2 + 2*x + 1")
+    result, = run(write(tmp_path, body)).results
+    assert [link.verdict for link in result.links] == [Verdict.REFUTED, Verdict.REFUTED, Verdict.PROVED]
+    assert [link.expect for link in result.links] == ["fails", "holds", "holds"]
+    assert result.errata[0].found and result.errata[0].corrected_holds
+    assert not result.ok  # link 2 (step 1 = step 2) is refuted too and is not recorded
+    result, = run(write(tmp_path, body.replace("links = [1]", "links = [1, 2]"))).results
+    assert result.verdict is Verdict.PROVED and result.ok
+
+
+def test_an_erratum_whose_correction_does_not_hold_fails(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"',
+               extra='steps = ["x**2 + 1"]\nerrata = [{ links = [1, 2], step = 1, corrected = "x**2 + 3" }]')
+    result, = run(write(tmp_path, body)).results
+    assert result.errata[0].found and not result.errata[0].corrected_holds and not result.ok
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"',
+               extra='steps = ["x**2 + 1"]\nerrata = [{ links = [1, 2], step = 1, corrected = "(x+1)**2" }]')
+    result, = run(write(tmp_path, body)).results
+    assert result.errata[0].found and result.errata[0].corrected_holds and result.ok
+
+
+def test_an_erratum_that_no_longer_stands_fails(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"',
+               extra='steps = ["(x+1)*(x+1)"]\nerrata = [{ links = [1], step = 1, corrected = "(x+1)**2" }]')
+    result, = run(write(tmp_path, body)).results
+    assert not result.errata[0].found and not result.ok
+
+
+def test_each_link_shows_its_own_two_expressions_as_written(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra='steps = ["(x+1)*(x+1)", "x*x + 2*x + 1"]')
+    result, = run(write(tmp_path, body)).results
+    assert [(link.lhs, link.rhs) for link in result.links] == [
+        ("(x + 1)**2", "(x+1)*(x+1)"), ("(x+1)*(x+1)", "x*x + 2*x + 1"), ("x*x + 2*x + 1", "x**2 + 2*x + 1")]
+
+
+@pytest.mark.parametrize("errata, message", [
+    ('[{ links = [3], step = 1, corrected = "x" }]', "'links' must list link numbers from 1 to 2"),
+    ('[{ links = [1], step = 2, corrected = "x" }]', "'step' must be the number of the wrong step, from 1 to 1"),
+    ('[{ links = [1], step = 1 }]', "'corrected' must be the expression"),
+    ('[{ links = [1], step = 1, corrected = "y" }]', "undeclared symbol 'y'"),
+    ('[{ link = [1], step = 1, corrected = "x" }]', "unknown key 'link'"),
+])
+def test_errata_entries_are_validated_with_located_messages(tmp_path, errata, message):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra=f'steps = ["x**2 + 1"]\nerrata = {errata}')
+    loaded = load_identity_file(write(tmp_path, body))
+    assert message in loaded.identities[0].error and "field 'errata'" in loaded.identities[0].error
 
 
 def test_assumptions_and_where_restrict_the_claim(tmp_path):

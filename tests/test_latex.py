@@ -2,10 +2,10 @@
 
 import pytest
 import sympy as sp
-from qedcheck.readers.latex import parse_latex_expression
-from qedcheck.readers.expression import ExpressionError, parse_expression
 from qedcheck.checks.runner import RunSettings, verify_all
+from qedcheck.readers.expression import ExpressionError, parse_expression
 from qedcheck.readers.identity_file import load_identity_file
+from qedcheck.readers.latex import parse_latex_expression
 
 x = sp.Symbol("x", real=True)
 SYMBOLS = {"x": x}
@@ -70,3 +70,12 @@ def test_latex_and_plain_files_give_the_same_verdicts(tmp_path):
     assert verdicts[0] == verdicts[1]
     assert dict(verdicts[0]) == {"sigmoid_deriv": "proved", "softplus_odd_part": "proved",
                                  "sigmoid_even_wrong": "refuted", "relu_deriv_wrong": "refuted"}
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"x \cdot 1.00000000000000000001", x * sp.Rational(10**20 + 1, 10**20)),
+    ("0.99999999999999999999", sp.Rational(10**20 - 1, 10**20)),  # SymPy's Float holds 0.99999999999999999998984…
+    ("0.000001", sp.Rational(1, 10**6)),
+])
+def test_latex_decimals_are_exact_as_written(latex, expected):
+    assert parse_latex_expression(latex, SYMBOLS) == expected
