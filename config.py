@@ -5,6 +5,7 @@
     seed = 0
     timeout = 10.0                   # symbolic budget per identity, seconds
     rtol = 1e-9                      # relative tolerance ("tolerance" is accepted as well)
+    accept-numeric = false           # true: a claim expected to hold may pass as numeric-only
     cache-dir = "/var/cache/qedcheck"  # where results are cached (default: the user's cache directory)
 
 Flags on the command line override these. A wrong key or type is a located input error
@@ -19,7 +20,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-KEYS = ("files", "seed", "timeout", "rtol", "tolerance", "cache-dir")
+KEYS = ("files", "seed", "timeout", "rtol", "tolerance", "cache-dir", "accept-numeric")
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class Config:
     timeout: float | None = None
     rtol: float | None = None
     cache_dir: Path | None = None
+    accept_numeric: bool | None = None
     errors: tuple[str, ...] = ()
 
     @property
@@ -51,6 +53,10 @@ class Config:
         return (_first(seed, self.seed, DEFAULT_SEED), _first(timeout, self.timeout, None),
                 _first(rtol, self.rtol, DEFAULT_RTOL))
 
+    def accept_numeric_or(self, flag: bool | None) -> bool:
+        """`--accept-numeric` / `--no-accept-numeric` where given, else the pinned value, else no."""
+        return bool(_first(flag, self.accept_numeric, False))
+
     def run_settings(self, seed: int | None = None, timeout: float | None = None, rtol: float | None = None):
         from .checks.runner import RunSettings
 
@@ -59,6 +65,7 @@ class Config:
             seed=_first(seed, self.seed, defaults.seed),
             timeout=_first(timeout, self.timeout, defaults.timeout),
             rtol=_first(rtol, self.rtol, defaults.rtol),
+            accept_numeric=bool(self.accept_numeric),
         )
 
 
@@ -110,8 +117,9 @@ def parse_table(table: dict, path: Path) -> Config:
     rtol_key = "rtol" if "rtol" in table else "tolerance"
     rtol = _positive(table.get(rtol_key), f"{where} {rtol_key}", errors)
     cache_dir = _folder(table.get("cache-dir"), path, f"{where} cache-dir", errors)
+    accept_numeric = _boolean(table.get("accept-numeric"), f"{where} accept-numeric", errors)
     return Config(path=path, files=files, seed=seed, timeout=timeout, rtol=rtol, cache_dir=cache_dir,
-                  errors=tuple(errors))
+                  accept_numeric=accept_numeric, errors=tuple(errors))
 
 
 def _folder(value, path: Path, where: str, errors: list[str]) -> Path | None:
@@ -151,6 +159,15 @@ def _relative(target: Path) -> str:
         return os.path.relpath(target)
     except ValueError:  # another drive on Windows
         return str(target)
+
+
+def _boolean(value, where: str, errors: list[str]) -> bool | None:
+    if value is None:
+        return None
+    if not isinstance(value, bool):
+        errors.append(f"{where}: expected true or false, got {value!r}")
+        return None
+    return value
 
 
 def _integer(value, where: str, errors: list[str]) -> int | None:

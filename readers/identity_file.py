@@ -47,7 +47,7 @@ MAX_ARGS = 8
 MAX_TIMEOUT = 60.0
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
-                   "expect", "steps", "steps_latex", "timeout", "errata")
+                   "expect", "steps", "steps_latex", "timeout", "errata", "accept")
 ERRATUM_FIELDS = ("links", "step", "corrected", "message")
 FUNCTION_FIELDS = ("args", "body")
 
@@ -244,6 +244,12 @@ class _Reader:
         expect = _string(table, "expect", "holds")
         if expect not in ("holds", "fails"):
             raise _Problem("expect", f"must be \"holds\" or \"fails\", not \"{expect[:20]}\"")
+        accept = _string(table, "accept", "proof")
+        if accept not in ("proof", "numeric"):
+            raise _Problem("accept", f"must be \"proof\" (the default) or \"numeric\", not \"{accept[:20]}\"")
+        if accept == "numeric" and expect == "fails":
+            raise _Problem("accept", "\"numeric\" lets a claim expected to hold pass without a proof; "
+                                     "a claim expected to fail must still be refuted")
         timeout = table.get("timeout", 10.0)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
             raise _Problem("timeout", f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
@@ -266,7 +272,7 @@ class _Reader:
             name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
             expect=Expect(expect), derivations=derivations, errata=errata, numpy_primitive=primitive,
             numpy_rhs=derivative,
-            timeout=float(timeout), origin=self.path,
+            timeout=float(timeout), origin=self.path, accept_numeric=accept == "numeric",
         )
 
     def _errata(self, table: dict, steps: int, symbols, latex: bool) -> tuple[Erratum, ...]:

@@ -28,6 +28,15 @@ def groups(run: RunResult) -> dict[str, list[IdentityResult]]:
     return grouped
 
 
+ACCEPTED = " (accepted without proof)"
+
+
+def accepted_label(verdict: Verdict, ok: bool) -> str:
+    """What every report adds to a `numeric-only` verdict that passed because numeric was accepted
+    (`accept = "numeric"`, `--accept-numeric`): the reader must see the claim is not proved."""
+    return ACCEPTED if ok and verdict is Verdict.NUMERIC_ONLY else ""
+
+
 def shown_rel_err(r: IdentityResult) -> float | None:
     """The numeric check's largest relative error, where it means something: not for a refuted claim,
     whose counterexample is the finding (the error there only measures how false the claim is)."""

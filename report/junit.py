@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult
-from .describe import failure_text, group_of, groups, is_unchecked, shown_rel_err
+from .describe import accepted_label, failure_text, group_of, groups, is_unchecked, shown_rel_err
 
 INPUT_SUITE = "qedcheck input"
 # Characters XML 1.0 cannot carry at all, even escaped; ElementTree would write them and break parsers.
@@ -81,7 +81,8 @@ def _message(r: IdentityResult) -> str:
 
 
 def _summary(r: IdentityResult) -> str:
-    lines = [f"statement: {r.statement}", f"expect: {r.expect}", f"verdict: {r.verdict.value}"]
+    lines = [f"statement: {r.statement}", f"expect: {r.expect}",
+             f"verdict: {r.verdict.value}{accepted_label(r.verdict, r.ok)}"]
     if r.strategy:
         lines.append(f"strategy: {r.strategy}" + (f" ({r.scope})" if r.scope else ""))
     if r.numeric is not None:

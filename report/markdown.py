@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import groups, shown_rel_err, summary_sentence, wrong_links
+from .describe import accepted_label, groups, shown_rel_err, summary_sentence, wrong_links
 
 MARK = {True: "✅", False: "❌"}
 _STEP = re.compile(r"^(step \d+): (.*)$")
@@ -96,6 +96,7 @@ def _row(r: IdentityResult) -> str:
     verdict = f"{MARK[r.ok]} {r.verdict.value}"
     if r.expect == "fails" and r.verdict is Verdict.REFUTED:
         verdict += " (expected)"
+    verdict += accepted_label(r.verdict, r.ok)
     strategy = f"{r.strategy} ({r.scope})" if r.strategy and r.scope else (r.strategy or "—")
     steps = f"{sum(link.ok for link in r.links)}/{len(r.links)}" if r.links else "—"
     error = shown_rel_err(r)

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import shown_rel_err
+from .describe import accepted_label, shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -27,6 +27,7 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
     elif not ok and result_verdict is Verdict.PROVED:
         label += " (a step or erratum fails)"
+    label += accepted_label(result_verdict, ok)
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
