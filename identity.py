@@ -109,6 +109,9 @@ class Identity:
     # `accept = "numeric"`: a true claim SymPy cannot prove may pass as `numeric-only` (still reported
     # as numeric-only: the verdict does not change, only whether it meets the expectation).
     accept_numeric: bool = False
+    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are unused.
+    matrix: Any = None
+
 
     @property
     def is_vector(self) -> bool:
