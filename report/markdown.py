@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import accepted_label, groups, shown_rel_err, summary_sentence, wrong_links
+from .describe import accepted_label, groups, numeric_note, shown_rel_err, summary_sentence, wrong_links
 
 MARK = {True: "✅", False: "❌"}
 _STEP = re.compile(r"^(step \d+): (.*)$")
@@ -113,6 +113,8 @@ def _failure(r: IdentityResult) -> list[str]:
         lines.append(f"  - counterexample: `{r.counterexample.describe()}`")
     if r.message:
         lines.append(f"  - {_inline(r.message)}")
+    if numeric_note(r):
+        lines.append(f"  - numeric: {_inline(numeric_note(r))}")
     for link in wrong_links(r):
         lines.append(f"  - link {link.derivation}.{link.index}: `{link.lhs} = {link.rhs}` is {link.verdict.value}, "
                      f"expected {link.expect}" + (f". {_inline(link.message)}" if link.message else ""))

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import accepted_label, shown_rel_err
+from .describe import accepted_label, numeric_note, shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -106,6 +106,8 @@ def failures_panel(run: RunResult) -> Panel | None:
         lines.append(Text.assemble((f"{r.name}", "bold red"), f" ({r.source}): expected {r.expect}, got {r.verdict.value}"))
         if r.message:
             lines.append(Text(f"    {r.message}"))
+        if numeric_note(r):
+            lines.append(Text(f"    numeric: {numeric_note(r)}"))
         for link in r.links:
             if not link.ok:
                 lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
