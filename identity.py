@@ -109,8 +109,15 @@ class Identity:
     # `accept = "numeric"`: a true claim SymPy cannot prove may pass as `numeric-only` (still reported
     # as numeric-only: the verdict does not change, only whether it meets the expectation).
     accept_numeric: bool = False
-    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are unused.
+    # A user claim `diff(f(x), x) = g(x)` in one symbol: the runner also checks it by finite
+    # differences of f, compiled in the worker (a reader never compiles).
+    finite_differences: bool = False
+    # Where a user-file identity's fields were written: field -> line of `origin`.
+    lines: dict[str, int] = field(default_factory=dict)
+    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are its sides (sized.Node).
     matrix: Any = None
+    # Where a document writes this claim: FILE:LINE of the line holding its right side ("" elsewhere).
+    location: str = ""
 
 
     @property
@@ -119,3 +126,9 @@ class Identity:
 
     def describe_location(self) -> str:
         return f"{self.origin}: identity '{self.name}'"
+
+    def field_location(self, field_name: str) -> str:
+        """`file:line: identity 'name', field 'where'`, the prefix of a located message."""
+        line = self.lines.get(field_name)
+        at = f"{self.origin}:{line}" if line else self.origin
+        return f"{at}: identity '{self.name}', field '{field_name}'"

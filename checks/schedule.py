@@ -4,7 +4,7 @@ The order of the answer is always the order of the selection. The fast path come
 target is a catalogue name (or `all`) and every result is in the cache under its quick key, the run is
 assembled from the cache without importing SymPy or NumPy. Otherwise the catalogue is built, the
 content keys say which results are still valid, and only the rest are checked, in `jobs` workers
-(workers.py) or, with `jobs = 1`, in this process under the SIGALRM budget (budget.py).
+(workers.py) or, with `jobs = 1`, in this process under the same wall limit, by SIGALRM (budget.py).
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ class Plan:
     batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
     expected: int = 0  # how many identities the batches hold (from the light index)
     store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
+    documents: tuple = ()  # DocumentCoverage of each document named
 
     @property
     def size(self) -> int:
@@ -51,8 +52,8 @@ class Plan:
         return self.expected if self.batches is not None else len(self.identities)
 
 
-def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
-    """Resolve what the command line names (`all`, catalogue names, identity files)."""
+def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | None = None) -> Plan:
+    """Resolve what the command line names (`all`, catalogue names, identity files, documents)."""
     from ..derivations.index import entries
 
     index = entries()  # None when stale: then nothing below may rely on it
@@ -64,11 +65,16 @@ def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
         from ..derivations import catalogue_modules
 
         return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
-    from ..derivations import catalogue, slow_catalogue
+    from ..readers.document import is_document
     from ..selection import select
 
-    chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()))
-    return Plan(None, chosen.identities, chosen.errors, store=store)
+    if targets and all(is_document(target) for target in targets) and not options.slow:
+        chosen = select(list(targets), (), glossary)  # documents only: no catalogue to build
+    else:
+        from ..derivations import catalogue, slow_catalogue
+
+        chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()), glossary)
+    return Plan(None, chosen.identities, chosen.errors, store=store, documents=chosen.documents)
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -84,7 +90,7 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
     else:
         results = verify_batches((plan.identities,), options, on_result, plan.store)
     return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
-                     cache=plan.store.report() if plan.store is not None else None)
+                     cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 
 
 def verify_targets(targets: Sequence[str], options: RunOptions,
@@ -196,11 +202,11 @@ class _InProcess:
         return []
 
     def results(self):
-        from .runner import verify_identity
+        from .workers import verify_with_wall_limit
 
         while self.pending:
             position, identity = self.pending.pop(0)
-            yield position, verify_identity(identity, self.settings)
+            yield position, verify_with_wall_limit(identity, self.settings)
 
 
 def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache, options: RunOptions,

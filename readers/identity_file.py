@@ -24,9 +24,10 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..checks import evaluate, sampling
+from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
 from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
+from .files import FileRefused, read_limited
 from .expression import (
     BUILTINS,
     IDENTIFIER,
@@ -48,6 +49,8 @@ MAX_SYMBOLS = 16
 MAX_STEPS = 50
 MAX_ARGS = 8
 MAX_TIMEOUT = 60.0
+READ_SECONDS = 5.0  # reading one identity (or function) takes milliseconds; this is the backstop
+READ_FILE_SECONDS = 30.0  # and all of one file's
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
                    "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices", "accept")
@@ -79,13 +82,9 @@ def is_identity_file(target: str) -> bool:
 def load_identity_file(path: str | Path) -> FileLoad:
     shown = str(path)
     try:
-        raw = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_FILE_BYTES else None
-    except FileNotFoundError:
-        return FileLoad((), (f"{shown}: no such file",))
-    except OSError as failure:
-        return FileLoad((), (f"{shown}: cannot read the file: {failure.strerror or failure}",))
-    if raw is None:
-        return FileLoad((), (f"{shown}: the file is larger than {MAX_FILE_BYTES} bytes",))
+        raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
+    except FileRefused as refusal:
+        return FileLoad((), (f"{shown}: {refusal}",))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
@@ -95,7 +94,10 @@ def load_identity_file(path: str | Path) -> FileLoad:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
-    return _Reader(shown, text).read(data)
+    try:
+        return _Reader(shown, text).read(data)
+    except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
+        return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
 
 
 class _Lines:
@@ -134,6 +136,7 @@ class _Reader:
         self.lines = _Lines(text)
         self.errors: list[str] = []
         self.functions: dict[str, UserFunction] = {}
+        self.file_deadline = Deadline(READ_FILE_SECONDS)
 
     def read(self, data: dict) -> FileLoad:
         for key in data:
@@ -155,7 +158,7 @@ class _Reader:
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
-            identity = self._identity(index, table)
+            identity = self._guarded(lambda: self._identity(index, table), lambda: self._unreadable(index, table))
             if identity.name in seen:
                 self.errors.append(self._where(index, "name", identity.name) +
                                    f"duplicate name (first used at line {seen[identity.name]})")
@@ -175,11 +178,34 @@ class _Reader:
                 self.errors.append(f"{self.path}: more than {MAX_FUNCTIONS} functions; the rest are ignored")
                 return
             try:
-                self.functions[name] = self._function(name, table)
+                try:
+                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                except _Problem:
+                    raise
+                except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
+                    raise _Problem("body", _unexpected(failure)) from None
             except _Problem as problem:
                 line = self.lines.of_function(name, problem.field)
                 at = f"{self.path}:{line}" if line else self.path
                 self.errors.append(f"{at}: function '{name}', field '{problem.field}': {problem.message}")
+
+    def _guarded(self, read, on_timeout=None):
+        """Read one function or identity within READ_SECONDS, and the whole file within
+        READ_FILE_SECONDS: the limits keep reading cheap, and this stops whatever SymPy might still do
+        when it builds an expression (in the parent process, where no worker's wall limit applies)."""
+        try:
+            # WallLimitExceeded is a BaseException: no `except Exception` in a parser can swallow it
+            with interrupt_after(Deadline(min(READ_SECONDS, self.file_deadline.remaining())), WallLimitExceeded):
+                return read()
+        except WallLimitExceeded:
+            if on_timeout is None:  # a function: its body is what takes long
+                raise _Problem("body", self._too_long()) from None
+            return on_timeout()
+
+    def _too_long(self) -> str:
+        if self.file_deadline.expired():
+            return f"not read: reading this file took longer than {READ_FILE_SECONDS:g} s"
+        return f"reading it took longer than {READ_SECONDS:g} s"
 
     def _function(self, name: str, table) -> UserFunction:
         if not IDENTIFIER.match(name) or keyword.iskeyword(name):
@@ -204,12 +230,12 @@ class _Reader:
             raise _Problem("body", "missing or not a string")
         placeholders = {a: sp.Dummy(a, real=True) for a in args}
         try:
-            built = parse_expression(body, placeholders, self.functions)
-        except ExpressionError as failure:
-            if name in str(failure):
-                raise _Problem("body", f"{failure} (a function may only call built-ins and functions "
+            built = _parsed("body", parse_expression, body, placeholders, self.functions)
+        except _Problem as problem:
+            if "unknown function" in problem.message:
+                raise _Problem("body", f"{problem.message} (a function may only call built-ins and functions "
                                        "defined above it)") from None
-            raise _Problem("body", str(failure)) from None
+            raise
         return UserFunction(name, tuple(placeholders.values()), built)
 
     # --- [[identity]] -----------------------------------------------------------------------------
@@ -220,10 +246,22 @@ class _Reader:
         try:
             return self._build(index, shown, table)
         except _Problem as problem:
-            message = self._where(index, problem.field, shown) + problem.message
-            statement = table.get("statement", "") if isinstance(table, dict) else ""
-            return Identity(name=shown, source=self.path, statement=statement if isinstance(statement, str) else "",
-                            lhs=sp.S.Zero, rhs=sp.S.Zero, origin=self.path, error=message)
+            return self._broken(index, table, shown, problem)
+        except Exception as failure:  # noqa: BLE001 - whatever goes wrong, it is this identity's input error
+            return self._broken(index, table, shown, _Problem("identity", _unexpected(failure)))
+
+    def _unreadable(self, index: int, table) -> Identity:
+        name = table.get("name") if isinstance(table, dict) else None
+        shown = name if isinstance(name, str) and NAME_PATTERN.match(name) else f"#{index + 1}"
+        return self._broken(index, table, shown,
+                            _Problem("identity", self._too_long()))
+
+    def _broken(self, index: int, table, shown: str, problem: _Problem) -> Identity:
+        """A record carrying its located message: listed in every report with the verdict `error`."""
+        message = self._where(index, problem.field, shown) + problem.message
+        statement = table.get("statement", "") if isinstance(table, dict) else ""
+        return Identity(name=shown, source=self.path, statement=statement if isinstance(statement, str) else "",
+                        lhs=sp.S.Zero, rhs=sp.S.Zero, origin=self.path, error=message)
 
     def _where(self, index: int, field: str, name: str) -> str:
         line = self.lines.of_identity(index, field)
@@ -267,19 +305,20 @@ class _Reader:
         if "where" in table:
             text = _string(table, "where", "")
             where = _parsed("where", parse_condition, text, symbols, self.functions)
-            _require_sampled_points(where, symbols)
+            _check_condition(where)
         ordered = tuple(symbols.values())
-        primitive, derivative = _finite_difference_sides(lhs, rhs, ordered)
         # Each link shows its own two expressions as written: the chain's ends are the sides.
         written = (_side_text(table, "lhs"), *written, _side_text(table, "rhs"))
         derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+        lines = {field: self.lines.of_identity(index, field) for field in table}
         parse = parse_latex_expression if "steps_latex" in table else parse_expression
         errata = self._errata(table, len(steps), lambda text: parse(text, symbols, self.functions))
         return Identity(
             name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
-            expect=Expect(expect), derivations=derivations, errata=errata, numpy_primitive=primitive,
-            numpy_rhs=derivative,
-            timeout=float(timeout), origin=self.path, accept_numeric=accept == "numeric",
+            expect=Expect(expect), derivations=derivations, errata=errata,
+            finite_differences=_first_derivative(lhs, ordered),
+            timeout=float(timeout), origin=self.path, lines={k: v for k, v in lines.items() if v},
+            accept_numeric=accept == "numeric",
         )
 
     def _errata(self, table: dict, steps: int, parse) -> tuple[Erratum, ...]:
@@ -324,6 +363,7 @@ class _Reader:
                                   corrections=(Correction(step, expr, corrected),),
                                   message=message or f"step {step} does not follow"))
         return tuple(errata)
+
     def _sized(self, table: dict, name, statement, source, expect, timeout, symbols) -> Identity:
         """An identity over vectors and matrices (`vectors`, `matrices`): a sized.MatrixClaim."""
         for symbol in symbols:
@@ -406,9 +446,9 @@ class _Reader:
         built = []
         for number, text in enumerate(texts):
             try:
-                built.append(parse(text, symbols, self.functions))
-            except ExpressionError as failure:
-                raise _Problem(field, f"step {number}: {failure}") from None
+                built.append(_parsed(field, parse, text, symbols, self.functions))
+            except _Problem as problem:
+                raise _Problem(field, f"step {number}: {problem.message}") from None
         return tuple(built), tuple(texts)
 
 
@@ -492,10 +532,20 @@ def _toml_type(value) -> str:
 
 
 def _parsed(field: str, parse, text: str, symbols, functions):
+    """Whatever goes wrong while one field is read is that field's problem, never a traceback."""
     try:
         return parse(text, symbols, functions)
     except ExpressionError as failure:
         raise _Problem(field, str(failure)) from None
+    except RecursionError:
+        raise _Problem(field, "the expression is nested too deeply to read") from None
+    except Exception as failure:  # noqa: BLE001 - SymPy refusing a construction, an unforeseen case
+        raise _Problem(field, _unexpected(failure)) from None
+
+
+def _unexpected(failure: Exception) -> str:
+    reason = " ".join(str(failure).split())[:200] or "no detail"
+    return f"cannot be read ({type(failure).__name__}: {reason})"
 
 
 def _symbols(table) -> dict[str, sp.Symbol]:
@@ -524,27 +574,16 @@ def _symbols(table) -> dict[str, sp.Symbol]:
     return symbols
 
 
-def _require_sampled_points(where, symbols: Mapping[str, sp.Symbol]) -> None:
-    """A domain that excludes every sampled point would leave nothing to check: say so up front."""
-    ordered = list(symbols.values())
+def _check_condition(where) -> None:
+    """What can be said of a condition without computing: whether points are left is the checks' job
+    (checks/domain.py, in the worker, under the identity's budget)."""
     if where is sp.false:
         raise _Problem("where", "the condition is always false")
-    if not ordered:
-        return
-    columns = list(sampling.scalar_sample(ordered, 0).values.values())
-    with np.errstate(all="ignore"):
-        mask = np.asarray(evaluate.compile_numpy(ordered, where)(*columns), dtype=bool)
-    if not np.any(mask):
-        raise _Problem("where", "the condition holds at none of the sampled points")
+    if where.has(sp.Derivative):
+        raise _Problem("where", "derivatives are not allowed in a condition: write the derivative out "
+                                "(2*x > 0, not diff(x**2, x) > 0)")
 
 
-def _finite_difference_sides(lhs, rhs, symbols):
-    """For a claim `diff(f(x), x) = g(x)` in one symbol: NumPy f and g, for the finite-difference check."""
-    if not (isinstance(lhs, sp.Derivative) and len(symbols) == 1 and lhs.variable_count == ((symbols[0], 1),)):
-        return None, None
-    from ..checks.symbolic import prepare
-
-    name = str(symbols[0])
-    f = evaluate.float_function(prepare(lhs.expr), symbols)
-    g = evaluate.float_function(prepare(rhs), symbols)
-    return (lambda **values: f(values[name])), (lambda **values: g(values[name]))
+def _first_derivative(lhs, symbols) -> bool:
+    """A claim `diff(f(x), x) = g(x)` in one symbol, which the checks also test by finite differences."""
+    return isinstance(lhs, sp.Derivative) and len(symbols) == 1 and lhs.variable_count == ((symbols[0], 1),)

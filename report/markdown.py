@@ -1,7 +1,7 @@
 """A Markdown report for GitHub: math as `$…$`, a table per source, the errata, the summary.
 
-Written for `$GITHUB_STEP_SUMMARY` and pull-request comments. The catalogue's statements are LaTeX,
-so they render as math on GitHub. A statement from a file is text in which `$…$` marks math (an
+Written for `$GITHUB_STEP_SUMMARY` and pull-request comments. The catalogue's statements are LaTeX
+(and so are a document's), so they render as math on GitHub. A statement from an identity file is text in which `$…$` marks math (an
 identity written in LaTeX without a statement gets `$lhs = rhs$` from the reader): wrapped whole in
 `$…$`, prose would render as squashed italics. Inside a table cell a `|` would end the cell, so bars
 in LaTeX are written `\\vert` / `\\Vert`, which render the same. No times and no dates: the report is
@@ -14,7 +14,8 @@ import re
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import accepted_label, groups, numeric_note, shown_rel_err, summary_sentence, wrong_links
+from .describe import (accepted_label, coverage_sentences, groups, numeric_note, shown_rel_err,
+                       summary_sentence, wrong_links)
 
 MARK = {True: "✅", False: "❌"}
 _STEP = re.compile(r"^(step \d+): (.*)$")
@@ -51,7 +52,15 @@ def markdown_report(run: RunResult) -> str:
                       f"  - {_inline(e.message)}",
                       f"  - corrected: {_corrected(e.corrected)} ({fix})"]
         lines.append("")
+    for coverage in run.documents:
+        lines += [f"## Document {_inline(coverage.path)}", "", _inline(coverage.summary()), ""]
+        if coverage.notes:
+            lines += ["| location | status | reason | written |", "|---|---|---|---|"]
+            lines += [f"| {_inline(n.location)} | {n.status} | {_inline(n.reason)} | {math(n.written)} |"
+                      for n in coverage.notes]
+            lines.append("")
     lines += ["## Summary", "", summary_sentence(run), ""]
+    lines += [_inline(sentence) for sentence in coverage_sentences(run)]
     return "\n".join(lines)
 
 
@@ -73,8 +82,9 @@ def math(latex: str) -> str:
 
 
 def statement(r: IdentityResult) -> str:
-    """The statement as Markdown: the catalogue's LaTeX as math, a file's text as text with its `$…$` math."""
-    return math(r.statement) if r.origin == "catalogue" else prose(r.statement)
+    """The statement as Markdown: an identity file's statement is text with its own `$…$` math; the
+    catalogue's and a document's are the LaTeX of the claim."""
+    return prose(r.statement) if r.origin.endswith(".toml") else math(r.statement)
 
 
 def prose(text: str) -> str:
@@ -100,13 +110,14 @@ def _row(r: IdentityResult) -> str:
     strategy = f"{r.strategy} ({r.scope})" if r.strategy and r.scope else (r.strategy or "—")
     steps = f"{sum(link.ok for link in r.links)}/{len(r.links)}" if r.links else "—"
     error = shown_rel_err(r)
-    cells = [f"`{r.name}`", statement(r), r.expect, verdict, _inline(strategy), steps,
+    name = f"`{r.name}`" + (f" ({_inline(r.location)})" if r.location else "")
+    cells = [name, statement(r), r.expect, verdict, _inline(strategy), steps,
              "—" if error is None else f"{error:.1e}"]
     return "| " + " | ".join(cells) + " |"
 
 
 def _failure(r: IdentityResult) -> list[str]:
-    lines = [f"- ❌ `{r.name}` ({_inline(r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
+    lines = [f"- ❌ `{r.name}` ({_inline(r.location or r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
     if r.statement:
         lines.append(f"  - statement: {statement(r)}")
     if r.counterexample is not None:
