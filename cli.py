@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "cache-dir, else the user's cache directory; see docs/cache.md)")
     verify.add_argument("--memory-limit", type=_setting(float, "memory_problem"), default=4.0, metavar="GIB",
                         help="address-space cap of each worker process in GiB (default 4)")
+    verify.add_argument("--accept-numeric", action=argparse.BooleanOptionalAction, default=None,
+                        help="let a claim expected to hold pass as numeric-only when no proof is found "
+                             "(still reported as numeric-only; default: [tool.qedcheck] accept-numeric, "
+                             "else no)")
     verify.add_argument("--slow", action="store_true",
                         help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
@@ -143,7 +147,8 @@ def _verify(args) -> int:
     options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
                          cache_dir=None if args.no_cache else resolve_dir(args.cache_dir, config.cache_dir),
-                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
+                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow,
+                         accept_numeric=config.accept_numeric_or(args.accept_numeric))
     plan = plan_targets(config.targets(args.targets), options, glossary=args.glossary)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))

@@ -26,9 +26,10 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no cache (the CLI passes the user's cache directory)
     memory_limit: int | None = None  # bytes per worker; None: the workers' default
     slow: bool = False  # also the timing checks (never cached: a measurement is redone every run)
+    accept_numeric: bool = False  # --accept-numeric / [tool.qedcheck] accept-numeric
 
     def settings_key(self) -> dict:
-        return result_cache.settings_description(self.seed, self.rtol, self.timeout)
+        return result_cache.settings_description(self.seed, self.rtol, self.timeout, self.accept_numeric)
 
 
 @dataclass(frozen=True)
@@ -180,7 +181,8 @@ def _checker(options: RunOptions):
     """Worker processes for `jobs` > 1; otherwise this process, under the SIGALRM budget."""
     from .runner import RunSettings
 
-    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout)
+    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout,
+                           accept_numeric=options.accept_numeric)
     if options.jobs <= 1:
         return _InProcess(settings)
     from .workers import WorkerLimits, WorkerPool
