@@ -16,7 +16,7 @@ import sympy as sp
 from .. import __version__
 from ..identity import Expect, Identity
 from ..results import IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
-from . import finite_diff, numeric, sampling
+from . import evaluate, finite_diff, numeric, sampling
 from .budget import Deadline
 from .model import merge_outcomes
 from .steps import check_derivations
@@ -120,7 +120,8 @@ def _sampled(identity: Identity, settings: RunSettings) -> NumericOutcome | None
                                              numpy_lhs=identity.numpy_lhs, numpy_rhs=identity.numpy_rhs,
                                              settings=numeric_settings)
         fd = (finite_diff.check_scalar(identity.numpy_primitive, identity.numpy_rhs, str(identity.symbols[0]),
-                                       settings.seed) if identity.numpy_primitive else None)
+                                       settings.seed, _where_mask(identity), identity.symbols[0])
+              if identity.numpy_primitive else None)
     if fd is None:
         return outcome
     message = "; ".join(m for m in (outcome.message, fd.message) if m)
@@ -128,8 +129,16 @@ def _sampled(identity: Identity, settings: RunSettings) -> NumericOutcome | None
         points=outcome.points, max_abs_err=outcome.max_abs_err, max_rel_err=outcome.max_rel_err,
         agrees=outcome.agrees and fd.agrees, counterexample=outcome.counterexample,
         mpmath_points=outcome.mpmath_points, float64_undecided=outcome.float64_undecided,
-        finite_difference_max_rel_err=fd.max_rel_err, sizes=outcome.sizes, message=message,
+        finite_difference_max_rel_err=fd.max_rel_err, sizes=outcome.sizes, message=message, region=outcome.region,
     )
+
+
+def _where_mask(identity: Identity):
+    """The identity's `where` as a NumPy test of its one symbol (for the finite differences), or None."""
+    if identity.where is None:
+        return None
+    holds = evaluate.float_function(identity.where, identity.symbols[:1])
+    return lambda values: np.asarray(holds(values)) != 0
 
 
 def _failed(identity: Identity, started: float, message: str) -> IdentityResult:
