@@ -237,7 +237,8 @@ class _Reader:
             built = _parsed("body", parse_expression, body, placeholders, self.functions)
         except _Problem as problem:
             if "unknown function" in problem.message:
-                raise _Problem("body", f"{problem.message} (a function may only call built-ins and functions "
+                unknown = problem.message.split(" (known functions:")[0]
+                raise _Problem("body", f"{unknown} (a function may only call built-ins and functions "
                                        "defined above it)") from None
             raise
         return UserFunction(name, tuple(placeholders.values()), built)
