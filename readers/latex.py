@@ -30,7 +30,7 @@ from .expression import (
     did_you_mean,
     power,
 )
-from .numbers import check_number_size, exact_latex_float
+from .numbers import MAX_LITERAL_DIGITS, check_number_size, exact_latex_float, len_digits
 
 # The name the LaTeX reader gives a function -> the vocabulary name it means.
 LATEX_FUNCTIONS = {
@@ -97,6 +97,8 @@ class _Rebuild:
         if isinstance(node, sp.Number):
             if isinstance(node, sp.Float):
                 return exact_latex_float(node)  # as written: not the Float's binary value
+            if node.is_Integer and len_digits(node) > MAX_LITERAL_DIGITS:
+                raise ExpressionError(f"a number has more than {MAX_LITERAL_DIGITS} digits")
             return node
         if node in (sp.pi, sp.E):
             return node

@@ -121,6 +121,7 @@ def test_a_log_with_a_valid_base_still_reads():
     (r"x^{200} \cdot x^{200}", "makes the exponent 400"),
     (r"(x^{200})^{200}", "makes the exponent 40000"),
     (r"x \cdot 10^{256} \cdot 10^{256} \cdot 10^{256} \cdot 10^{256}", "digits"),
+    ("1" * 150 + "x", "more than 100 digits"),
 ])
 def test_latex_limits_hold_after_sympy_merges(latex, message):
     with pytest.raises(ExpressionError, match=message):
