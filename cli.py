@@ -35,9 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    verify = commands.add_parser("verify", help="check identities: 'all', catalogue names, FILE.toml")
+    verify = commands.add_parser("verify", help="check identities: 'all', catalogue names, FILE.toml, FILE.md, FILE.tex")
     verify.add_argument("targets", nargs="*", metavar="TARGET",
-                        help="'all' (default), identity names, or identity files FILE.toml")
+                        help="'all' (default), identity names, identity files FILE.toml, documents FILE.md/FILE.tex")
+    verify.add_argument("--glossary", metavar="G.toml", default=None,
+                        help="the notation of the documents named (overrides their +++ front matter)")
+    verify.add_argument("--annotations", choices=["github", "none"], default=None,
+                        help="print GitHub workflow annotations for wrong steps (default: under GITHUB_ACTIONS)")
     verify.add_argument("--json", metavar="PATH", help="write the qedcheck-report/1 JSON report to PATH")
     verify.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
                         help="seed of the numeric sample (default 0)")
@@ -135,7 +139,7 @@ def _verify(args) -> int:
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
                          cache_dir=None if args.no_cache else resolve_dir(args.cache_dir, config.cache_dir),
                          memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
-    plan = plan_targets(config.targets(args.targets), options)
+    plan = plan_targets(config.targets(args.targets), options, glossary=args.glossary)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
     with progress, rare_collection():
@@ -160,7 +164,20 @@ def _verify(args) -> int:
         from .report.links import links_report
 
         console.print(links_report(run))
+    if _annotations_wanted(args):
+        from .report.annotations import annotations
+
+        for line in annotations(run):
+            print(line)
     return run.exit_code
+
+
+def _annotations_wanted(args) -> bool:
+    import os
+
+    if args.annotations is not None:
+        return args.annotations == "github"
+    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _list(args) -> int:

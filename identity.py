@@ -111,8 +111,10 @@ class Identity:
     finite_differences: bool = False
     # Where a user-file identity's fields were written: field -> line of `origin`.
     lines: dict[str, int] = field(default_factory=dict)
-    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are unused.
+    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are its sides (sized.Node).
     matrix: Any = None
+    # Where a document writes this claim: FILE:LINE of the line holding its right side ("" elsewhere).
+    location: str = ""
 
 
     @property

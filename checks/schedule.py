@@ -42,6 +42,7 @@ class Plan:
     batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
     expected: int = 0  # how many identities the batches hold (from the light index)
     store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
+    documents: tuple = ()  # DocumentCoverage of each document named
 
     @property
     def size(self) -> int:
@@ -50,8 +51,8 @@ class Plan:
         return self.expected if self.batches is not None else len(self.identities)
 
 
-def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
-    """Resolve what the command line names (`all`, catalogue names, identity files)."""
+def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | None = None) -> Plan:
+    """Resolve what the command line names (`all`, catalogue names, identity files, documents)."""
     from ..derivations.index import entries
 
     index = entries()  # None when stale: then nothing below may rely on it
@@ -63,11 +64,16 @@ def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
         from ..derivations import catalogue_modules
 
         return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
-    from ..derivations import catalogue, slow_catalogue
+    from ..readers.document import is_document
     from ..selection import select
 
-    chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()))
-    return Plan(None, chosen.identities, chosen.errors, store=store)
+    if targets and all(is_document(target) for target in targets) and not options.slow:
+        chosen = select(list(targets), (), glossary)  # documents only: no catalogue to build
+    else:
+        from ..derivations import catalogue, slow_catalogue
+
+        chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()), glossary)
+    return Plan(None, chosen.identities, chosen.errors, store=store, documents=chosen.documents)
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -83,7 +89,7 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
     else:
         results = verify_batches((plan.identities,), options, on_result, plan.store)
     return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
-                     cache=plan.store.report() if plan.store is not None else None)
+                     cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 
 
 def verify_targets(targets: Sequence[str], options: RunOptions,

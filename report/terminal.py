@@ -51,7 +51,7 @@ def results_table(run: RunResult, width: int = 120) -> Table:
                          overflow="ellipsis" if column == "strategy" else "fold")
     for r in run.results:
         cells = {
-            "source": r.source,
+            "source": r.location or r.source,
             "identity": r.name,
             "verdict": verdict_text(r.verdict, r.ok, r.expect),
             "strategy": _strategy(r),
@@ -74,7 +74,7 @@ def _columns_for(run: RunResult, width: int) -> list[str]:
         return max([floor, *(len(t) for t in texts)])
 
     needed = {
-        "source": longest((r.source for r in run.results), 6),
+        "source": longest((r.location or r.source for r in run.results), 6),
         "identity": longest((r.name for r in run.results), 8),
         "verdict": longest((verdict_text(r.verdict, r.ok, r.expect).plain for r in run.results), 7),
         "strategy": min(26, longest((_strategy(r) for r in run.results), 8)),
@@ -111,7 +111,10 @@ def failures_panel(run: RunResult) -> Panel | None:
         return None
     lines = []
     for r in failed:
-        lines.append(Text.assemble((f"{r.name}", "bold red"), f" ({r.source}): expected {r.expect}, got {r.verdict.value}"))
+        lines.append(Text.assemble((f"{r.name}", "bold red"),
+                                   f" ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"))
+        if r.location and r.statement:
+            lines.append(Text(f"    {r.statement}"))
         if r.message:
             lines.append(Text(f"    {r.message}"))
         for link in r.links:
@@ -134,6 +137,37 @@ def summary_line(run: RunResult) -> Text:
     return Text(text, style=style)
 
 
+def documents_panel(run: RunResult, quiet: bool = False) -> Panel | None:
+    """Every display equation of each document that produced no verdict, and each document's coverage."""
+    from .describe import note_line
+
+    if not run.documents:
+        return None
+    lines = []
+    for coverage in run.documents:
+        lines.append(Text.assemble((coverage.path, "bold"), f": {coverage.summary()}"))
+        if not quiet:
+            lines.extend(Text(f"    {note_line(note)}", style="dim" if note.status == "unread" else "")
+                         for note in coverage.notes)
+    return Panel(Group(*lines), title="documents: equations without a verdict", title_align="left")
+
+
+def document_errata_panel(run: RunResult) -> Panel | None:
+    """Wrong steps of documents recorded as known errata in their glossary: found, or gone."""
+    lines = []
+    for r in run.results:
+        if r.expect != "fails" or not r.location:
+            continue
+        status = Text("found", style="yellow") if r.ok else Text("NOT FOUND (the step now checks)", style="red")
+        lines.append(Text.assemble((r.location, "bold"), ": ", status, f"  {r.statement}"))
+        lines.extend(Text(f"    {note}") for note in r.notes)
+        if r.counterexample is not None:
+            lines.append(Text(f"    counterexample {r.counterexample.describe()}"))
+    if not lines:
+        return None
+    return Panel(Group(*lines), title="known errata in the documents", title_align="left")
+
+
 def input_errors_panel(run: RunResult) -> Panel | None:
     if not run.input_errors:
         return None
@@ -151,7 +185,8 @@ def cache_panel(run: RunResult) -> Panel | None:
 
 def run_report(run: RunResult, width: int = 120) -> Group:
     parts = [results_table(run, width)]
-    for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run), cache_panel(run)):
+    for panel in (documents_panel(run), document_errata_panel(run), errata_panel(run), failures_panel(run),
+                  input_errors_panel(run), cache_panel(run)):
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
@@ -160,7 +195,7 @@ def run_report(run: RunResult, width: int = 120) -> Group:
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
-    panels = (failures_panel(run), input_errors_panel(run), cache_panel(run))
+    panels = (documents_panel(run, quiet=True), failures_panel(run), input_errors_panel(run), cache_panel(run))
     parts = [panel for panel in panels if panel is not None]
     return Group(*parts, summary_line(run))
 
@@ -170,16 +205,19 @@ def identity_detail(r: IdentityResult) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    rows = [("identity", r.name), ("source", r.source), ("statement", r.statement), ("expect", r.expect),
-            ("verdict", verdict_text(r.verdict, r.ok, r.expect)), ("strategy", _strategy(r))]
+    rows = [("identity", r.name), ("source", r.source)]
+    if r.location:
+        rows.append(("location", r.location))
+    rows += [("statement", r.statement), ("expect", r.expect),
+             ("verdict", verdict_text(r.verdict, r.ok, r.expect)), ("strategy", _strategy(r))]
     if r.tried:
         rows.append(("tried", ", ".join(r.tried)))
     if r.numeric is not None:
         n = r.numeric
         rows.append(("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err "
                      f"{n.max_rel_err:.3g}" + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else "")))
-        rows.append(("high precision", f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
-                     f"{n.float64_undecided} that float64 could not decide"))
+        rows.append(("high precision", (f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
+                     f"{n.float64_undecided} that float64 could not decide")))
         if n.finite_difference_max_rel_err is not None:
             rows.append(("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}"))
         if n.message:
