@@ -35,6 +35,7 @@ import sympy as sp
 from ..identity import Expect, Identity
 from ..results import DocumentCoverage, EquationNote
 from .expression import BUILTINS, ExpressionError, UserFunction
+from .files import FileRefused, read_limited
 from .glossary import Glossary, front_matter, load_glossary, written_key
 from .latex import LATEX_FUNCTIONS, notation_names, parse_latex_expression, plain_name
 
@@ -80,14 +81,9 @@ def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad
     """Every display equation of the document at `path`, read with its front matter and `glossary`."""
     shown = str(path)
     try:
-        size = Path(path).stat().st_size
-        raw = Path(path).read_bytes() if size <= MAX_FILE_BYTES else None
-    except FileNotFoundError:
-        return DocumentLoad((), (f"{shown}: no such file",), None)
-    except OSError as failure:
-        return DocumentLoad((), (f"{shown}: cannot read the file: {failure.strerror or failure}",), None)
-    if raw is None:
-        return DocumentLoad((), (f"{shown}: the file is larger than {MAX_FILE_BYTES} bytes",), None)
+        raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
+    except FileRefused as refusal:
+        return DocumentLoad((), (f"{shown}: {refusal}",), None)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
