@@ -205,3 +205,17 @@ def test_only_a_regular_document_or_glossary_is_read(tmp_path, make, kind):
     load = load_document(tmp_path / "plain.md", str(glossary))
     assert any(error.startswith(f"{glossary}: cannot read the glossary: not a regular file ({kind}")
                for error in load.errors)
+
+
+def test_reading_a_document_is_bounded_in_time(tmp_path, monkeypatch):
+    from qedcheck.readers import document
+
+    def endless(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(document, "READ_FILE_SECONDS", 0.2)
+    monkeypatch.setattr(document, "parse_latex_expression", endless)
+    (tmp_path / "slow.md").write_text("$$x + 1 = 1 + x$$\n\n$$2x = x + x$$\n")
+    load = load_document(tmp_path / "slow.md")
+    assert any("reading stopped after 0.2 s" in error for error in load.errors)
