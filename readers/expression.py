@@ -23,7 +23,7 @@ from ..derivations.vocabulary import relu, sigmoid, softplus
 from .errors import ExpressionError
 from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal, len_digits
 
-__all__ = ["ExpressionError", "MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "parse_condition", "parse_expression"]
+__all__ = ["MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "ExpressionError", "parse_condition", "parse_expression"]
 
 MAX_LENGTH = 2000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)

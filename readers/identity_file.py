@@ -19,6 +19,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +28,6 @@ import sympy as sp
 from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
 from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
-from .files import FileRefused, read_limited
 from .expression import (
     BUILTINS,
     IDENTIFIER,
@@ -38,6 +38,7 @@ from .expression import (
     parse_condition,
     parse_expression,
 )
+from .files import FileRefused, read_limited
 from .latex import parse_latex_expression
 from .matrix_expression import FUNCTIONS as MATRIX_FUNCTIONS
 from .matrix_expression import parse_sized, parse_sized_condition
@@ -158,7 +159,7 @@ class _Reader:
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
-            identity = self._guarded(lambda: self._identity(index, table), lambda: self._unreadable(index, table))
+            identity = self._guarded(partial(self._identity, index, table), partial(self._unreadable, index, table))
             if identity.name in seen:
                 self.errors.append(self._where(index, "name", identity.name) +
                                    f"duplicate name (first used at line {seen[identity.name]})")
@@ -179,7 +180,7 @@ class _Reader:
                 return
             try:
                 try:
-                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                    self.functions[name] = self._guarded(partial(self._function, name, table))
                 except _Problem:
                     raise
                 except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
