@@ -23,8 +23,6 @@ from ..derivations.vocabulary import relu, sigmoid, softplus
 from .errors import ExpressionError
 from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal, len_digits
 
-__all__ = ["MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "ExpressionError", "parse_condition", "parse_expression"]
-
 MAX_LENGTH = 2000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)
 MAX_EXPONENT = 256  # |n| of a numeric exponent: no 10**10**10, no (x+1)**10**6
