@@ -14,11 +14,13 @@ line (the header's line when the field is not written on a line of its own).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import keyword
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -42,6 +44,7 @@ from .files import FileRefused, read_limited
 from .latex import parse_latex_expression
 from .matrix_expression import FUNCTIONS as MATRIX_FUNCTIONS
 from .matrix_expression import parse_sized, parse_sized_condition
+from .matrix_latex import latex_to_numpy
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -54,7 +57,7 @@ READ_SECONDS = 5.0  # reading one identity (or function) takes milliseconds; thi
 READ_FILE_SECONDS = 30.0  # and all of one file's
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
-                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices")
+                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices", "accept")
 ERRATUM_FIELDS = ("links", "step", "corrected", "message")
 FUNCTION_FIELDS = ("args", "body")
 
@@ -65,6 +68,7 @@ class FileLoad:
 
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
+    digest: str = ""  # SHA-256 of the bytes read (the result cache's file key)
 
 
 class _Problem(Exception):
@@ -96,7 +100,7 @@ def load_identity_file(path: str | Path) -> FileLoad:
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
     try:
-        return _Reader(shown, text).read(data)
+        return dataclasses.replace(_Reader(shown, text).read(data), digest=hashlib.sha256(raw).hexdigest())
     except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
         return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
 
@@ -281,17 +285,24 @@ class _Reader:
         if not NAME_PATTERN.match(name):
             raise _Problem("name", f"'{name[:40]}' is not a valid name: lowercase letters, digits and _, "
                                    "starting with a letter")
-        statement = _string(table, "statement", "")
+        statement = _string(table, "statement", "") or _latex_statement(table)
         source = _string(table, "source", self.path)
         expect = _string(table, "expect", "holds")
         if expect not in ("holds", "fails"):
             raise _Problem("expect", f"must be \"holds\" or \"fails\", not \"{expect[:20]}\"")
+        accept = _string(table, "accept", "proof")
+        if accept not in ("proof", "numeric"):
+            raise _Problem("accept", f"must be \"proof\" (the default) or \"numeric\", not \"{accept[:20]}\"")
+        if accept == "numeric" and expect == "fails":
+            raise _Problem("accept", "\"numeric\" lets a claim expected to hold pass without a proof; "
+                                     "a claim expected to fail must still be refuted")
         timeout = table.get("timeout", 10.0)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
             raise _Problem("timeout", f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
         symbols = _symbols(table.get("symbols", {}))
         if "vectors" in table or "matrices" in table:
-            return self._sized(table, name, statement, source, expect, float(timeout), symbols)
+            return replace(self._sized(table, name, statement, source, expect, float(timeout), symbols),
+                           accept_numeric=accept == "numeric")
         lhs = self._side(table, "lhs", symbols)
         rhs = self._side(table, "rhs", symbols)
         steps, written = self._steps(table, symbols)
@@ -312,6 +323,7 @@ class _Reader:
             expect=Expect(expect), derivations=derivations, errata=errata,
             finite_differences=_first_derivative(lhs, ordered),
             timeout=float(timeout), origin=self.path, lines={k: v for k, v in lines.items() if v},
+            accept_numeric=accept == "numeric",
         )
 
     def _errata(self, table: dict, steps: int, parse) -> tuple[Erratum, ...]:
@@ -363,34 +375,46 @@ class _Reader:
             if symbol in MATRIX_FUNCTIONS:
                 raise _Problem("symbols", f"'{symbol}' is a function in vector and matrix claims")
         declarations = sized_declarations(table.get("vectors", {}), table.get("matrices", {}), symbols)
-        for field in ("lhs_latex", "rhs_latex", "steps_latex"):
-            if field in table:
-                raise _Problem(field, "LaTeX input is not available for vector and matrix claims yet; "
-                                      f"write '{field.removesuffix('_latex')}' in NumPy notation")
         indices: dict = {}
-        sides = {}
+
+        def numpy(text, _declarations, _indices):
+            return parse_sized(text, declarations, indices)
+
+        def latex(text, _declarations, _indices):
+            return parse_sized(latex_to_numpy(text, declarations), declarations, indices)
+
+        sides, shown = {}, {}
         for side in ("lhs", "rhs"):
-            if side not in table:
-                raise _Problem(side, "missing")
-            sides[side] = _parsed(side, parse_sized, _string(table, side, ""), declarations, indices)
+            field = f"{side}_latex"
+            if side in table and field in table:
+                raise _Problem(field, f"give '{side}' or '{field}', not both")
+            if side not in table and field not in table:
+                raise _Problem(side, f"missing (give '{side}' or '{field}')")
+            field = field if field in table else side
+            shown[side] = _string(table, field, "")
+            sides[side] = _parsed(field, latex if field.endswith("_latex") else numpy, shown[side], None, None)
         lhs, rhs = sides["lhs"], sides["rhs"]
         if not _same_shape(lhs.shape, rhs.shape):
             raise _Problem("rhs", f"the two sides have different shapes: lhs is a {shape_text(lhs.shape)}, "
                                   f"rhs is a {shape_text(rhs.shape)}")
-        texts = table.get("steps", [])
+        if "steps" in table and "steps_latex" in table:
+            raise _Problem("steps_latex", "give 'steps' or 'steps_latex', not both")
+        steps_field = "steps_latex" if "steps_latex" in table else "steps"
+        reading = latex if steps_field == "steps_latex" else numpy
+        texts = table.get(steps_field, [])
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-            raise _Problem("steps", "must be a list of strings")
+            raise _Problem(steps_field, "must be a list of strings")
         if len(texts) > MAX_STEPS:
-            raise _Problem("steps", f"{len(texts)} steps (at most {MAX_STEPS})")
+            raise _Problem(steps_field, f"{len(texts)} steps (at most {MAX_STEPS})")
         steps = []
         for number, text in enumerate(texts):
             try:
-                step = parse_sized(text, declarations, indices)
+                step = reading(text, None, None)
             except ExpressionError as failure:
-                raise _Problem("steps", f"step {number}: {failure}") from None
+                raise _Problem(steps_field, f"step {number}: {failure}") from None
             if not _same_shape(step.shape, lhs.shape):
-                raise _Problem("steps", f"step {number} is a {shape_text(step.shape)}, the sides are a "
-                                        f"{shape_text(lhs.shape)}")
+                raise _Problem(steps_field, f"step {number} is a {shape_text(step.shape)}, the sides are a "
+                                            f"{shape_text(lhs.shape)}")
             steps.append(step)
         where = None
         if "where" in table:
@@ -399,22 +423,21 @@ class _Reader:
         if indices and lhs.shape:
             raise _Problem("lhs", "a claim written entry-wise (x[i]) compares scalars: take the entry of "
                                   "both sides")
+        written = (shown["lhs"], *texts, shown["rhs"])
         claim = MatrixClaim(lhs=lhs, rhs=rhs, declarations=declarations, where=where, steps=tuple(steps),
-                            written=(table["lhs"], *texts, table["rhs"]),
-                            free_indices=tuple((symbol, size) for symbol, size in indices.values()))
-        written = (table["lhs"], *texts, table["rhs"])
+                            written=written, free_indices=tuple((symbol, size) for symbol, size in indices.values()))
         derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
 
-        def parse_step(text: str):
-            step = parse_sized(text, declarations, indices)
+        def corrected(text: str):
+            step = reading(text, None, None)
             if not _same_shape(step.shape, lhs.shape):
                 raise ExpressionError(f"it is a {shape_text(step.shape)}, the sides are a {shape_text(lhs.shape)}")
             return step
 
-        errata = self._errata(table, len(steps), parse_step)
+        errata = self._errata(table, len(steps), corrected)
         return Identity(name=name, source=source, statement=statement, lhs=lhs, rhs=rhs,
-                        symbols=tuple(symbols.values()), expect=Expect(expect), timeout=timeout,
-                        origin=self.path, matrix=claim, derivations=derivations, errata=errata)
+                        symbols=tuple(symbols.values()), where=where, expect=Expect(expect),
+                        derivations=derivations, errata=errata, timeout=timeout, origin=self.path, matrix=claim)
 
     def _side(self, table: dict, side: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
         latex = f"{side}_latex"
@@ -443,6 +466,14 @@ class _Reader:
             except _Problem as problem:
                 raise _Problem(field, f"step {number}: {problem.message}") from None
         return tuple(built), tuple(texts)
+
+
+def _latex_statement(table: dict) -> str:
+    """An identity written in LaTeX states itself: `$lhs = rhs$` (a statement is text with `$…$` math)."""
+    sides = table.get("lhs_latex"), table.get("rhs_latex")
+    if all(isinstance(side, str) and side.strip() for side in sides):
+        return f"${sides[0].strip()} = {sides[1].strip()}$"
+    return ""
 
 
 def _side_text(table: dict, side: str) -> str:
