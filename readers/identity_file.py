@@ -21,6 +21,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +163,7 @@ class _Reader:
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
-            identity = self._guarded(lambda: self._identity(index, table), lambda: self._unreadable(index, table))
+            identity = self._guarded(partial(self._identity, index, table), partial(self._unreadable, index, table))
             if identity.name in seen:
                 self.errors.append(self._where(index, "name", identity.name) +
                                    f"duplicate name (first used at line {seen[identity.name]})")
@@ -183,7 +184,7 @@ class _Reader:
                 return
             try:
                 try:
-                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                    self.functions[name] = self._guarded(partial(self._function, name, table))
                 except _Problem:
                     raise
                 except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
