@@ -14,8 +14,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .identity import Identity
+if TYPE_CHECKING:  # the warm path imports this module to read a command line: no records needed
+    from .identity import Identity
 
 # What the command line treats as a file to read (the readers know how); anything else is a name.
 FILE_SUFFIXES = (".toml",)
