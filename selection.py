@@ -1,4 +1,5 @@
-"""What a command line names: `all`, catalogue identities, identity files (`*.toml`), and names of a file.
+"""What a command line names: `all`, catalogue identities, identity files (`*.toml`) and names of a file,
+documents (`*.md`, `*.tex`, read with an optional glossary).
 
     qedcheck verify all sigmoid_deriv              the catalogue, one catalogue identity
     qedcheck verify ids.toml                       every identity of a file
@@ -19,8 +20,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the warm path imports this module to read a command line: no records needed
     from .identity import Identity
 
+from .results import DocumentCoverage
+
 # What the command line treats as a file to read (the readers know how); anything else is a name.
-FILE_SUFFIXES = (".toml",)
+# Kept here, not imported from the readers: the warm path must not import them (they import SymPy).
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".latex")
+FILE_SUFFIXES = (".toml", *DOCUMENT_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,7 @@ class Selection:
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
     files: tuple[LoadedFile, ...] = ()
+    documents: tuple[DocumentCoverage, ...] = ()
 
 
 def group_targets(targets: Sequence[str]) -> list[tuple[str, list[str]]]:
@@ -54,17 +60,22 @@ def group_targets(targets: Sequence[str]) -> list[tuple[str, list[str]]]:
 
 def is_file_target(target: str) -> bool:
     """Decided from the name alone: the warm path must not import the readers (they import SymPy)."""
-    return target.endswith(FILE_SUFFIXES)
+    return target.lower().endswith(FILE_SUFFIXES)
+
+
+def is_document_target(target: str) -> bool:
+    return target.lower().endswith(DOCUMENT_SUFFIXES)
 
 
 def select(targets: Sequence[str],
-           catalogue: tuple[Identity, ...] | Callable[[], Iterable[Sequence[Identity]]]) -> Selection:
+           catalogue: tuple[Identity, ...] | Callable[[], Iterable[Sequence[Identity]]],
+           glossary: str | None = None) -> Selection:
     """The identities `targets` name, in order.
 
     `catalogue` is the catalogue itself, or a function returning it in batches (its modules, as
     `derivations.catalogue_modules` builds them): batches are built only as far as the names asked
     for require, so `verify relu_deriv` does not build the network's gradients, and a file alone
-    builds nothing.
+    builds nothing. `glossary` (--glossary) is the notation of the documents named.
     """
     from .readers.identity_file import load_identity_file
 
@@ -72,9 +83,20 @@ def select(targets: Sequence[str],
     chosen: list[Identity] = []
     errors: list[str] = []
     files: list[LoadedFile] = []
+    documents: list[DocumentCoverage] = []
+    if glossary is not None and not any(is_document_target(t) for t in targets):
+        errors.append(f"command line: --glossary {glossary} applies to documents (FILE.md, FILE.tex), and none "
+                      "is named")
     for target, names in group_targets(targets):
         if target == "all":
             picked = list(source.everything())
+        elif is_document_target(target):
+            from .readers.document import load_document
+
+            document = load_document(target, glossary)
+            errors.extend(document.errors)
+            documents.extend([document.coverage] if document.coverage is not None else [])
+            picked = _names_of_file(target, names, document.identities, errors)
         elif is_file_target(target):
             loaded = load_identity_file(target)
             errors.extend(loaded.errors)
@@ -89,7 +111,7 @@ def select(targets: Sequence[str],
                 continue
             picked = [found]
         chosen.extend(i for i in picked if i not in chosen)
-    return Selection(*_without_duplicate_names(chosen, errors), files=tuple(files))
+    return Selection(*_without_duplicate_names(chosen, errors), files=tuple(files), documents=tuple(documents))
 
 
 class _LazyCatalogue:

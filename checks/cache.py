@@ -87,8 +87,10 @@ def files_digest(patterns: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def settings_description(seed: int, rtol: float, timeout: float | None) -> dict:
-    return {"seed": seed, "rtol": repr(rtol), "timeout": None if timeout is None else repr(timeout)}
+def settings_description(seed: int, rtol: float, timeout: float | None, accept_numeric: bool = False) -> dict:
+    """The run settings a result depends on (`accept_numeric` decides its `ok`)."""
+    return {"seed": seed, "rtol": repr(rtol), "timeout": None if timeout is None else repr(timeout),
+            "accept_numeric": accept_numeric}
 
 
 def quick_key(name: str, settings: dict) -> str:

@@ -4,7 +4,7 @@ The order of the answer is always the order of the selection. The fast path come
 target is a catalogue name (or `all`) and every result is in the cache under its quick key, the run is
 assembled from the cache without importing SymPy or NumPy. Otherwise the catalogue is built, the
 content keys say which results are still valid, and only the rest are checked, in `jobs` workers
-(workers.py) or, with `jobs = 1`, in this process under the SIGALRM budget (budget.py).
+(workers.py) or, with `jobs = 1`, in this process under the same wall limit, by SIGALRM (budget.py).
 """
 
 from __future__ import annotations
@@ -26,9 +26,10 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no cache (the CLI passes the user's cache directory)
     memory_limit: int | None = None  # bytes per worker; None: the workers' default
     slow: bool = False  # also the timing checks (never cached: a measurement is redone every run)
+    accept_numeric: bool = False  # --accept-numeric / [tool.qedcheck] accept-numeric
 
     def settings_key(self) -> dict:
-        return result_cache.settings_description(self.seed, self.rtol, self.timeout)
+        return result_cache.settings_description(self.seed, self.rtol, self.timeout, self.accept_numeric)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,7 @@ class Plan:
     expected: int = 0  # how many identities the batches hold (from the light index)
     store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
     files: tuple = ()  # the identity files read (selection.LoadedFile): their names go to the cache
+    documents: tuple = ()  # DocumentCoverage of each document named
 
     @property
     def size(self) -> int:
@@ -51,8 +53,9 @@ class Plan:
         return self.expected if self.batches is not None else len(self.identities)
 
 
-def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
-    """Resolve what the command line names (`all`, catalogue names, identity files and their names).
+def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | None = None) -> Plan:
+    """Resolve what the command line names (`all`, catalogue names, identity files and their names,
+    documents read with `glossary`).
 
     Nothing named, nothing checked: callers that mean the catalogue say `all`.
     """
@@ -70,8 +73,9 @@ def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
             return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
     from ..selection import select
 
-    chosen = select(list(targets), lambda: _catalogue_batches(options.slow))
-    return Plan(None, chosen.identities, chosen.errors, store=store, files=chosen.files)
+    chosen = select(list(targets), lambda: _catalogue_batches(options.slow), glossary)
+    return Plan(None, chosen.identities, chosen.errors, store=store, files=chosen.files,
+                documents=chosen.documents)
 
 
 def _catalogue_batches(slow: bool):
@@ -98,7 +102,7 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
     if plan.store is not None:
         _remember_files(plan.store, plan.files, options.settings_key())
     return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
-                     cache=plan.store.report() if plan.store is not None else None)
+                     cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 
 
 def verify_targets(targets: Sequence[str], options: RunOptions,
@@ -180,7 +184,8 @@ def _checker(options: RunOptions):
     """Worker processes for `jobs` > 1; otherwise this process, under the SIGALRM budget."""
     from .runner import RunSettings
 
-    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout)
+    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout,
+                           accept_numeric=options.accept_numeric)
     if options.jobs <= 1:
         return _InProcess(settings)
     from .workers import WorkerLimits, WorkerPool
@@ -209,11 +214,11 @@ class _InProcess:
         return []
 
     def results(self):
-        from .runner import verify_identity
+        from .workers import verify_with_wall_limit
 
         while self.pending:
             position, identity = self.pending.pop(0)
-            yield position, verify_identity(identity, self.settings)
+            yield position, verify_with_wall_limit(identity, self.settings)
 
 
 def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache,

@@ -38,6 +38,19 @@ def report_dict(run: RunResult) -> dict:
         "input_errors": list(run.input_errors),
         "cache": None if run.cache is None else {"rejected": run.cache.rejected,
                                                  "notices": list(run.cache.notices)},
+        "documents": [
+            {
+                "path": c.path,
+                "equalities": c.equalities,
+                "checked": c.checked,
+                "definitions": c.definitions,
+                "unread": c.unread,
+                "summary": c.summary(),
+                "equations": [{"location": n.location, "written": n.written, "status": n.status,
+                               "reason": n.reason} for n in c.notes],
+            }
+            for c in run.documents
+        ],
     }
 
 
@@ -63,6 +76,7 @@ def _identity(r: IdentityResult, seed: int) -> dict:
         "name": r.name,
         "source": r.source,
         "origin": r.origin,
+        "location": r.location or None,
         "statement": r.statement,
         "expect": r.expect,
         "verdict": r.verdict.value,
@@ -76,6 +90,7 @@ def _identity(r: IdentityResult, seed: int) -> dict:
                 "derivation": link.derivation,
                 "label": link.label,
                 "index": link.index,
+                "location": link.location or None,
                 "lhs": link.lhs,
                 "rhs": link.rhs,
                 "verdict": link.verdict.value,
