@@ -73,15 +73,18 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
             return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
     from ..selection import select
 
-    chosen = select(list(targets), lambda: _catalogue(options.slow), glossary)
+    chosen = select(list(targets), lambda: _catalogue_batches(options.slow), glossary)
     return Plan(None, chosen.identities, chosen.errors, store=store, files=chosen.files,
                 documents=chosen.documents)
 
 
-def _catalogue(slow: bool) -> tuple:
-    from ..derivations import catalogue, slow_catalogue
+def _catalogue_batches(slow: bool):
+    """The catalogue module by module (built as select reaches them), then the slow checks if asked."""
+    from ..derivations import catalogue_modules, slow_catalogue
 
-    return catalogue() + (slow_catalogue() if slow else ())
+    yield from catalogue_modules()
+    if slow:
+        yield slow_catalogue()
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
