@@ -23,7 +23,7 @@ import pytest
 import sympy as sp
 from qedcheck.derivations import catalogue
 from qedcheck.readers.expression import ExpressionError, UserFunction
-from qedcheck.readers.latex import parse_latex_expression
+from qedcheck.readers.latex import LATEX_FUNCTIONS, parse_latex_expression
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -37,27 +37,32 @@ READER_CANNOT_YET: dict[str, tuple[str, ...]] = {
                                     "kernel_side_p1_d2_eq_31", "kernel_side_p1_d1_eq_61"),
     "\\sum (sums)": ("loss_eq_neg_log_softmax", "empirical_risk_eq_mean_loss",
                      "chain_grad_hidden_eq_sum_upstream_mul_w2", "chain_grad_input_eq_sum_upstream_mul_w1"),
-    "\\partial (partial derivatives)": ("softmax_partial_eq_mul_delta_sub_mul",
-                                        "neg_log_softmax_partial_eq_softmax_sub_delta", "mlp_grad_shapes"),
+    "\\partial (partial derivatives)": ("softmax_partial_eq_mul_delta_sub_mul", "mlp_grad_shapes"),
     "primes (\\sigma')": ("sigmoid_deriv",),
     "\\begin{cases}": ("relu_deriv",),
     "\\nabla and norms \\|x\\| (vectors, issue 12)": ("grad_sq_norm_eq_two_mul", "grad_l1_norm_eq_sign",
                                                      "gradient_step_deriv_eq_neg_sq_norm"),
-    "\\odot (elementwise product, issue 12)": ("sigmoid_jacobian_eq_diag", "sigmoid_vjp_eq_mul"),
+    "\\odot (elementwise product, issue 12)": ("sigmoid_vjp_eq_mul", "loss_grad_hidden_act_eq_mul_cos"),
+    "\\top (transpose, issue 12)": ("chain_grad_w1_eq_upstream_mul_input_transpose",
+                                    "loss_grad_hidden_eq_w2_transpose_mul", "loss_grad_input_eq_w1_transpose_mul",
+                                    "loss_grad_w1_eq_grad_hidden_act_mul_input_transpose",
+                                    "loss_grad_w2_eq_grad_output_act_mul_hidden_transpose",
+                                    "softmax_jacobian_eq_diag_sub_outer", "softmax_vjp_eq_mul_sub"),
+    "\\mathbb{1} (indicators)": ("sign_eq_indicator_sub_indicator",),
+    "prose in \\text{…} (a unit: 2400 \\text{ weights})": ("conv2_weight_card_eq_2400",),
     "\\in \\mathbb{R}^{…} (shapes, issue 12)": ("mlp_hidden_layer_shapes", "mlp_output_layer_shapes"),
-    "subscripted function names (\\operatorname{onehot}_m(y))": (
-        "chain_grad_output_act_eq_softmax_sub_onehot", "loss_grad_output_act_eq_softmax_sub_onehot"),
-    "a subscripted symbol before parentheses (d_h(d+1)) reads as a call": ("param_card_eq_mul_add_mul",),
+    "subscripted function names (\\operatorname{onehot}_m(y))": ("chain_grad_output_act_eq_softmax_sub_onehot",),
     "\\ (a space) between a claim and its parenthesised remark": ("softmax_pos_and_sum_eq_one",),
 }
 CANNOT_YET = {name: reason for reason, names in READER_CANNOT_YET.items() for name in names}
 
 
 class _EveryName(dict):
-    """Every name is a declared real symbol: a statement's letters are its variables."""
+    """Every name that is not a function is a declared real symbol: a statement's letters are its
+    variables. (A name that is both would be ambiguous, and the reader says so.)"""
 
     def __contains__(self, name) -> bool:
-        return isinstance(name, str)
+        return isinstance(name, str) and name not in LATEX_FUNCTIONS and name not in STATEMENT_FUNCTIONS
 
     def __getitem__(self, name: str) -> sp.Symbol:
         return sp.Symbol(name, real=True)
