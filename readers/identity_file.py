@@ -36,7 +36,7 @@ from .expression import (
     parse_condition,
     parse_expression,
 )
-from .latex import parse_latex_expression
+from .latex import notation_names, parse_latex_expression
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -131,14 +131,16 @@ class _Reader:
         self.lines = _Lines(text)
         self.errors: list[str] = []
         self.functions: dict[str, UserFunction] = {}
+        self.notation: dict[str, str] = {}
 
     def read(self, data: dict) -> FileLoad:
         for key in data:
-            if key not in ("functions", "identity"):
+            if key not in ("functions", "identity", "notation"):
                 self.errors.append(f"{self.path}: unknown top-level key '{key}'"
-                                   f"{did_you_mean(key, ('functions', 'identity'))} "
-                                   "(expected [functions.NAME] and [[identity]] tables)")
+                                   f"{did_you_mean(key, ('functions', 'identity', 'notation'))} "
+                                   "(expected [functions.NAME], [notation] and [[identity]] tables)")
         self._read_functions(data.get("functions", {}))
+        self._read_notation(data.get("notation", {}))
         tables = data.get("identity")
         if tables is None:
             self.errors.append(f"{self.path}: no [[identity]] tables")
@@ -160,6 +162,25 @@ class _Reader:
             seen[identity.name] = self.lines.of_identity(index, "name") or "?"
             identities.append(identity)
         return FileLoad(tuple(identities), tuple(self.errors))
+
+    # --- [notation]: what the LaTeX fields write -> the function or symbol it means -----------------
+
+    def _read_notation(self, table) -> None:
+        if not isinstance(table, dict):
+            self.errors.append(f"{self.path}: 'notation' must be a table such as [notation] '\\sigma' = \"sigmoid\"")
+            return
+        for written, meaning in table.items():
+            try:
+                notation_names({written: meaning})
+            except ExpressionError as failure:
+                line = next((k + 1 for k, text in enumerate(self.lines.lines) if written in text), None)
+                self.errors.append(f"{self.path}:{line}: [notation] {failure}" if line else
+                                   f"{self.path}: [notation] {failure}")
+                continue
+            self.notation[written] = meaning
+
+    def _latex(self, text: str, symbols, functions) -> sp.Expr:
+        return parse_latex_expression(text, symbols, functions, self.notation)
 
     # --- [functions.NAME] -------------------------------------------------------------------------
 
@@ -282,7 +303,7 @@ class _Reader:
                                      "{ links = [1], step = 1, corrected = \"…\" }")
         if entries and not steps:
             raise _Problem("errata", "errata need written 'steps' to refer to")
-        parse = parse_latex_expression if latex else parse_expression
+        parse = self._latex if latex else parse_expression
         errata = []
         for number, entry in enumerate(entries, 1):
             where = f"erratum {number}"
@@ -318,7 +339,7 @@ class _Reader:
         if side in table and latex in table:
             raise _Problem(latex, f"give '{side}' or '{latex}', not both")
         if latex in table:
-            return _parsed(latex, parse_latex_expression, _string(table, latex, ""), symbols, self.functions)
+            return _parsed(latex, self._latex, _string(table, latex, ""), symbols, self.functions)
         if side not in table:
             raise _Problem(side, f"missing (give '{side}' or '{latex}')")
         return _parsed(side, parse_expression, _string(table, side, ""), symbols, self.functions)
@@ -332,7 +353,7 @@ class _Reader:
             raise _Problem(field, "must be a list of strings")
         if len(texts) > MAX_STEPS:
             raise _Problem(field, f"{len(texts)} steps (at most {MAX_STEPS})")
-        parse = parse_latex_expression if field == "steps_latex" else parse_expression
+        parse = self._latex if field == "steps_latex" else parse_expression
         built = []
         for number, text in enumerate(texts):
             try:
