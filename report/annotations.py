@@ -21,7 +21,9 @@ def annotations(run: RunResult) -> list[str]:
 def annotation(r: IdentityResult) -> str:
     path, _, line = r.location.rpartition(":")
     title = f"qedcheck: {r.verdict.value}" + (" (a known erratum now checks)" if r.expect == "fails" else "")
-    message = "\n".join(failure_lines(r)[1:]) or f"expected {r.expect}, got {r.verdict.value}"
+    lines = [line for line in failure_lines(r)[1:]
+             if not (r.counterexample is not None and line.startswith("message: counterexample"))]
+    message = "\n".join([f"expected {r.expect}, got {r.verdict.value}", *lines])
     return f"::error file={_property(path)},line={_property(line)},title={_property(title)}::{_message(message)}"
 
 

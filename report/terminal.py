@@ -180,14 +180,22 @@ def run_report(run: RunResult, width: int = 120) -> Group:
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
+    parts.extend(coverage_lines(run))
     return Group(*parts)
+
+
+def coverage_lines(run: RunResult) -> list[Text]:
+    """Under the summary: each document's coverage ("41 of 57 equalities checked, …")."""
+    from .describe import coverage_sentences
+
+    return [Text(sentence, style="bold") for sentence in coverage_sentences(run)]
 
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
     panels = (documents_panel(run, quiet=True), failures_panel(run), input_errors_panel(run), cache_panel(run))
     parts = [panel for panel in panels if panel is not None]
-    return Group(*parts, summary_line(run))
+    return Group(*parts, summary_line(run), *coverage_lines(run))
 
 
 def identity_detail(r: IdentityResult) -> Group:

@@ -21,7 +21,7 @@ from qedcheck.report import terminal
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
-NAV_PAGES = ("index.md", "getting-started.md", "identity-files.md", "input-rules.md", "verdicts.md", "ci.md", "catalogue.md",
+NAV_PAGES = ("index.md", "getting-started.md", "identity-files.md", "documents.md", "input-rules.md", "verdicts.md", "ci.md", "catalogue.md",
              "internals.md", "audit.md")
 
 
