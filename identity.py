@@ -106,6 +106,8 @@ class Identity:
     # called with the run's seed and returns a NumericOutcome; the runner merges them into the
     # numeric check, which fails if any of them disagrees.
     model_checks: tuple[Callable[[int], Any], ...] = ()
+    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are unused.
+    matrix: Any = None
     # Where a document writes this claim: FILE:LINE of the line holding its right side ("" elsewhere).
     location: str = ""
 

@@ -55,7 +55,7 @@ from ..results import CacheReport, IdentityResult, Verdict
 CACHE_DIR_ENV = "QEDCHECK_CACHE_DIR"
 FORMAT = "qedcheck-cache/2"
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
-ENGINE_FILES = ("__init__.py", "identity.py", "results.py", "checks/**/*.py")
+ENGINE_FILES = ("__init__.py", "identity.py", "results.py", "sized.py", "checks/**/*.py")
 CATALOGUE_FILES = ("derivations/*.py",)
 READER_FILES = ("readers/**/*.py", "derivations/*.py", "selection.py")
 CACHEABLE = (Verdict.PROVED, Verdict.REFUTED, Verdict.NUMERIC_ONLY)

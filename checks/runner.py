@@ -19,7 +19,7 @@ import sympy as sp
 from .. import __version__
 from ..identity import Identity
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
-from . import finite_diff, numeric, sampling
+from . import finite_diff, matrices, numeric, sampling
 from .budget import Deadline
 from .core import Claim, Decision, Engines, check_claim, identity_ok
 from .model import merge_outcomes
@@ -103,6 +103,8 @@ def versions() -> dict[str, str]:
 
 
 def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
+    if claim.context.matrix is not None:  # vectors and matrices of named sizes (checks/matrices.py)
+        return matrices.prove(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), deadline)
     return prove(claim.lhs, claim.rhs, where=claim.where, size=claim.size, indices=claim.indices,
                  sizes=claim.sizes, deadline=deadline)
 
@@ -110,6 +112,8 @@ def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
 def _numeric(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome | None:
     """The numeric proposer: the SymPy sides sampled, plus, for the identity's own claim, its
     hand-written NumPy sides, finite differences and model checks."""
+    if claim.context.matrix is not None:
+        return matrices.numeric_check(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), settings.seed)
     outcome = _sampled(claim, settings)
     if claim.independent:
         for check in claim.context.model_checks:

@@ -26,6 +26,7 @@ import sympy as sp
 
 from ..checks import evaluate, sampling
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
+from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
 from .expression import (
     BUILTINS,
     IDENTIFIER,
@@ -37,6 +38,8 @@ from .expression import (
     parse_expression,
 )
 from .latex import notation_names, parse_latex_expression
+from .matrix_expression import FUNCTIONS as MATRIX_FUNCTIONS
+from .matrix_expression import parse_sized, parse_sized_condition
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -47,7 +50,7 @@ MAX_ARGS = 8
 MAX_TIMEOUT = 60.0
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
-                   "expect", "steps", "steps_latex", "timeout", "errata")
+                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices")
 ERRATUM_FIELDS = ("links", "step", "corrected", "message")
 FUNCTION_FIELDS = ("args", "body")
 
@@ -269,6 +272,8 @@ class _Reader:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
             raise _Problem("timeout", f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
         symbols = _symbols(table.get("symbols", {}))
+        if "vectors" in table or "matrices" in table:
+            return self._sized(table, name, statement, source, expect, float(timeout), symbols)
         lhs = self._side(table, "lhs", symbols)
         rhs = self._side(table, "rhs", symbols)
         steps, written = self._steps(table, symbols)
@@ -282,7 +287,8 @@ class _Reader:
         # Each link shows its own two expressions as written: the chain's ends are the sides.
         written = (_side_text(table, "lhs"), *written, _side_text(table, "rhs"))
         derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
-        errata = self._errata(table, len(steps), symbols, "steps_latex" in table)
+        parse = self._latex if "steps_latex" in table else parse_expression
+        errata = self._errata(table, len(steps), lambda text: parse(text, symbols, self.functions))
         return Identity(
             name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
             expect=Expect(expect), derivations=derivations, errata=errata, numpy_primitive=primitive,
@@ -290,7 +296,7 @@ class _Reader:
             timeout=float(timeout), origin=self.path,
         )
 
-    def _errata(self, table: dict, steps: int, symbols, latex: bool) -> tuple[Erratum, ...]:
+    def _errata(self, table: dict, steps: int, parse) -> tuple[Erratum, ...]:
         """`errata = [{ links = [2], step = 1, corrected = "…", message = "…" }]`: known wrong steps.
 
         The chain `lhs = steps[0] = … = rhs` is numbered step 0 (lhs), 1, …, steps + 1 (rhs); link k
@@ -303,7 +309,6 @@ class _Reader:
                                      "{ links = [1], step = 1, corrected = \"…\" }")
         if entries and not steps:
             raise _Problem("errata", "errata need written 'steps' to refer to")
-        parse = self._latex if latex else parse_expression
         errata = []
         for number, entry in enumerate(entries, 1):
             where = f"erratum {number}"
@@ -323,7 +328,7 @@ class _Reader:
             if not isinstance(corrected, str):
                 raise _Problem("errata", f"{where}: 'corrected' must be the expression step {step} should read")
             try:
-                expr = parse(corrected, symbols, self.functions)
+                expr = parse(corrected)
             except ExpressionError as failure:
                 raise _Problem("errata", f"{where}, 'corrected': {failure}") from None
             message = entry.get("message", "")
@@ -333,6 +338,64 @@ class _Reader:
                                   corrections=(Correction(step, expr, corrected),),
                                   message=message or f"step {step} does not follow"))
         return tuple(errata)
+    def _sized(self, table: dict, name, statement, source, expect, timeout, symbols) -> Identity:
+        """An identity over vectors and matrices (`vectors`, `matrices`): a sized.MatrixClaim."""
+        for symbol in symbols:
+            if symbol in MATRIX_FUNCTIONS:
+                raise _Problem("symbols", f"'{symbol}' is a function in vector and matrix claims")
+        declarations = sized_declarations(table.get("vectors", {}), table.get("matrices", {}), symbols)
+        for field in ("lhs_latex", "rhs_latex", "steps_latex"):
+            if field in table:
+                raise _Problem(field, "LaTeX input is not available for vector and matrix claims yet; "
+                                      f"write '{field.removesuffix('_latex')}' in NumPy notation")
+        indices: dict = {}
+        sides = {}
+        for side in ("lhs", "rhs"):
+            if side not in table:
+                raise _Problem(side, "missing")
+            sides[side] = _parsed(side, parse_sized, _string(table, side, ""), declarations, indices)
+        lhs, rhs = sides["lhs"], sides["rhs"]
+        if not _same_shape(lhs.shape, rhs.shape):
+            raise _Problem("rhs", f"the two sides have different shapes: lhs is a {shape_text(lhs.shape)}, "
+                                  f"rhs is a {shape_text(rhs.shape)}")
+        texts = table.get("steps", [])
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise _Problem("steps", "must be a list of strings")
+        if len(texts) > MAX_STEPS:
+            raise _Problem("steps", f"{len(texts)} steps (at most {MAX_STEPS})")
+        steps = []
+        for number, text in enumerate(texts):
+            try:
+                step = parse_sized(text, declarations, indices)
+            except ExpressionError as failure:
+                raise _Problem("steps", f"step {number}: {failure}") from None
+            if not _same_shape(step.shape, lhs.shape):
+                raise _Problem("steps", f"step {number} is a {shape_text(step.shape)}, the sides are a "
+                                        f"{shape_text(lhs.shape)}")
+            steps.append(step)
+        where = None
+        if "where" in table:
+            where = _parsed("where", lambda text, d, _: parse_sized_condition(text, d), _string(table, "where", ""),
+                            declarations, None)
+        if indices and lhs.shape:
+            raise _Problem("lhs", "a claim written entry-wise (x[i]) compares scalars: take the entry of "
+                                  "both sides")
+        claim = MatrixClaim(lhs=lhs, rhs=rhs, declarations=declarations, where=where, steps=tuple(steps),
+                            written=(table["lhs"], *texts, table["rhs"]),
+                            free_indices=tuple((symbol, size) for symbol, size in indices.values()))
+        written = (table["lhs"], *texts, table["rhs"])
+        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+
+        def parse_step(text: str):
+            step = parse_sized(text, declarations, indices)
+            if not _same_shape(step.shape, lhs.shape):
+                raise ExpressionError(f"it is a {shape_text(step.shape)}, the sides are a {shape_text(lhs.shape)}")
+            return step
+
+        errata = self._errata(table, len(steps), parse_step)
+        return Identity(name=name, source=source, statement=statement, lhs=lhs, rhs=rhs,
+                        symbols=tuple(symbols.values()), expect=Expect(expect), timeout=timeout,
+                        origin=self.path, matrix=claim, derivations=derivations, errata=errata)
 
     def _side(self, table: dict, side: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
         latex = f"{side}_latex"
@@ -365,6 +428,61 @@ class _Reader:
 
 def _side_text(table: dict, side: str) -> str:
     return str(table.get(side, table.get(f"{side}_latex", "")))
+def _same_shape(a, b) -> bool:
+    return len(a) == len(b) and all(sp.simplify(p - q) == 0 for p, q in zip(a, b))
+
+
+def sized_declarations(vectors, matrices, symbols: Mapping[str, sp.Symbol]) -> Declarations:
+    """`vectors = { x = "n" }`, `matrices = { A = "m x n symmetric" }` → sizes and arrays."""
+    sizes: dict[str, sp.Symbol] = {}
+    arrays: dict[str, Array] = {}
+    for field, table in (("vectors", vectors), ("matrices", matrices)):
+        if not isinstance(table, dict):
+            raise _Problem(field, "must be a table such as { x = \"n\" }" if field == "vectors" else
+                           "must be a table such as { A = \"m x n\" }")
+        for name, spec in table.items():
+            if len(arrays) >= MAX_SYMBOLS:
+                raise _Problem(field, f"more than {MAX_SYMBOLS} vectors and matrices")
+            if not IDENTIFIER.match(name) or keyword.iskeyword(name) or len(name) > 16 or name.startswith("_"):
+                raise _Problem(field, f"'{name[:20]}' is not a valid name")
+            if name in symbols or name in arrays or name in MATRIX_FUNCTIONS or name in ("pi", "E"):
+                raise _Problem(field, f"'{name}' is already used (a symbol, another array or a function)")
+            if not isinstance(spec, str):
+                raise _Problem(field, f"the shape of '{name}' must be a string such as "
+                                      + ("\"n\"" if field == "vectors" else "\"m x n\""))
+            words = spec.replace("×", " x ").split()
+            count = 1 if field == "vectors" else 3
+            if len(words) < count or (field == "matrices" and words[1] != "x"):
+                raise _Problem(field, f"the shape of '{name}' must read " + ("\"n\" (a size name)" if field ==
+                                      "vectors" else "\"m x n\" (two size names), then any assumptions"))
+            dims = [words[0]] if field == "vectors" else [words[0], words[2]]
+            shape = tuple(_size(field, name, word, sizes, symbols, arrays) for word in dims)
+            known = VECTOR_ASSUMPTIONS if field == "vectors" else MATRIX_ASSUMPTIONS
+            assumptions = tuple(words[count:])
+            for word in assumptions:
+                if word not in known:
+                    raise _Problem(field, f"unknown assumption '{word}' for '{name}'{did_you_mean(word, known)} "
+                                          f"(known: {', '.join(known)})")
+            if assumptions and field == "matrices" and shape[0] != shape[1]:
+                raise _Problem(field, f"'{name}' is {assumptions[0]} but not square ({words[0]} x {words[2]})")
+            arrays[name] = Array(name, shape, tuple(sorted(set(assumptions))))
+    for name in sizes:
+        if name in arrays:
+            raise _Problem("vectors", f"'{name}' is both a size and a vector or matrix")
+    return Declarations(sizes=sizes, scalars=dict(symbols), arrays=arrays)
+
+
+def _size(field, name, word, sizes, symbols, arrays):
+    if word.isdigit():
+        value = int(word)
+        if not 1 <= value <= 1000:
+            raise _Problem(field, f"the size of '{name}' must be from 1 to 1000")
+        return sp.Integer(value)
+    if not IDENTIFIER.match(word) or keyword.iskeyword(word) or word in MATRIX_FUNCTIONS or word.startswith("_"):
+        raise _Problem(field, f"'{word[:20]}' in the shape of '{name}' is not a valid size name")
+    if word in symbols:
+        raise _Problem(field, f"'{word}' is a scalar symbol and cannot also be a size")
+    return sizes.setdefault(word, sp.Symbol(word, integer=True, positive=True))
 
 
 def _string(table: dict, field: str, default: str) -> str:

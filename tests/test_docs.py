@@ -21,8 +21,10 @@ from qedcheck.report import terminal
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
-NAV_PAGES = ("index.md", "getting-started.md", "identity-files.md", "documents.md", "input-rules.md", "verdicts.md", "ci.md", "catalogue.md",
-             "internals.md", "audit.md")
+# The pages of the site, read from mkdocs.yml's nav (`  - Title: page.md`): every page in docs/ must be
+# listed there, and the build must produce each one.
+NAV_PAGES = tuple(re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"),
+                             flags=re.M))
 
 
 @dataclass
