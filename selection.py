@@ -11,7 +11,7 @@ import difflib
 from dataclasses import dataclass
 
 from .identity import Identity
-from .readers.document import is_document
+from .readers import is_document
 from .readers.identity_file import is_identity_file, load_identity_file
 from .results import DocumentCoverage
 

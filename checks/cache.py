@@ -104,6 +104,16 @@ def file_key(path: str, data: bytes, settings: dict) -> str:
                  "readers": files_digest(READER_FILES)})
 
 
+def document_key(documents: Sequence[tuple[str, bytes]], glossary: tuple[str, bytes] | None,
+                 settings: dict) -> str:
+    """The key of the documents a command line names: their bytes, the glossary file's, how they are
+    read, the run. It points at everything the documents yielded, so a warm run reads nothing else."""
+    return _sha({"kind": "document", "documents": [[path, hashlib.sha256(data).hexdigest()] for path, data in documents],
+                 "glossary": None if glossary is None else [glossary[0], hashlib.sha256(glossary[1]).hexdigest()],
+                 "settings": settings, "versions": versions(), "engine": files_digest(ENGINE_FILES),
+                 "readers": files_digest(READER_FILES)})
+
+
 def content_key(identity, settings: dict) -> str:
     """The key of any identity: the canonical form of its record (this imports SymPy)."""
     return _sha({"kind": "content", "identity": canonical(identity), "settings": settings,
@@ -262,6 +272,20 @@ class ResultCache:
             return None
         return pairs
 
+    def document(self, key: str) -> dict | None:
+        """What a document yielded, stored under its document key: content keys, coverage, errors."""
+        payload = self._read("document", key)
+        if payload is None:
+            return None
+        try:
+            entry = json.loads(payload)
+            if not (isinstance(entry, dict) and isinstance(entry.get("keys"), list)):
+                raise TypeError("not a document entry")
+        except (ValueError, TypeError) as failure:
+            self._reject(self._path("document", key), f"unreadable document entry ({type(failure).__name__})")
+            return None
+        return entry
+
     # --- writing -------------------------------------------------------------------------------
 
     def store(self, key: str, result: IdentityResult, quick: str | None = None) -> bool:
@@ -277,6 +301,9 @@ class ResultCache:
     def link(self, quick: str, key: str) -> None:
         """Point a quick key at a content key already stored."""
         self._write("quick", quick, key.encode("ascii"))
+
+    def store_document(self, key: str, entry: dict) -> None:
+        self._write("document", key, json.dumps(entry, ensure_ascii=False).encode())
 
     def store_manifest(self, key: str, pairs: Sequence[tuple[str, str]]) -> None:
         self._write("file", key, json.dumps([list(pair) for pair in pairs]).encode())

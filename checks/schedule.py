@@ -43,6 +43,7 @@ class Plan:
     expected: int = 0  # how many identities the batches hold (from the light index)
     store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
     documents: tuple = ()  # DocumentCoverage of each document named
+    document_key: str | None = None  # documents only: where to remember what they yielded
 
     @property
     def size(self) -> int:
@@ -54,9 +55,20 @@ class Plan:
 def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | None = None) -> Plan:
     """Resolve what the command line names (`all`, catalogue names, identity files, documents)."""
     from ..derivations.index import entries
+    from ..readers import is_document
 
-    index = entries()  # None when stale: then nothing below may rely on it
     store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
+    documents_only = bool(targets) and all(is_document(target) for target in targets) and not options.slow
+    document_key = None
+    if documents_only and store is not None:
+        from . import document_cache
+
+        document_key = document_cache.documents_key(targets, glossary, options.settings_key())
+        hit = document_cache.cached(store, document_key) if document_key is not None else None
+        if hit is not None:
+            results, errors, coverages = hit
+            return Plan(results, errors=errors, store=store, documents=coverages)
+    index = entries()  # None when stale: then nothing below may rely on it
     cached = None if options.slow or store is None else _fully_cached(targets, store, options, index)
     if cached is not None:
         return Plan(cached, store=store)
@@ -64,15 +76,15 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
         from ..derivations import catalogue_modules
 
         return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
-    from ..readers.document import is_document
     from ..selection import select
 
-    if targets and all(is_document(target) for target in targets) and not options.slow:
-        chosen = select(list(targets), (), glossary)  # documents only: no catalogue to build
-    else:
-        from ..derivations import catalogue, slow_catalogue
+    if documents_only:  # no catalogue to build
+        chosen = select(list(targets), (), glossary)
+        return Plan(None, chosen.identities, chosen.errors, store=store, documents=chosen.documents,
+                    document_key=document_key)
+    from ..derivations import catalogue, slow_catalogue
 
-        chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()), glossary)
+    chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()), glossary)
     return Plan(None, chosen.identities, chosen.errors, store=store, documents=chosen.documents)
 
 
@@ -88,6 +100,11 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
         results = verify_batches(plan.batches(), options, on_result, plan.store)
     else:
         results = verify_batches((plan.identities,), options, on_result, plan.store)
+        if plan.document_key is not None and plan.store is not None:
+            from . import document_cache
+
+            document_cache.remember(plan.store, plan.document_key, plan.identities, plan.errors, plan.documents,
+                                    options.settings_key())
     return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
                      cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 

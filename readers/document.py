@@ -34,13 +34,13 @@ import sympy as sp
 
 from ..identity import Expect, Identity
 from ..results import DocumentCoverage, EquationNote
+from . import is_document  # noqa: F401 - re-exported: where documents are read
 from .expression import BUILTINS, ExpressionError, UserFunction
 from .glossary import Glossary, front_matter, load_glossary, written_key
 from .latex import LATEX_FUNCTIONS, notation_names, parse_latex_expression, plain_name
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DISPLAYS = 2000
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".latex")
 _ENVIRONMENTS_READ = ("aligned", "align", "align*", "gather", "gather*", "gathered", "split", "equation",
                       "equation*", "multline", "multline*", "alignat", "alignat*")
 _RELATION = re.compile(
@@ -70,10 +70,6 @@ class DocumentLoad:
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
     coverage: DocumentCoverage | None
-
-
-def is_document(target: str) -> bool:
-    return target.lower().endswith(DOCUMENT_SUFFIXES)
 
 
 def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad:

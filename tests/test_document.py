@@ -186,3 +186,21 @@ def test_the_homework_as_written():
     assert set(refuted) == {"97", "99", "228", "236"}  # each listed with why in docs/documents.md
     assert all(r.ok for r in results.values())  # the four are recorded errata of the glossary
     assert all(r.verdict is Verdict.PROVED for line, r in results.items() if line not in refuted)
+
+
+def test_a_warm_run_of_documents_is_answered_from_the_cache_without_reading_them(tmp_path, monkeypatch):
+    import qedcheck.readers.document as reader
+    from qedcheck.checks.schedule import RunOptions, plan_targets, run_plan
+
+    document = write(tmp_path, "d.md", (EXAMPLES / "derivation.md").read_text())
+    options = RunOptions(cache_dir=tmp_path / "cache")
+    cold = run_plan(plan_targets([str(document)], options), options)
+    monkeypatch.setattr(reader, "load_document", None)  # reading it again would fail loudly
+    plan = plan_targets([str(document)], options)
+    assert plan.cached is not None
+    warm = run_plan(plan, options)
+    assert [(r.location, r.verdict) for r in warm.results] == [(r.location, r.verdict) for r in cold.results]
+    assert warm.documents == cold.documents and warm.input_errors == cold.input_errors
+    monkeypatch.undo()
+    document.write_text(document.read_text().replace("= -\\sigma(z)", "= \\sigma(z) - 1"))
+    assert plan_targets([str(document)], options).cached is None  # edited: read again
