@@ -62,6 +62,8 @@ _BLANKED_COMMANDS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|dis
 _SPACING = re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;!: ]|~")
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
+_PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
+                              r"except|only|as long as)\b|<|>|\\(?:neq|ne|leq?|geq?|in|notin)(?![A-Za-z])", re.I)
 _DEFINITION = re.compile(r"^\s*\\?([A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*\(\s*([^()]*?)\s*\)\s*$")
 
 
@@ -248,6 +250,7 @@ class _Row:
     condition: tuple[str, int] | None = None  # the trailing condition's text and its offset
     prose: list[tuple[str, int]] = field(default_factory=list)  # equalities dropped with prose
     prose_left: str = ""  # `\text{Output Dimension} = …`: the left side is prose
+    prose_condition: str = ""  # `… \text{ for } x > 0`: a condition only prose states
 
 
 @dataclass
@@ -323,6 +326,9 @@ class _Reader:
                 current = _Element("", display.start + first_offset, reason="continues no chain: nothing stands "
                                                                               "before its first '='")
             where = self._condition(row.condition, display.start) if row.condition else (None, "")
+            if row.prose_condition:  # checked without it, a true claim could be refuted
+                where = (None, f"it is stated in prose (`{row.prose_condition[:60]}`); write it as "
+                               "`\\quad (x \\geq 0)` to check this row")
             for k, relation in enumerate(relations):
                 text, offset = segments[k + 1]
                 element = self._element(text, display.start + offset)
@@ -405,6 +411,8 @@ class _Reader:
             tail = segment[closing + 1:]
             if tail.strip():
                 row.prose.append((tail, row.start + closing + 1))
+            if _PROSE_CONDITION.search(segment[match.start():]):
+                row.prose_condition = _squash(segment[match.start():])
             _blank(chars, row.start + match.start(), row.end)
             break
         current = "".join(chars[row.start: row.end])

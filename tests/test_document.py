@@ -204,3 +204,15 @@ def test_a_warm_run_of_documents_is_answered_from_the_cache_without_reading_them
     monkeypatch.undo()
     document.write_text(document.read_text().replace("= -\\sigma(z)", "= \\sigma(z) - 1"))
     assert plan_targets([str(document)], options).cached is None  # edited: read again
+
+
+def test_a_condition_stated_in_prose_makes_its_row_unread_not_refuted(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n+++\n"
+            "$$\\sqrt{x^2} = x \\text{ for } x \\geq 0$$\n"
+            "$$\\sqrt{x^2} = x \\quad \\text{when x is positive}$$\n"
+            "$$\\sqrt{x^2} = x \\quad (x \\geq 0)$$\n")
+    load = load_document(write(tmp_path, "prose.md", text))
+    assert [i.location.rsplit(":", 1)[1] for i in load.identities] == ["6"]
+    assert checked(load)["6"].verdict is Verdict.PROVED
+    reasons = [n.reason for n in load.coverage.notes]
+    assert len(reasons) == 2 and all("stated in prose" in r for r in reasons)
