@@ -63,7 +63,7 @@ _SPACING = re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;!: ]|~")
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
 _PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
-                              r"except|only|as long as)\b|<|>|\\(?:neq|ne|leq?|geq?|in|notin)(?![A-Za-z])", re.I)
+                              r"except|only|as long as)\b|<|>|\\(?:neq|ne|leq?|geq?|in|notin)(?![A-Za-z])", re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*\\?([A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*\(\s*([^()]*?)\s*\)\s*$")
 
 
@@ -327,8 +327,8 @@ class _Reader:
                                                                               "before its first '='")
             where = self._condition(row.condition, display.start) if row.condition else (None, "")
             if row.prose_condition:  # checked without it, a true claim could be refuted
-                where = (None, f"it is stated in prose (`{row.prose_condition[:60]}`); write it as "
-                               "`\\quad (x \\geq 0)` to check this row")
+                where = (None, (f"it is stated in prose (`{row.prose_condition[:60]}`); write it as "
+                                "`\\quad (x \\geq 0)` to check this row"))
             for k, relation in enumerate(relations):
                 text, offset = segments[k + 1]
                 element = self._element(text, display.start + offset)
