@@ -141,6 +141,7 @@ def markdown_displays(text: str) -> list[Display]:
         elif token.type == "amsmath":
             found.append((base, first, block, last))
         elif token.type == "paragraph_open":  # `\[…\]`, and `$$…$$` written inside a paragraph
+            block = _without_code_spans(block)
             for match in re.finditer(r"\\\[(.*?)\\\]|\$\$(.+?)\$\$", block, re.DOTALL):
                 group = 1 if match.group(1) is not None else 2
                 found.append((base + match.start(group), first, match.group(group), last))
@@ -190,6 +191,11 @@ def latex_displays(text: str) -> list[Display]:
         displays.append(Display(math, start, _has_label(text[previous_end: start])))
         previous_end = start + len(math)
     return displays
+
+
+def _without_code_spans(block: str) -> str:
+    """`` `$$x = 1$$` `` is code, not math: blank code spans (same length, so offsets stay)."""
+    return re.sub(r"(`+)(.+?)\1", lambda m: " " * len(m.group(0)), block, flags=re.DOTALL)
 
 
 def _has_label(prose: str) -> bool:

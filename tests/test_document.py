@@ -216,3 +216,12 @@ def test_a_condition_stated_in_prose_makes_its_row_unread_not_refuted(tmp_path):
     assert checked(load)["6"].verdict is Verdict.PROVED
     reasons = [n.reason for n in load.coverage.notes]
     assert len(reasons) == 2 and all("stated in prose" in r for r in reasons)
+
+
+def test_code_is_not_math(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n+++\n"
+            "Write `$$x = 2x$$` in a paragraph, or\n\n```\n$$x = 3x$$\n```\n\n    $$x = 4x$$\n\n"
+            "but $$x + x = 2x$$ is math.\n")
+    load = load_document(write(tmp_path, "code.md", text))
+    assert [i.statement for i in load.identities] == ["x + x = 2x"]
+    assert load.coverage.summary() == "1 of 1 equalities checked, 0 definitions, 0 unread"
