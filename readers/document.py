@@ -491,7 +491,7 @@ class _Reader:
                                            f"'{_RELATION_NAMES.get(relation, relation)}' is not an equality"))
             return
         self.equalities += 1
-        if first and left.expr is None and self._define(left, right, location, written):
+        if first and self._define(left, right, location, written):
             return
         if left.expr is None or right.expr is None:
             reason = left.reason if left.expr is None else right.reason
@@ -509,16 +509,18 @@ class _Reader:
             return False
         name = plain_name(match.group(1))
         args = [plain_name(a.strip().lstrip("\\")) for a in match.group(2).split(",")]
+        defined_here = name in self.functions and name not in self.terms.functions
         known = (name in self.functions or name in LATEX_FUNCTIONS or name in BUILTINS or name in self.names
-                 or name in self.terms.symbols)
+                 or name in self.terms.symbols) and not defined_here  # a document may define f again
         if known or not args or not all(a in self.terms.symbols for a in args) or len(set(args)) != len(args):
             return False
         placeholders = [sp.Dummy(a, real=True) for a in args]
         body = right.expr.xreplace({self.terms.symbols[a]: p for a, p in zip(args, placeholders)})
         self.functions[name] = UserFunction(name, tuple(placeholders), body)
         self.parsed.clear()  # a name that was unknown may be known now
+        verb = "redefines" if defined_here else "defines"
         self.notes.append(EquationNote(location, written, "definition",
-                                       f"defines {name}({', '.join(args)}) for the rest of the document"))
+                                       f"{verb} {name}({', '.join(args)}) for the rest of the document"))
         return True
 
     def _identity(self, left: _Element, right: _Element, where, location: str, written: str) -> None:

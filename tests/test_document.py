@@ -225,3 +225,16 @@ def test_code_is_not_math(tmp_path):
     load = load_document(write(tmp_path, "code.md", text))
     assert [i.statement for i in load.identities] == ["x + x = 2x"]
     assert load.coverage.summary() == "1 of 1 equalities checked, 0 definitions, 0 unread"
+
+
+def test_a_document_may_define_a_name_again_but_a_glossary_function_is_a_claim(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n[functions.g]\nargs = [\"t\"]\nbody = \"t**2\"\n+++\n"
+            "$$f(x) = x^2$$\n\n$$f(3) = 9$$\n\n"       # lines 7, 9
+            "$$f(x) = x^3$$\n\n$$f(2) = 8$$\n\n"       # lines 11, 13: a new exercise reuses f
+            "$$g(x) = x^3$$\n")                        # line 15: g is the glossary's: a claim, refuted
+    load = load_document(write(tmp_path, "redefine.md", text))
+    notes = [(n.location.rsplit(":", 1)[1], n.reason) for n in load.coverage.notes]
+    assert notes == [("7", "defines f(x) for the rest of the document"),
+                     ("11", "redefines f(x) for the rest of the document")]
+    verdicts = {line: r.verdict for line, r in checked(load).items()}
+    assert verdicts == {"9": Verdict.PROVED, "13": Verdict.PROVED, "15": Verdict.REFUTED}
