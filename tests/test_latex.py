@@ -149,3 +149,21 @@ def test_identity_files_take_the_same_notation_table(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text("[notation]\n'\\frac{a}{b}' = \"x\"\n[[identity]]\nname = \"a\"\nlhs = \"1\"\nrhs = \"1\"\n")
     assert any("[notation]" in e and "one command" in e for e in load_identity_file(bad).errors)
+
+
+@pytest.mark.parametrize("latex, message", [
+    # The ANTLR reader substitutes, then differentiates: this would read as d/dx 1 = 0 and refute 2.
+    (r"\frac{d}{dx} x^2 |_{x=1}", "evaluation bar"),
+    (r"\left.\frac{d}{dx} x^2\right|_{x=1}", "evaluation bar"),
+    # It differentiates x^2 only; many authors mean the sum: refused rather than guessed.
+    (r"\frac{d}{dx} x^2 + x", "scope of `\\\\frac{d}{dx}` is ambiguous"),
+    (r"\frac{d}{dx}(x + 1)^2 - 1", "ambiguous"),
+])
+def test_derivative_notation_that_could_be_misread_is_refused(latex, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_latex_expression(latex, SYMBOLS)
+
+
+def test_a_grouped_derivative_operand_is_read():
+    assert parse_latex_expression(r"\frac{d}{dx}(x^2) + x", SYMBOLS) == sp.Derivative(x**2, x) + x
+    assert parse_latex_expression(r"\frac{d}{dx}\left(x^2 + x\right)", SYMBOLS) == sp.Derivative(x**2 + x, x)
