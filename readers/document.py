@@ -300,6 +300,10 @@ class _Reader:
             return
         blanked = "".join(chars)
         rows = self._rows(blanked, chars)
+        if not any(self._split(blanked, row)[1] for row in rows) and "=" in self._chars:
+            # `\underbrace{x + x = 2x}_{…}`: an equality, but inside a group this reader does not open
+            self._display_unread(display, "its '=' is inside a group `{…}` that is not read", anywhere=True)
+            return
         continued = False
         for number, row in enumerate(rows):
             segments, relations = self._split(blanked, row)

@@ -238,3 +238,10 @@ def test_a_document_may_define_a_name_again_but_a_glossary_function_is_a_claim(t
                      ("11", "redefines f(x) for the rest of the document")]
     verdicts = {line: r.verdict for line, r in checked(load).items()}
     assert verdicts == {"9": Verdict.PROVED, "13": Verdict.PROVED, "15": Verdict.REFUTED}
+
+
+def test_an_equality_inside_a_group_is_counted_unread_not_lost(tmp_path):
+    text = "+++\nsymbols = { x = \"real\" }\n+++\n$$\\underbrace{x + x = 2x}_{\\text{doubling}}$$\n"
+    load = load_document(write(tmp_path, "group.md", text))
+    assert load.coverage.summary() == "0 of 1 equalities checked, 0 definitions, 1 unread"
+    assert "inside a group" in load.coverage.notes[0].reason
