@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
+from .describe import known_document_errata
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -119,7 +120,7 @@ def summary_line(run: RunResult) -> Text:
     for r in run.results:
         counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
     detail = ", ".join(f"{n} {v}" for v, n in counts.items())
-    errata = sum(len(r.errata) for r in run.results)
+    errata = sum(len(r.errata) for r in run.results) + known_document_errata(run)
     style = "bold green" if run.failed_count == 0 and not run.input_errors else "bold red"
     text = f"{run.ok_count}/{run.total} identities as expected ({detail}); {errata} known errata; seed {run.seed}"
     if run.input_errors:
