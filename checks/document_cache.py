@@ -12,20 +12,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from pathlib import Path
 
 from ..results import DocumentCoverage, EquationNote, IdentityResult
 from . import cache as result_cache
 
 
 def documents_key(targets: Sequence[str], glossary: str | None, settings: dict) -> str | None:
-    """The key of these documents with this glossary; None when a file cannot be read (the full path says)."""
-    try:
-        documents = [(target, Path(target).read_bytes()) for target in targets]
-        named = (glossary, Path(glossary).read_bytes()) if glossary is not None else None
-    except OSError:
+    """The key of these documents with this glossary; None when a file is not a readable regular file
+    (the full path reports it)."""
+    named = [target for target in targets] + ([glossary] if glossary is not None else [])
+    digests = [result_cache.file_digest(path) for path in named]
+    if any(digest is None for digest in digests):
         return None
-    return result_cache.document_key(documents, named, settings)
+    pairs = list(zip(named, digests))
+    return result_cache.document_key(pairs[:len(targets)], pairs[len(targets)] if glossary is not None else None,
+                                     settings)
 
 
 def cached(store: result_cache.ResultCache, key: str):

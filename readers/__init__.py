@@ -3,10 +3,3 @@
 Each reader produces `Identity` records that remember where each piece came from; nothing downstream
 (checks/, report/) knows which reader made a record. A reader never compiles, samples or simplifies.
 """
-
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".latex")
-
-
-def is_document(target: str) -> bool:
-    """A Markdown or LaTeX document (decided by its name alone: this module imports nothing heavy)."""
-    return target.lower().endswith(DOCUMENT_SUFFIXES)

@@ -34,7 +34,6 @@ import sympy as sp
 
 from ..identity import Expect, Identity
 from ..results import DocumentCoverage, EquationNote
-from . import is_document  # noqa: F401 - re-exported: where documents are read
 from .expression import BUILTINS, ExpressionError, UserFunction
 from .glossary import Glossary, front_matter, load_glossary, written_key
 from .latex import LATEX_FUNCTIONS, notation_names, parse_latex_expression, plain_name

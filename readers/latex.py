@@ -35,6 +35,8 @@ from .expression import (
     MAX_LENGTH,
     ExpressionError,
     UserFunction,
+    call_builder,
+    check_derivative_order,
     did_you_mean,
     power,
 )
@@ -266,6 +268,7 @@ class _Rebuild:
     def walk(self, node, depth: int) -> sp.Expr:
         if depth > MAX_DEPTH:
             raise ExpressionError(f"the LaTeX expression is nested more than {MAX_DEPTH} levels deep")
+        _refuse_non_finite(node)
         if isinstance(node, sp.Number):
             if isinstance(node, sp.Float):
                 return exact_latex_float(node)  # as written: not the Float's binary value
@@ -280,15 +283,14 @@ class _Rebuild:
             return sp.Mul(*[self.walk(a, depth + 1) for a in node.args])
         if isinstance(node, sp.Pow):
             base, exponent = (self.walk(a, depth + 1) for a in node.args)
-            built = power(base, exponent)
-            if built.has(sp.zoo, sp.nan):
-                raise ExpressionError("the LaTeX expression is undefined (division by zero?)")
-            return built
+            return _finite(power(base, exponent), "the LaTeX expression is undefined (division by zero?)")
         if isinstance(node, sp.Derivative):
             return self._derivative(node, depth)
         if isinstance(node, sp.log) and len(node.args) == 2:  # \ln x reads as log(x, E)
             value, base = (self.walk(a, depth + 1) for a in node.args)
-            return sp.log(value) if base == sp.E else sp.log(value) / sp.log(base)
+            _check_log_base(base)
+            built = sp.log(value) if base == sp.E else sp.log(value) / sp.log(base)
+            return _finite(built, "the logarithm is undefined here (log of 0?)")
         if isinstance(node, AppliedUndef):
             return self._applied(str(node.func), node.args, depth)
         if isinstance(node, (sp.Max, sp.Min)):
@@ -364,11 +366,14 @@ class _Rebuild:
         return self._apply_values(name, [self.walk(a, depth + 1) for a in args])
 
     def _apply_values(self, name: str, values) -> sp.Expr:
+        return _finite(self._application(name, values), f"{name}(…) is undefined here")
+
+    def _application(self, name: str, values: list) -> sp.Expr:
         if name in self.functions:
             function = self.functions[name]
             if len(values) != len(function.args):
                 raise ExpressionError(f"{name}() takes {len(function.args)} arguments, got {len(values)}")
-            return function.apply(values)
+            return call_builder(function.apply, values, f"{name}(…)")
         builtin_name = LATEX_FUNCTIONS.get(name, name if name in BUILTINS else None)
         if builtin_name is None:
             known = set(LATEX_FUNCTIONS) | set(self.functions)
@@ -376,7 +381,7 @@ class _Rebuild:
         builtin = BUILTINS[builtin_name]
         if len(values) < builtin.min_args or (builtin.max_args is not None and len(values) > builtin.max_args):
             raise ExpressionError(f"{name}() does not take {len(values)} argument(s)")
-        return builtin.build(*values)
+        return call_builder(lambda arguments: builtin.build(*arguments), values, f"{name}(…)")
 
     def _derivative(self, node: sp.Derivative, depth: int) -> sp.Expr:
         body = self.walk(node.expr, depth + 1)
@@ -388,4 +393,35 @@ class _Rebuild:
             if not (1 <= int(order) <= MAX_DIFF_ORDER):
                 raise ExpressionError(f"derivative order {order} is outside 1..{MAX_DIFF_ORDER}")
             variables.append((self.symbols[name], int(order)))
-        return sp.Derivative(body, *variables)
+        built = sp.Derivative(body, *variables)
+        check_derivative_order(built, "\\frac{d}{d…}")
+        return built
+
+
+# --- the checks plain input passes, for what only LaTeX can write (\infty, \log_{b}) --------------------
+
+_NON_FINITE = (sp.oo, -sp.oo, sp.zoo, sp.nan)
+_SHOWN = {sp.oo: "\\infty", -sp.oo: "-\\infty", sp.zoo: "complex infinity (a division by zero?)"}
+
+
+def _refuse_non_finite(node) -> None:
+    """∞, complex infinity and nan are not values a claim is about (`\\infty` reads as oo)."""
+    if any(node is value or node == value for value in _NON_FINITE):
+        raise ExpressionError(f"'{_SHOWN.get(node, node)}' is not a number: infinities and undefined values "
+                              "are not allowed")
+
+
+def _finite(built: sp.Expr, message: str) -> sp.Expr:
+    """What a construction just made must be finite, as in the plain parser: log(0) is zoo, and zoo
+    vanishes in later arithmetic (x/zoo is 0), so it is caught where it appears."""
+    if built.has(*_NON_FINITE):
+        raise ExpressionError(message)
+    return built
+
+
+def _check_log_base(base: sp.Expr) -> None:
+    """`\\log_{b} x` is log x / log b: b must be a positive number other than 1 (log_0 x would be 0)."""
+    if base == sp.E:
+        return
+    if not (base.is_number and base.is_extended_real and base.is_positive and base != 1):
+        raise ExpressionError(f"the base of a logarithm must be a positive number other than 1, not '{base}'")

@@ -1,4 +1,9 @@
-"""The terminal report: rich renderables built from results, printed once by the CLI."""
+"""The terminal report: rich renderables built from results, printed once by the CLI.
+
+Every string that comes from a user (names, sources, statements, expressions, messages, counterexamples)
+is handed to rich as a `Text`, never as a str: rich reads `[...]` in a str as markup, so a source
+`"[/]"` would crash the report after the run and `"[link=https://…]"` would render a live link.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import known_document_errata
+from .describe import known_document_errata, replay_command
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -55,8 +60,13 @@ def results_table(run: RunResult, width: int = 120) -> Table:
             "rel err": _error(r),
             "time": f"{r.time_s:.2f}s",
         }
-        table.add_row(*[cells[column] for column in shown])
+        table.add_row(*[plain(cells[column]) for column in shown])
     return table
+
+
+def plain(value) -> Text:
+    """A cell or line shown exactly as written: a Text stays as it is, anything else is never markup."""
+    return value if isinstance(value, Text) else Text(str(value))
 
 
 def _columns_for(run: RunResult, width: int) -> list[str]:
@@ -112,6 +122,7 @@ def failures_panel(run: RunResult) -> Panel | None:
             if not link.ok:
                 lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
+        lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
 
 
@@ -204,32 +215,30 @@ def identity_detail(r: IdentityResult) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("identity", r.name)
-    head.add_row("source", r.source)
+    rows = [("identity", r.name), ("source", r.source)]
     if r.location:
-        head.add_row("location", r.location)
-    head.add_row("statement", r.statement)
-    head.add_row("expect", r.expect)
-    head.add_row("verdict", verdict_text(r.verdict, r.ok, r.expect))
-    head.add_row("strategy", _strategy(r))
+        rows.append(("location", r.location))
+    rows += [("statement", r.statement), ("expect", r.expect),
+             ("verdict", verdict_text(r.verdict, r.ok, r.expect)), ("strategy", _strategy(r))]
     if r.tried:
-        head.add_row("tried", ", ".join(r.tried))
+        rows.append(("tried", ", ".join(r.tried)))
     if r.numeric is not None:
         n = r.numeric
-        head.add_row("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err {n.max_rel_err:.3g}"
-                     + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else ""))
-        head.add_row("high precision", f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
-                     f"{n.float64_undecided} that float64 could not decide")
+        rows.append(("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err "
+                     f"{n.max_rel_err:.3g}" + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else "")))
+        rows.append(("high precision", (f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
+                     f"{n.float64_undecided} that float64 could not decide")))
         if n.finite_difference_max_rel_err is not None:
-            head.add_row("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}")
+            rows.append(("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}"))
         if n.message:
-            head.add_row("numeric detail", n.message)
+            rows.append(("numeric detail", n.message))
     if r.counterexample is not None:
-        head.add_row("counterexample", r.counterexample.describe())
+        rows.append(("counterexample", r.counterexample.describe()))
     if r.message:
-        head.add_row("message", r.message)
-    for note in r.notes:
-        head.add_row("note", note)
+        rows.append(("message", r.message))
+    rows += [("note", note) for note in r.notes]
+    for label, value in rows:
+        head.add_row(label, plain(value))
     parts = [head]
     if r.links:
         parts.append(Text("\nwritten derivation, link by link", style="bold"))
