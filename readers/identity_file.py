@@ -189,6 +189,21 @@ class _Reader:
                 continue
             self.notation[written] = meaning
 
+    def _step_locations(self, index: int, table: dict, written: tuple[str, ...]) -> tuple[str, ...]:
+        """FILE:LINE of lhs, of each step (the line of the steps list that holds its text, else the
+        list's first line) and of rhs: each link of a written derivation is reported where it ends."""
+        field = "steps_latex" if "steps_latex" in table else "steps"
+        first = self.lines.of_identity(index, field) or 0
+        side = {name: self.lines.of_identity(index, name) for name in ("lhs", "rhs", "lhs_latex", "rhs_latex")}
+        found, line = [], first
+        for text in written[1:-1]:
+            at = next((k + 1 for k in range(max(line - 1, 0), len(self.lines.lines)) if text and text in
+                       self.lines.lines[k]), first)
+            found.append(at)
+            line = at
+        ends = [side["lhs"] or side["lhs_latex"], *found, side["rhs"] or side["rhs_latex"]]
+        return tuple(f"{self.path}:{k}" if k else self.path for k in ends)
+
     def _latex(self, text: str, symbols, functions) -> sp.Expr:
         return parse_latex_expression(text, symbols, functions, self.notation)
 
@@ -327,7 +342,8 @@ class _Reader:
         ordered = tuple(symbols.values())
         # Each link shows its own two expressions as written: the chain's ends are the sides.
         written = (_side_text(table, "lhs"), *written, _side_text(table, "rhs"))
-        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written,
+                                  locations=self._step_locations(index, table, written)),) if steps else ()
         lines = {field: self.lines.of_identity(index, field) for field in table}
         parse = self._latex if "steps_latex" in table else parse_expression
         errata = self._errata(table, len(steps), lambda text: parse(text, symbols, self.functions))

@@ -120,7 +120,8 @@ def failures_panel(run: RunResult) -> Panel | None:
             lines.append(Text(f"    {r.message}"))
         for link in r.links:
             if not link.ok:
-                lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
+                where = f" ({link.location})" if link.location else ""
+                lines.append(Text(f"    link {link.derivation}.{link.index}{where} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
         lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")

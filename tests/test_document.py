@@ -245,3 +245,16 @@ def test_an_equality_inside_a_group_is_counted_unread_not_lost(tmp_path):
     load = load_document(write(tmp_path, "group.md", text))
     assert load.coverage.summary() == "0 of 1 equalities checked, 0 definitions, 1 unread"
     assert "inside a group" in load.coverage.notes[0].reason
+
+
+def test_a_wrong_step_of_an_identity_file_is_located_and_annotated(tmp_path):
+    from qedcheck.readers.identity_file import load_identity_file
+
+    path = write(tmp_path, "steps.toml", "[[identity]]\nname = \"square\"\nsymbols = { x = \"real\" }\n"
+                                         "lhs = \"(x + 1)**2\"\nsteps = [\n    \"x**2 + 2*x + 1\",\n"
+                                         "    \"x**2 + 3*x + 1\",\n]\nrhs = \"x**2 + 2*x + 1\"\n")
+    run = verify_all(load_identity_file(path).identities, RunSettings())
+    (result,) = run.results
+    assert [link.location.rsplit(":", 1)[1] for link in result.links] == ["6", "7", "9"]
+    lines = annotations(run)
+    assert [line.split("::")[1].split(",")[1] for line in lines] == ["line=7", "line=9"]
