@@ -186,6 +186,9 @@ def test_the_homework_as_written():
     assert set(refuted) == {"97", "99", "228", "236"}  # each listed with why in docs/documents.md
     assert all(r.ok for r in results.values())  # the four are recorded errata of the glossary
     assert all(r.verdict is Verdict.PROVED for line, r in results.items() if line not in refuted)
+    coverage = load.coverage  # docs/documents.md gives these figures
+    assert (coverage.checked, coverage.equalities) == (32, 174)
+    assert coverage.equalities == coverage.checked + coverage.definitions + coverage.unread
 
 
 def test_a_warm_run_of_documents_is_answered_from_the_cache_without_reading_them(tmp_path, monkeypatch):
