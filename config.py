@@ -31,6 +31,7 @@ class Config:
 
     path: Path | None = None
     files: tuple[str, ...] = ()
+    names_files: bool = False  # `files` was given, even if its patterns matched nothing
     seed: int | None = None
     timeout: float | None = None
     rtol: float | None = None
@@ -44,8 +45,14 @@ class Config:
         return self.path is not None
 
     def targets(self, command_line: list[str]) -> list[str]:
-        """Command-line targets win; otherwise the pinned files; otherwise the whole catalogue."""
-        return list(command_line) or list(self.files) or ["all"]
+        """Command-line targets win; otherwise the pinned files; otherwise the whole catalogue.
+
+        Pinned files whose patterns match nothing select nothing (their input errors say why): never
+        a silent fallback to the catalogue.
+        """
+        if command_line:
+            return list(command_line)
+        return list(self.files) if self.names_files else ["all"]
 
     def resolve(self, seed: int | None, timeout: float | None, rtol: float | None) -> tuple:
         """(seed, timeout, rtol): the flag where given, else the pinned value, else the default.
@@ -125,8 +132,8 @@ def parse_table(table: dict, path: Path) -> Config:
     cache_dir = _folder(table.get("cache-dir"), path, f"{where} cache-dir", errors)
     accept_numeric = _checked(table.get("accept-numeric"), accept_numeric_problem, f"{where} accept-numeric",
                               errors)
-    return Config(path=path, files=files, seed=seed, timeout=timeout, rtol=rtol, cache_dir=cache_dir,
-                  accept_numeric=accept_numeric, errors=tuple(errors))
+    return Config(path=path, files=files, names_files="files" in table, seed=seed, timeout=timeout, rtol=rtol,
+                  cache_dir=cache_dir, accept_numeric=accept_numeric, errors=tuple(errors))
 
 
 def _folder(value, path: Path, where: str, errors: list[str]) -> Path | None:
@@ -148,6 +155,9 @@ def _files(value, path: Path, where: str, errors: list[str]) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
         errors.append(f"{where} files: expected a list of paths (strings), got {value!r}")
         return ()
+    if not value:
+        errors.append(f"{where} files: the list is empty; name the identity files to check, or remove 'files' "
+                      "to check the catalogue")
     found: list[str] = []
     for item in value:
         if any(char in item for char in "*?["):

@@ -14,6 +14,8 @@ line (the header's line when the field is not written on a line of its own).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import keyword
 import re
 import tomllib
@@ -27,7 +29,6 @@ import sympy as sp
 from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
 from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
-from .files import FileRefused, read_limited
 from .expression import (
     BUILTINS,
     IDENTIFIER,
@@ -38,9 +39,11 @@ from .expression import (
     parse_condition,
     parse_expression,
 )
+from .files import FileRefused, read_limited
 from .latex import parse_latex_expression
 from .matrix_expression import FUNCTIONS as MATRIX_FUNCTIONS
 from .matrix_expression import parse_sized, parse_sized_condition
+from .matrix_latex import latex_to_numpy
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -64,6 +67,7 @@ class FileLoad:
 
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
+    digest: str = ""  # SHA-256 of the bytes read (the result cache's file key)
 
 
 class _Problem(Exception):
@@ -95,7 +99,7 @@ def load_identity_file(path: str | Path) -> FileLoad:
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
     try:
-        return _Reader(shown, text).read(data)
+        return dataclasses.replace(_Reader(shown, text).read(data), digest=hashlib.sha256(raw).hexdigest())
     except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
         return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
 
@@ -370,34 +374,46 @@ class _Reader:
             if symbol in MATRIX_FUNCTIONS:
                 raise _Problem("symbols", f"'{symbol}' is a function in vector and matrix claims")
         declarations = sized_declarations(table.get("vectors", {}), table.get("matrices", {}), symbols)
-        for field in ("lhs_latex", "rhs_latex", "steps_latex"):
-            if field in table:
-                raise _Problem(field, "LaTeX input is not available for vector and matrix claims yet; "
-                                      f"write '{field.removesuffix('_latex')}' in NumPy notation")
         indices: dict = {}
-        sides = {}
+
+        def numpy(text, _declarations, _indices):
+            return parse_sized(text, declarations, indices)
+
+        def latex(text, _declarations, _indices):
+            return parse_sized(latex_to_numpy(text, declarations), declarations, indices)
+
+        sides, shown = {}, {}
         for side in ("lhs", "rhs"):
-            if side not in table:
-                raise _Problem(side, "missing")
-            sides[side] = _parsed(side, parse_sized, _string(table, side, ""), declarations, indices)
+            field = f"{side}_latex"
+            if side in table and field in table:
+                raise _Problem(field, f"give '{side}' or '{field}', not both")
+            if side not in table and field not in table:
+                raise _Problem(side, f"missing (give '{side}' or '{field}')")
+            field = field if field in table else side
+            shown[side] = _string(table, field, "")
+            sides[side] = _parsed(field, latex if field.endswith("_latex") else numpy, shown[side], None, None)
         lhs, rhs = sides["lhs"], sides["rhs"]
         if not _same_shape(lhs.shape, rhs.shape):
             raise _Problem("rhs", f"the two sides have different shapes: lhs is a {shape_text(lhs.shape)}, "
                                   f"rhs is a {shape_text(rhs.shape)}")
-        texts = table.get("steps", [])
+        if "steps" in table and "steps_latex" in table:
+            raise _Problem("steps_latex", "give 'steps' or 'steps_latex', not both")
+        steps_field = "steps_latex" if "steps_latex" in table else "steps"
+        reading = latex if steps_field == "steps_latex" else numpy
+        texts = table.get(steps_field, [])
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-            raise _Problem("steps", "must be a list of strings")
+            raise _Problem(steps_field, "must be a list of strings")
         if len(texts) > MAX_STEPS:
-            raise _Problem("steps", f"{len(texts)} steps (at most {MAX_STEPS})")
+            raise _Problem(steps_field, f"{len(texts)} steps (at most {MAX_STEPS})")
         steps = []
         for number, text in enumerate(texts):
             try:
-                step = parse_sized(text, declarations, indices)
+                step = reading(text, None, None)
             except ExpressionError as failure:
-                raise _Problem("steps", f"step {number}: {failure}") from None
+                raise _Problem(steps_field, f"step {number}: {failure}") from None
             if not _same_shape(step.shape, lhs.shape):
-                raise _Problem("steps", f"step {number} is a {shape_text(step.shape)}, the sides are a "
-                                        f"{shape_text(lhs.shape)}")
+                raise _Problem(steps_field, f"step {number} is a {shape_text(step.shape)}, the sides are a "
+                                            f"{shape_text(lhs.shape)}")
             steps.append(step)
         where = None
         if "where" in table:
@@ -406,22 +422,21 @@ class _Reader:
         if indices and lhs.shape:
             raise _Problem("lhs", "a claim written entry-wise (x[i]) compares scalars: take the entry of "
                                   "both sides")
+        written = (shown["lhs"], *texts, shown["rhs"])
         claim = MatrixClaim(lhs=lhs, rhs=rhs, declarations=declarations, where=where, steps=tuple(steps),
-                            written=(table["lhs"], *texts, table["rhs"]),
-                            free_indices=tuple((symbol, size) for symbol, size in indices.values()))
-        written = (table["lhs"], *texts, table["rhs"])
+                            written=written, free_indices=tuple((symbol, size) for symbol, size in indices.values()))
         derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
 
-        def parse_step(text: str):
-            step = parse_sized(text, declarations, indices)
+        def corrected(text: str):
+            step = reading(text, None, None)
             if not _same_shape(step.shape, lhs.shape):
                 raise ExpressionError(f"it is a {shape_text(step.shape)}, the sides are a {shape_text(lhs.shape)}")
             return step
 
-        errata = self._errata(table, len(steps), parse_step)
+        errata = self._errata(table, len(steps), corrected)
         return Identity(name=name, source=source, statement=statement, lhs=lhs, rhs=rhs,
-                        symbols=tuple(symbols.values()), expect=Expect(expect), timeout=timeout,
-                        origin=self.path, matrix=claim, derivations=derivations, errata=errata)
+                        symbols=tuple(symbols.values()), where=where, expect=Expect(expect),
+                        derivations=derivations, errata=errata, timeout=timeout, origin=self.path, matrix=claim)
 
     def _side(self, table: dict, side: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
         latex = f"{side}_latex"

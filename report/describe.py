@@ -7,6 +7,8 @@ or a pytest traceback. Nothing here decides a verdict; it only reads `IdentityRe
 
 from __future__ import annotations
 
+import shlex
+
 from ..checks.core import meets
 from ..results import IdentityResult, LinkResult, RunResult, Verdict
 
@@ -67,6 +69,18 @@ def headline(r: IdentityResult) -> str:
     return f"{r.name} ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"
 
 
+def replay_command(r: IdentityResult, seed: int) -> str:
+    """The command that checks `r` again on its own and explains it, counterexample and links included:
+    `qedcheck show NAME --seed S` for the catalogue, `qedcheck show FILE NAME --seed S` for a file."""
+    target = [] if r.origin == "catalogue" else [r.origin]
+    return shlex.join(["qedcheck", "show", *target, r.name, "--seed", str(seed)])
+
+
+def needs_replay(r: IdentityResult) -> bool:
+    """Whether a report should end `r` with its replay command: a counterexample, a failing link, a miss."""
+    return not r.ok or r.counterexample is not None or bool(wrong_links(r))
+
+
 def wrong_links(r: IdentityResult) -> list[LinkResult]:
     return [link for link in r.links if not link.ok]
 
@@ -83,9 +97,10 @@ def link_line(link: LinkResult) -> str:
     return text
 
 
-def failure_lines(r: IdentityResult) -> list[str]:
+def failure_lines(r: IdentityResult, seed: int | None = None) -> list[str]:
     """Why an identity missed its expectation: the verdict, the counterexample, every wrong link,
-    every erratum that disappeared or whose correction stopped holding."""
+    every erratum that disappeared or whose correction stopped holding; then, given the run's seed,
+    the command that replays it."""
     lines = [headline(r)]
     if r.statement:
         lines.append(f"statement: {r.statement}")
@@ -103,11 +118,13 @@ def failure_lines(r: IdentityResult) -> list[str]:
             lines.append(f"erratum at link {e.link} NOT FOUND: the step {e.lhs} = {e.rhs} now checks ({e.message})")
         if not e.corrected_holds:
             lines.append(f"erratum at link {e.link}: the correction {e.corrected} does NOT hold")
+    if seed is not None:
+        lines.append(f"replay: {replay_command(r, seed)}")
     return lines
 
 
-def failure_text(r: IdentityResult) -> str:
-    return "\n".join(failure_lines(r))
+def failure_text(r: IdentityResult, seed: int | None = None) -> str:
+    return "\n".join(failure_lines(r, seed))
 
 
 def verdict_counts(run: RunResult) -> dict[str, int]:

@@ -49,12 +49,12 @@ def _suite(name: str, results: list[IdentityResult], seed: int) -> ET.Element:
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="seed", value=str(seed))
     for r in results:
-        suite.append(_case(r))
+        suite.append(_case(r, seed))
     _count(suite, suite.findall("testcase"))
     return suite
 
 
-def _case(r: IdentityResult) -> ET.Element:
+def _case(r: IdentityResult, seed: int) -> ET.Element:
     case = ET.Element("testcase", classname=_clean(group_of(r)), name=_clean(r.name), time=f"{r.time_s:.3f}")
     if r.location:  # `file` and `line`: what JUnit viewers use to point at the source
         path, _, line = r.location.rpartition(":")
@@ -62,7 +62,7 @@ def _case(r: IdentityResult) -> ET.Element:
         case.set("line", line)
     if not r.ok:
         tag = "error" if is_unchecked(r) else "failure"
-        detail = failure_text(r)
+        detail = failure_text(r, seed)
         problem = ET.SubElement(case, tag, message=_clean(_message(r)), type=r.verdict.value)
         problem.text = _clean(detail)
     out = ET.SubElement(case, "system-out")

@@ -14,8 +14,16 @@ import re
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import (accepted_label, coverage_sentences, groups, numeric_note, shown_rel_err,
-                       summary_sentence, wrong_links)
+from .describe import (
+    accepted_label,
+    coverage_sentences,
+    groups,
+    numeric_note,
+    replay_command,
+    shown_rel_err,
+    summary_sentence,
+    wrong_links,
+)
 
 MARK = {True: "✅", False: "❌"}
 _STEP = re.compile(r"^(step \d+): (.*)$")
@@ -33,7 +41,7 @@ def markdown_report(run: RunResult) -> str:
     if failed:
         lines += ["## Failures", ""]
         for r in failed:
-            lines += _failure(r)
+            lines += _failure(r, run.seed)
         lines.append("")
     for group, results in groups(run).items():
         lines += [f"## {_inline(group)}", "",
@@ -116,7 +124,7 @@ def _row(r: IdentityResult) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _failure(r: IdentityResult) -> list[str]:
+def _failure(r: IdentityResult, seed: int) -> list[str]:
     lines = [f"- ❌ `{r.name}` ({_inline(r.location or r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
     if r.statement:
         lines.append(f"  - statement: {statement(r)}")
@@ -129,6 +137,7 @@ def _failure(r: IdentityResult) -> list[str]:
     for link in wrong_links(r):
         lines.append(f"  - link {link.derivation}.{link.index}: `{link.lhs} = {link.rhs}` is {link.verdict.value}, "
                      f"expected {link.expect}" + (f". {_inline(link.message)}" if link.message else ""))
+    lines.append(f"  - replay: `{replay_command(r, seed)}`")
     return lines
 
 

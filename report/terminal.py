@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import accepted_label, numeric_note, shown_rel_err
+from .describe import accepted_label, numeric_note, replay_command, shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -125,6 +125,7 @@ def failures_panel(run: RunResult) -> Panel | None:
             if not link.ok:
                 lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
+        lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
 
 
