@@ -535,7 +535,7 @@ def _point(claim: Sides, sizes, arrays, scalars, assignment) -> dict:
     for name, value in arrays.items():
         if name in used:
             if value.ndim == 1:
-                point[name] = [_fraction(v) for v in value]
+                point[name] = "[" + ", ".join(_fraction(v) for v in value) + "]"
             else:
                 point[name] = "[" + ", ".join("[" + ", ".join(_fraction(v) for v in row) + "]" for row in value) + "]"
     return point
