@@ -24,6 +24,7 @@ from ..results import Counterexample, NumericOutcome, ProofOutcome
 from ..sized import Condition, Declarations, MatrixClaim, Node
 from . import strategies
 from .budget import BudgetExceeded, Deadline, interrupt_after
+from .matrix_algebra import rewritten
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import Explicit, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
@@ -140,8 +141,8 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
             entries.ranges[symbol] = size
         symmetric = {name for name, a in claim.declarations.arrays.items()
                      if set(a.assumptions) & {"symmetric", "spd", "diagonal"}}
-        a = normal_form(entries(claim.lhs, at), entries.ranges, symmetric)
-        b = normal_form(entries(claim.rhs, at), entries.ranges, symmetric)
+        a = normal_form(entries(rewritten(claim.lhs), at), entries.ranges, symmetric)
+        b = normal_form(entries(rewritten(claim.rhs), at), entries.ranges, symmetric)
     except NoEntryForm:
         return None
     except BudgetExceeded:
