@@ -39,6 +39,7 @@ MAX_VECTOR = 1000
 MAX_MATRIX = 200
 MAX_DERIVATIVE_VECTOR = 300
 MAX_DERIVATIVE_MATRIX = 30
+NESTED_DERIVATIVE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -341,12 +342,17 @@ def _size_plan(claim: Sides, rng):
     declarations = claim.declarations
     names = list(declarations.sizes.values())
     in_matrix = {s for a in declarations.arrays.values() if a.is_matrix for s in a.shape}
-    derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
+    depth = max(_derivative_depth(claim.lhs), _derivative_depth(claim.rhs))
+    derivative = depth > 0
     for level in range(1, 4):
         for sizes in size_combinations(names, level, claim):
             yield sizes, SMALL_POINTS, True
         if not names:
             return
+    if depth > 1:  # a derivative of a derivative perturbs every pair of entries: small sizes only
+        for low, high in ((4, 8), (9, NESTED_DERIVATIVE_SIZE)):
+            yield {name: int(rng.integers(low, high + 1)) + k for k, name in enumerate(names)}, LARGE_POINTS, False
+        return
     yield {name: 4 + k for k, name in enumerate(names)}, LARGE_POINTS, False  # the first size beyond the proofs
     bands = [(4, 9), (10, 40), (50, 200)] if not derivative else [(4, 9), (10, 30)]
     for low, high in bands:
@@ -368,6 +374,11 @@ def _size_plan(claim: Sides, rng):
     else:
         top = {name: (MAX_MATRIX if name in in_matrix else MAX_VECTOR) for name in names}
     yield {name: value - k for k, (name, value) in enumerate(top.items())}, 1, False
+
+
+def _derivative_depth(node: Node) -> int:
+    inner = max((_derivative_depth(a) for a in node.args), default=0)
+    return inner + 1 if node.op in ("grad", "jacobian") else inner
 
 
 def _dyadic(sample, declarations: Declarations, rng):

@@ -363,3 +363,30 @@ def test_latex_errors_are_located(tmp_path, latex, words):
     """)
     (identity,) = loaded.identities
     assert "field 'lhs_latex'" in identity.error and words in identity.error
+
+
+ADVERSARIAL = [
+    ("fails", 'matrices = { A = "n x n invertible", B = "n x n invertible" }', "inv(A + B)", "inv(A) + inv(B)"),
+    ("holds", 'vectors = { x = "n" }\nsymbols = { c = "real" }', "softmax(x + c)", "softmax(x)"),
+    ("fails", 'vectors = { x = "n" }', "softmax(2 * x)", "softmax(x)"),
+    ("fails", 'vectors = { x = "n" }', "norm(x)", "norm(x, 1)"),
+    ("holds", 'matrices = { S = "n x n symmetric" }', "grad(trace(S @ S), S)", "2 * S"),
+    ("fails", 'matrices = { S = "n x n" }', "grad(trace(S @ S), S)", "2 * S"),
+    ("holds", 'vectors = { x = "n" }', "jacobian(grad(logsumexp(x), x), x)",
+     "diag(softmax(x)) - outer(softmax(x), softmax(x))"),
+    ("fails", 'vectors = { x = "n" }', "sum(x[k], (k, 1, n - 1))", "sum(x)"),
+    ("fails", 'matrices = { A = "m x n", B = "n x m" }', "trace(A @ B) * 0 + trace(eye(m))", "trace(eye(n))"),
+    ("holds", 'matrices = { X = "n x n invertible" }\nsymbols = { c = "positive" }', "grad(det(c * X), X)",
+     "c**n * det(X) * inv(X).T"),
+    ("fails", 'matrices = { X = "n x n invertible" }\nsymbols = { c = "positive" }', "grad(det(c * X), X)",
+     "c * det(X) * inv(X).T"),
+]
+
+
+@pytest.mark.parametrize("expect, declaration, lhs, rhs", ADVERSARIAL)
+def test_adversarial_claims(tmp_path, expect, declaration, lhs, rhs):
+    result = _one(tmp_path, f'[[identity]]\nname = "claim"\n{declaration}\nlhs = "{lhs}"\nrhs = "{rhs}"\n')
+    if expect == "holds":
+        assert result.verdict is Verdict.PROVED and result.scope == "all sizes", result.message
+    else:
+        assert result.verdict is Verdict.REFUTED, result.message
