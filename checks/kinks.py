@@ -144,8 +144,7 @@ def singular_bases(*sides) -> set:
             bases.add(node.args[0])
         elif isinstance(node, sp.tan):
             bases.add(sp.cos(node.args[0]))
-    return {b for b in bases if b.free_symbols and not b.has(sp.Derivative, sp.Sum, sp.Limit, sp.Indexed)
-            and b.is_zero is not False}
+    return {b for b in bases if b.free_symbols and b.is_zero is not False}
 
 
 def _distinct_nodes(roots):
@@ -385,22 +384,29 @@ def _side_value(side, x, p, nodes):
     opened = side.xreplace(placeholders)
     reasons = []
     values = {}
+    by_formula = [d for d in opened.atoms(sp.Derivative) if d.has(x)]  # derivatives without kinks in x
     for node, dummy in placeholders.items():
         if dummy not in opened.free_symbols:
             continue
         known, formula = nodes[node]
         value = known.get(p)
-        if value is None:  # not a kink of this derivative: its formula holds at p
-            value = formula.subs(x, p).replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+        if value is None:  # not a kink of this derivative: its formula holds at p, if anything does
+            value = _without_dirac(formula.subs(x, p))
+            by_formula.append(node)
         if isinstance(value, _NoDerivative):
             reasons.append(value.reason)
             continue
         values[dummy] = value
     if reasons:
         return None, reasons[0]
+    for node in by_formula:  # a function undefined at p has no derivative there
+        if _undefined(_simplified(node.expr.subs(x, p))):
+            return None, _PLAIN
     opened = _without_dirac(opened.doit())  # other derivatives: their formulas hold off their own kinks
     evaluated = _simplified(opened.subs(x, p).xreplace(values))
     if _undefined(evaluated):
+        if by_formula:  # the formula may fail where the derivative exists (a removable singularity)
+            raise Undecided(f"cannot tell whether the derivative in {side} exists at {x} = {p}")
         return None, _PLAIN
     return evaluated, ""
 

@@ -231,3 +231,16 @@ def test_infinitely_many_poles_refute_when_one_does_and_otherwise_block_the_proo
 def test_a_denominator_known_nonzero_costs_nothing():
     assert prove(1 / (1 + sp.exp(-x)), sp.exp(x) / (1 + sp.exp(x))).status == "proved"
     assert prove(sigmoid(x), (sp.tanh(x / 2) + 1) / 2).status == "proved"
+
+
+def test_a_function_undefined_at_a_point_has_no_derivative_there():
+    outcome = prove(sp.Derivative((x**2 - x) / (x - 1), x), 1)
+    assert outcome.status == "refuted" and outcome.message.startswith("the lhs is undefined at x = 1")
+    assert prove(sp.Derivative((x**2 - x) / (x - 1), x), 1, where=sp.Ne(x, 1)).status == "proved"
+
+
+def test_vector_claims_check_their_undefined_points_entry_by_entry():
+    lhs, rhs = (X[i] ** 2 - 1) / (X[i] - 1), X[i] + 1
+    outcome = prove(lhs, rhs, size=n, indices=(i,), sizes=(1, 2))
+    assert outcome.status == "refuted" and "the lhs is undefined at x[0] = 1" in outcome.message
+    assert prove(lhs, rhs, where=sp.Ne(X[i], 1), size=n, indices=(i,), sizes=(1, 2)).status == "proved"
