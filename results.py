@@ -109,6 +109,7 @@ class LinkResult:
     label: str = ""
     counterexample: Counterexample | None = None
     message: str = ""
+    location: str = ""  # FILE:LINE where the link's right side is written, when known
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class IdentityResult:
     origin: str = "catalogue"
     tried: tuple[str, ...] = ()
     error_kind: ErrorKind = ErrorKind.NONE
+    location: str = ""  # FILE:LINE of a document's link (where its right side is written); "" otherwise
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,43 @@ class CacheReport:
 
 
 @dataclass(frozen=True)
+class EquationNote:
+    """A display equation of a document that produced no verdict, and why: nothing is skipped silently.
+
+    `status` is "definition" (a new name defined, never checked), "unread" (with the reason: never
+    reported as wrong) or "not checked" (a relation that is not an equality: ≠, ≈, ≤, ⇒, →).
+    """
+
+    location: str
+    written: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DocumentCoverage:
+    """How every display equation of one document was accounted for."""
+
+    path: str
+    equalities: int
+    checked: int
+    definitions: int
+    unread: int
+    notes: tuple[EquationNote, ...] = ()
+
+    @property
+    def not_checked(self) -> int:
+        return sum(note.status == "not checked" for note in self.notes)
+
+    def summary(self) -> str:
+        text = (f"{self.checked} of {self.equalities} equalities checked, {self.definitions} "
+                f"definition{'s' * (self.definitions != 1)}, {self.unread} unread")
+        if self.not_checked:
+            text += f"; {self.not_checked} other relation{'s' * (self.not_checked != 1)} not checked"
+        return text
+
+
+@dataclass(frozen=True)
 class RunResult:
     """A whole run: the results in catalogue order and the settings that produced them."""
 
@@ -169,6 +208,7 @@ class RunResult:
     versions: dict[str, str] = field(default_factory=dict)
     input_errors: tuple[str, ...] = ()
     cache: CacheReport | None = None  # None: the run used no cache
+    documents: tuple[DocumentCoverage, ...] = ()
 
     @property
     def total(self) -> int:

@@ -1,42 +1,130 @@
-"""What a `verify` command line names: `all`, catalogue identities, identity files (`*.toml`).
+"""What a command line names: `all`, catalogue identities, identity files (`*.toml`) and names of a file,
+documents (`*.md`, `*.tex`, read with an optional glossary).
 
-Unknown names, unreadable files and names used twice in one run become located input errors; the
-rest of the selection is still checked.
+    qedcheck verify all sigmoid_deriv              the catalogue, one catalogue identity
+    qedcheck verify ids.toml                       every identity of a file
+    qedcheck verify ids.toml tanh_deriv relu_fix   those identities of that file
+
+A name selects from the file named just before it; names before any file are catalogue names. The
+catalogue is built only when a target needs it. Unknown names, unreadable files and names used twice
+in one run become located input errors; the rest of the selection is still checked.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from .identity import Identity
-from .readers.identity_file import is_identity_file, load_identity_file
+from .results import DocumentCoverage
+
+# What the command line treats as a file to read (the readers know how); anything else is a name.
+# Kept here, not imported from the readers: the warm path must not import them (they import SymPy).
+DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".latex")
+FILE_SUFFIXES = (".toml", *DOCUMENT_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """An identity file as this run read it: the digest of the bytes parsed, whether it read cleanly
+    (no file error, no broken identity), and every identity it holds, in order."""
+
+    path: str
+    digest: str
+    clean: bool
+    identities: tuple[Identity, ...]
 
 
 @dataclass(frozen=True)
 class Selection:
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
+    files: tuple[LoadedFile, ...] = ()
+    documents: tuple[DocumentCoverage, ...] = ()
 
 
-def select(targets: list[str], catalogue: tuple[Identity, ...]) -> Selection:
-    by_name = {identity.name: identity for identity in catalogue}
+def group_targets(targets: Sequence[str]) -> list[tuple[str, list[str]]]:
+    """(target, names): `all`, a catalogue name, or a file with the names that follow it."""
+    groups: list[tuple[str, list[str]]] = []
+    for target in targets:
+        if groups and is_file_target(groups[-1][0]) and not (target == "all" or is_file_target(target)):
+            groups[-1][1].append(target)
+        else:
+            groups.append((target, []))
+    return groups
+
+
+def is_file_target(target: str) -> bool:
+    """Decided from the name alone: the warm path must not import the readers (they import SymPy)."""
+    return target.lower().endswith(FILE_SUFFIXES)
+
+
+def is_document_target(target: str) -> bool:
+    return target.lower().endswith(DOCUMENT_SUFFIXES)
+
+
+def select(targets: Sequence[str], catalogue: tuple[Identity, ...] | Callable[[], tuple[Identity, ...]],
+           glossary: str | None = None) -> Selection:
+    """The identities `targets` name, in order; `catalogue` may be a function, called only if needed.
+    `glossary` (--glossary) is the notation of the documents named."""
+    from .readers.identity_file import load_identity_file
+
+    built: list[tuple[Identity, ...]] = []
+
+    def whole_catalogue() -> tuple[Identity, ...]:
+        if not built:
+            built.append(catalogue() if callable(catalogue) else tuple(catalogue))
+        return built[0]
+
     chosen: list[Identity] = []
     errors: list[str] = []
-    for target in targets or ["all"]:
+    files: list[LoadedFile] = []
+    documents: list[DocumentCoverage] = []
+    if glossary is not None and not any(is_document_target(t) for t in targets):
+        errors.append(f"command line: --glossary {glossary} applies to documents (FILE.md, FILE.tex), and none "
+                      "is named")
+    for target, names in group_targets(targets):
         if target == "all":
-            picked = list(catalogue)
-        elif is_identity_file(target):
+            picked = list(whole_catalogue())
+        elif is_document_target(target):
+            from .readers.document import load_document
+
+            document = load_document(target, glossary)
+            errors.extend(document.errors)
+            documents.extend([document.coverage] if document.coverage is not None else [])
+            picked = _names_of_file(target, names, document.identities, errors)
+        elif is_file_target(target):
             loaded = load_identity_file(target)
             errors.extend(loaded.errors)
-            picked = list(loaded.identities)
-        elif target in by_name:
-            picked = [by_name[target]]
+            clean = not loaded.errors and not any(i.error for i in loaded.identities)
+            files.append(LoadedFile(target, loaded.digest, clean, loaded.identities))
+            picked = _names_of_file(target, names, loaded.identities, errors)
         else:
-            errors.append(f"command line: unknown identity '{target}'{did_you_mean(target, by_name)}")
-            continue
+            by_name = {identity.name: identity for identity in whole_catalogue()}
+            if target not in by_name:
+                errors.append(f"command line: unknown identity '{target}'{did_you_mean(target, by_name)}")
+                continue
+            picked = [by_name[target]]
         chosen.extend(i for i in picked if i not in chosen)
-    return Selection(*_without_duplicate_names(chosen, errors))
+    return Selection(*_without_duplicate_names(chosen, errors), files=tuple(files), documents=tuple(documents))
+
+
+def _names_of_file(path: str, names: list[str], identities: tuple[Identity, ...], errors: list[str]) -> list[Identity]:
+    if not names:
+        return list(identities)
+    by_name = {identity.name: identity for identity in identities}
+    picked = []
+    for name in names:
+        if name in by_name:
+            picked.append(by_name[name])
+            continue
+        hint = did_you_mean(name, by_name)
+        if not hint and by_name:
+            hint = f" (it defines {', '.join(list(by_name)[:8])}{', …' if len(by_name) > 8 else ''})"
+        errors.append(f"command line: {path} has no identity '{name}'{hint}; a name after a file selects from "
+                      "that file (name catalogue identities before the first file)")
+    return picked
 
 
 def _without_duplicate_names(chosen: list[Identity], errors: list[str]):

@@ -87,8 +87,10 @@ def files_digest(patterns: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def settings_description(seed: int, rtol: float, timeout: float | None) -> dict:
-    return {"seed": seed, "rtol": repr(rtol), "timeout": None if timeout is None else repr(timeout)}
+def settings_description(seed: int, rtol: float, timeout: float | None, accept_numeric: bool = False) -> dict:
+    """The run settings a result depends on (`accept_numeric` decides its `ok`)."""
+    return {"seed": seed, "rtol": repr(rtol), "timeout": None if timeout is None else repr(timeout),
+            "accept_numeric": accept_numeric}
 
 
 def quick_key(name: str, settings: dict) -> str:
@@ -97,11 +99,27 @@ def quick_key(name: str, settings: dict) -> str:
                  "engine": files_digest(ENGINE_FILES), "catalogue": files_digest(CATALOGUE_FILES)})
 
 
-def file_key(path: str, data: bytes, settings: dict) -> str:
-    """The key of an identity file as named on the command line: its bytes, how it is read, the run."""
-    return _sha({"kind": "file", "path": path, "bytes": hashlib.sha256(data).hexdigest(), "settings": settings,
+def file_key(path: str, digest: str, settings: dict) -> str:
+    """The key of an identity file as named on the command line: the SHA-256 of its bytes, how it is
+    read, the run's settings."""
+    return _sha({"kind": "file", "path": path, "bytes": digest, "settings": settings,
                  "versions": versions(), "engine": files_digest(ENGINE_FILES),
                  "readers": files_digest(READER_FILES)})
+
+
+def file_digest(path: str, limit: int = 16 * 2**20) -> str | None:
+    """SHA-256 of a regular file's bytes, read without the readers (no SymPy); None for anything else
+    (missing, a FIFO, a device, too large): the full path then reports it."""
+    try:
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return None
+    with os.fdopen(handle, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+            return None
+        data = stream.read(limit + 1)
+    return None if len(data) > limit else hashlib.sha256(data).hexdigest()
 
 
 def content_key(identity, settings: dict) -> str:

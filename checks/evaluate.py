@@ -167,12 +167,15 @@ def exact_function(expr, symbols: Sequence) -> Callable[..., mpmath.mpf | None]:
 
 
 def _real_or_none(result):
-    """A real value at the working precision, or None where the expression is genuinely complex."""
+    """A real value at the working precision, or None where the expression has none: genuinely complex,
+    or undefined (mpmath's log(0) is -inf and inf - inf is nan; mpmath never overflows, so an infinite
+    result is a singularity, not a large number). Two undefined sides are no counterexample."""
     if isinstance(result, mpmath.mpc):
         if abs(result.imag) > abs(result.real) * mpmath.mpf(10) ** (-EXACT_DIGITS + 5):
             return None
         result = result.real
-    return +mpmath.mpf(result)
+    result = +mpmath.mpf(result)
+    return result if mpmath.isfinite(result) else None
 
 
 def _heaviside(value, at_zero=0.5):

@@ -58,6 +58,7 @@ class _Tally:
     undecided: int = 0
     counterexample: Counterexample | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said in the message, never a disagreement
     sizes: set = field(default_factory=set)
 
     def outcome(self, fd_err=None) -> NumericOutcome:
@@ -72,7 +73,7 @@ class _Tally:
             float64_undecided=self.undecided,
             finite_difference_max_rel_err=fd_err,
             sizes=tuple(sorted(self.sizes)),
-            message="; ".join(self.problems),
+            message="; ".join(self.problems + self.notes),
         )
 
 
@@ -98,6 +99,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     _record_errors(tally, a, b, scale, ~bad, 1e3 * settings.atol / settings.rtol)
     exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
     exact_scale = evaluate.exact_function(evaluate.magnitude(lhs) + evaluate.magnitude(rhs), symbols)
+    excluded = _Excluded(names)
     for index in _exact_indices(bad, settings, columns):
         if bad[index] and tally.counterexample is not None:
             continue  # one confirmed counterexample is enough
@@ -107,6 +109,8 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             scale[index] = min(float(abs(magnitude)), np.finfo(float).max) if magnitude is not None else 0.0
         settled = _settle(exact_lhs, exact_rhs, point, _finite_or_zero(scale[index]))
         if settled is None:
+            if bad[index]:
+                excluded.add(point, exact_lhs(*point) is None, exact_rhs(*point) is None)
             continue
         agree, L, R = settled
         tally.exact += 1
@@ -116,7 +120,62 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
         elif tally.counterexample is None:
             tally.counterexample = _counterexample(dict(zip(names, point)), L, R)
+    if excluded.points:
+        if tally.exact == 0 and bad.all():
+            tally.problems.append("no sampled point has a real value on both sides; " + excluded.describe())
+        else:
+            tally.notes.append(excluded.describe())
     return tally.outcome()
+
+
+class _Excluded:
+    """Points where a side has no real value (log 0, a pole, the root of a negative number): outside
+    the claim's domain, so neither evidence nor counterexample. The report names them and suggests the
+    `where` that states the domain."""
+
+    SHOWN = 3
+
+    def __init__(self, names):
+        self.names = names
+        self.points: list[tuple] = []
+        self.undefined = {"lhs": 0, "rhs": 0}
+
+    def add(self, point, lhs_undefined: bool, rhs_undefined: bool) -> None:
+        self.points.append(tuple(float(v) for v in point))
+        self.undefined["lhs"] += lhs_undefined
+        self.undefined["rhs"] += rhs_undefined
+
+    def describe(self) -> str:
+        n = len(self.points)
+        if self.undefined == {"lhs": n, "rhs": n}:
+            which = "both sides have"
+        elif not self.undefined["lhs"] or not self.undefined["rhs"]:
+            which = "the lhs has" if self.undefined["lhs"] else "the rhs has"
+        else:
+            which = "a side has"
+        shown = "; ".join(", ".join(f"{name} = {v!r}" for name, v in zip(self.names, p))
+                          for p in self.points[: self.SHOWN])
+        more = f" and {n - self.SHOWN} more" if n > self.SHOWN else ""
+        suggestion = self.where()
+        advice = f"where = \"{suggestion}\"" if suggestion else "`where`"
+        return (f"excluded {n} sampled point(s) where {which} no real value ({shown}{more}); "
+                f"state the domain with {advice}")
+
+    def where(self) -> str:
+        """A condition that excludes every excluded point, from the first symbol that separates them."""
+        for k, name in enumerate(self.names):
+            values = {p[k] for p in self.points}
+            if len(values) <= self.SHOWN:
+                return " & ".join(f"{name} != {_plain(v)}" for v in sorted(values))
+            for test, condition in ((lambda v: v < 0, ">= 0"), (lambda v: v <= 0, "> 0"),
+                                    (lambda v: v > 0, "<= 0"), (lambda v: v >= 0, "< 0")):
+                if all(test(v) for v in values):
+                    return f"{name} {condition}"
+        return ""
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if value == int(value) and abs(value) < 1e15 else repr(value)
 
 
 def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,

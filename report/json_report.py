@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 from ..results import Counterexample, IdentityResult, RunResult
+from .describe import needs_replay, replay_command
 
 SCHEMA = "qedcheck-report/1"
 
@@ -18,7 +19,7 @@ def report_dict(run: RunResult) -> dict:
         "versions": dict(run.versions),
         "seed": run.seed,
         "summary": {"total": run.total, "ok": run.ok_count, "failed": run.failed_count},
-        "identities": [_identity(r) for r in run.results],
+        "identities": [_identity(r, run.seed) for r in run.results],
         "errata": [
             {
                 "identity": e.identity,
@@ -37,6 +38,19 @@ def report_dict(run: RunResult) -> dict:
         "input_errors": list(run.input_errors),
         "cache": None if run.cache is None else {"rejected": run.cache.rejected,
                                                  "notices": list(run.cache.notices)},
+        "documents": [
+            {
+                "path": c.path,
+                "equalities": c.equalities,
+                "checked": c.checked,
+                "definitions": c.definitions,
+                "unread": c.unread,
+                "summary": c.summary(),
+                "equations": [{"location": n.location, "written": n.written, "status": n.status,
+                               "reason": n.reason} for n in c.notes],
+            }
+            for c in run.documents
+        ],
     }
 
 
@@ -44,7 +58,8 @@ def write_json(run: RunResult, path: str | Path) -> None:
     Path(path).write_text(json.dumps(report_dict(run), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _identity(r: IdentityResult) -> dict:
+def _identity(r: IdentityResult, seed: int) -> dict:
+    replay = replay_command(r, seed)
     numeric = None
     if r.numeric is not None:
         numeric = {
@@ -61,6 +76,7 @@ def _identity(r: IdentityResult) -> dict:
         "name": r.name,
         "source": r.source,
         "origin": r.origin,
+        "location": r.location or None,
         "statement": r.statement,
         "expect": r.expect,
         "verdict": r.verdict.value,
@@ -74,6 +90,7 @@ def _identity(r: IdentityResult) -> dict:
                 "derivation": link.derivation,
                 "label": link.label,
                 "index": link.index,
+                "location": link.location or None,
                 "lhs": link.lhs,
                 "rhs": link.rhs,
                 "verdict": link.verdict.value,
@@ -81,12 +98,14 @@ def _identity(r: IdentityResult) -> dict:
                 "ok": link.ok,
                 "strategy": link.strategy,
                 "counterexample": _counterexample(link.counterexample),
+                "replay": replay if not link.ok or link.counterexample is not None else None,
             }
             for link in r.links
         ],
         "notes": list(r.notes),
         "time_s": round(r.time_s, 4),
         "message": r.message,
+        "replay": replay if needs_replay(r) else None,
     }
 
 

@@ -1,4 +1,9 @@
-"""The terminal report: rich renderables built from results, printed once by the CLI."""
+"""The terminal report: rich renderables built from results, printed once by the CLI.
+
+Every string that comes from a user (names, sources, statements, expressions, messages, counterexamples)
+is handed to rich as a `Text`, never as a str: rich reads `[...]` in a str as markup, so a source
+`"[/]"` would crash the report after the run and `"[link=https://…]"` would render a live link.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
+from .describe import accepted_label, numeric_note, replay_command, shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -26,6 +32,7 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
     elif not ok and result_verdict is Verdict.PROVED:
         label += " (a step or erratum fails)"
+    label += accepted_label(result_verdict, ok)
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
@@ -46,7 +53,7 @@ def results_table(run: RunResult, width: int = 120) -> Table:
                          overflow="ellipsis" if column == "strategy" else "fold")
     for r in run.results:
         cells = {
-            "source": r.source,
+            "source": r.location or r.source,
             "identity": r.name,
             "verdict": verdict_text(r.verdict, r.ok, r.expect),
             "strategy": _strategy(r),
@@ -54,8 +61,13 @@ def results_table(run: RunResult, width: int = 120) -> Table:
             "rel err": _error(r),
             "time": f"{r.time_s:.2f}s",
         }
-        table.add_row(*[cells[column] for column in shown])
+        table.add_row(*[plain(cells[column]) for column in shown])
     return table
+
+
+def plain(value) -> Text:
+    """A cell or line shown exactly as written: a Text stays as it is, anything else is never markup."""
+    return value if isinstance(value, Text) else Text(str(value))
 
 
 def _columns_for(run: RunResult, width: int) -> list[str]:
@@ -64,7 +76,7 @@ def _columns_for(run: RunResult, width: int) -> list[str]:
         return max([floor, *(len(t) for t in texts)])
 
     needed = {
-        "source": longest((r.source for r in run.results), 6),
+        "source": longest((r.location or r.source for r in run.results), 6),
         "identity": longest((r.name for r in run.results), 8),
         "verdict": longest((verdict_text(r.verdict, r.ok, r.expect).plain for r in run.results), 7),
         "strategy": min(26, longest((_strategy(r) for r in run.results), 8)),
@@ -101,13 +113,19 @@ def failures_panel(run: RunResult) -> Panel | None:
         return None
     lines = []
     for r in failed:
-        lines.append(Text.assemble((f"{r.name}", "bold red"), f" ({r.source}): expected {r.expect}, got {r.verdict.value}"))
+        lines.append(Text.assemble((f"{r.name}", "bold red"),
+                                   f" ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"))
+        if r.location and r.statement:
+            lines.append(Text(f"    {r.statement}"))
         if r.message:
             lines.append(Text(f"    {r.message}"))
+        if numeric_note(r):
+            lines.append(Text(f"    numeric: {numeric_note(r)}"))
         for link in r.links:
             if not link.ok:
                 lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
+        lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
 
 
@@ -122,6 +140,37 @@ def summary_line(run: RunResult) -> Text:
     if run.input_errors:
         text += f"; {len(run.input_errors)} input error(s)"
     return Text(text, style=style)
+
+
+def documents_panel(run: RunResult, quiet: bool = False) -> Panel | None:
+    """Every display equation of each document that produced no verdict, and each document's coverage."""
+    from .describe import note_line
+
+    if not run.documents:
+        return None
+    lines = []
+    for coverage in run.documents:
+        lines.append(Text.assemble((coverage.path, "bold"), f": {coverage.summary()}"))
+        if not quiet:
+            lines.extend(Text(f"    {note_line(note)}", style="dim" if note.status == "unread" else "")
+                         for note in coverage.notes)
+    return Panel(Group(*lines), title="documents: equations without a verdict", title_align="left")
+
+
+def document_errata_panel(run: RunResult) -> Panel | None:
+    """Wrong steps of documents recorded as known errata in their glossary: found, or gone."""
+    lines = []
+    for r in run.results:
+        if r.expect != "fails" or not r.location:
+            continue
+        status = Text("found", style="yellow") if r.ok else Text("NOT FOUND (the step now checks)", style="red")
+        lines.append(Text.assemble((r.location, "bold"), ": ", status, f"  {r.statement}"))
+        lines.extend(Text(f"    {note}") for note in r.notes)
+        if r.counterexample is not None:
+            lines.append(Text(f"    counterexample {r.counterexample.describe()}"))
+    if not lines:
+        return None
+    return Panel(Group(*lines), title="known errata in the documents", title_align="left")
 
 
 def input_errors_panel(run: RunResult) -> Panel | None:
@@ -141,7 +190,8 @@ def cache_panel(run: RunResult) -> Panel | None:
 
 def run_report(run: RunResult, width: int = 120) -> Group:
     parts = [results_table(run, width)]
-    for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run), cache_panel(run)):
+    for panel in (documents_panel(run), document_errata_panel(run), errata_panel(run), failures_panel(run),
+                  input_errors_panel(run), cache_panel(run)):
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
@@ -150,7 +200,7 @@ def run_report(run: RunResult, width: int = 120) -> Group:
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
-    panels = (failures_panel(run), input_errors_panel(run), cache_panel(run))
+    panels = (documents_panel(run, quiet=True), failures_panel(run), input_errors_panel(run), cache_panel(run))
     parts = [panel for panel in panels if panel is not None]
     return Group(*parts, summary_line(run))
 
@@ -160,30 +210,30 @@ def identity_detail(r: IdentityResult) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("identity", r.name)
-    head.add_row("source", r.source)
-    head.add_row("statement", r.statement)
-    head.add_row("expect", r.expect)
-    head.add_row("verdict", verdict_text(r.verdict, r.ok, r.expect))
-    head.add_row("strategy", _strategy(r))
+    rows = [("identity", r.name), ("source", r.source)]
+    if r.location:
+        rows.append(("location", r.location))
+    rows += [("statement", r.statement), ("expect", r.expect),
+             ("verdict", verdict_text(r.verdict, r.ok, r.expect)), ("strategy", _strategy(r))]
     if r.tried:
-        head.add_row("tried", ", ".join(r.tried))
+        rows.append(("tried", ", ".join(r.tried)))
     if r.numeric is not None:
         n = r.numeric
-        head.add_row("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err {n.max_rel_err:.3g}"
-                     + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else ""))
-        head.add_row("high precision", f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
-                     f"{n.float64_undecided} that float64 could not decide")
+        rows.append(("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err "
+                     f"{n.max_rel_err:.3g}" + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else "")))
+        rows.append(("high precision", (f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
+                     f"{n.float64_undecided} that float64 could not decide")))
         if n.finite_difference_max_rel_err is not None:
-            head.add_row("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}")
+            rows.append(("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}"))
         if n.message:
-            head.add_row("numeric detail", n.message)
+            rows.append(("numeric detail", n.message))
     if r.counterexample is not None:
-        head.add_row("counterexample", r.counterexample.describe())
+        rows.append(("counterexample", r.counterexample.describe()))
     if r.message:
-        head.add_row("message", r.message)
-    for note in r.notes:
-        head.add_row("note", note)
+        rows.append(("message", r.message))
+    rows += [("note", note) for note in r.notes]
+    for label, value in rows:
+        head.add_row(label, plain(value))
     parts = [head]
     if r.links:
         parts.append(Text("\nwritten derivation, link by link", style="bold"))
@@ -215,6 +265,5 @@ def _steps(r: IdentityResult) -> str:
 
 
 def _error(r: IdentityResult) -> str:
-    if r.numeric is None:
-        return "—"
-    return f"{r.numeric.max_rel_err:.1e}"
+    error = shown_rel_err(r)
+    return "—" if error is None else f"{error:.1e}"
