@@ -43,24 +43,30 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--annotations", choices=["github", "none"], default=None,
                         help="print GitHub workflow annotations for wrong steps (default: under GITHUB_ACTIONS)")
     verify.add_argument("--json", metavar="PATH", help="write the qedcheck-report/1 JSON report to PATH")
-    verify.add_argument("--seed", type=int, default=None, help="seed of the numeric sample (default 0)")
-    verify.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+    verify.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
+                        help="seed of the numeric sample (default 0)")
+    verify.add_argument("--timeout", type=_setting(float, "timeout_problem"), default=None, metavar="SECONDS",
                         help="symbolic budget per identity (default: each identity's own, 10 s)")
-    verify.add_argument("--rtol", type=float, default=None, help="relative tolerance of the numeric check (1e-9)")
+    verify.add_argument("--rtol", type=_setting(float, "rtol_problem"), default=None,
+                        help="relative tolerance of the numeric check (1e-9; from 1e-15 to 1e-6)")
     verify.add_argument("--junit", metavar="PATH", help="write a JUnit XML report to PATH")
     verify.add_argument("--markdown", metavar="PATH", help="append a Markdown report to PATH ($GITHUB_STEP_SUMMARY)")
     verify.add_argument("--no-color", action="store_true", default=argparse.SUPPRESS, help="plain output")
     loudness = verify.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="the summary line only (and what failed)")
     loudness.add_argument("-v", "--verbose", action="store_true", help="also every link of every derivation")
-    verify.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    verify.add_argument("--jobs", "-j", type=_setting(int, "jobs_problem"), default=None, metavar="N",
                         help="worker processes (default: the number of cores; 1 checks in this process)")
     verify.add_argument("--no-cache", action="store_true", help="check everything again; read and write no cache")
     verify.add_argument("--cache-dir", default=None, metavar="DIR",
                         help="where results are cached (default: $QEDCHECK_CACHE_DIR, [tool.qedcheck] "
                              "cache-dir, else the user's cache directory; see docs/cache.md)")
-    verify.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
+    verify.add_argument("--memory-limit", type=_setting(float, "memory_problem"), default=4.0, metavar="GIB",
                         help="address-space cap of each worker process in GiB (default 4)")
+    verify.add_argument("--accept-numeric", action=argparse.BooleanOptionalAction, default=None,
+                        help="let a claim expected to hold pass as numeric-only when no proof is found "
+                             "(still reported as numeric-only; default: [tool.qedcheck] accept-numeric, "
+                             "else no)")
     verify.add_argument("--slow", action="store_true",
                         help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
@@ -70,18 +76,43 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("--cache-dir", default=None, metavar="DIR")
     cache.set_defaults(handler=_cache)
 
-    listing = commands.add_parser("list", help="list the catalogue")
+    listing = commands.add_parser("list", help="list identities: the catalogue, or those of FILE.toml")
+    listing.add_argument("targets", nargs="*", metavar="FILE.toml",
+                         help="identity files (default: [tool.qedcheck] files, else the catalogue)")
     listing.set_defaults(handler=_list)
 
-    show = commands.add_parser("show", help="explain one identity: statement, every link, numbers")
-    show.add_argument("name")
-    show.add_argument("--seed", type=int, default=0)
+    show = commands.add_parser("show", help="explain one identity: statement, every link, numbers",
+                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE.toml NAME")
+    show.add_argument("first", metavar="FILE.toml|NAME", help="an identity file, or a catalogue name")
+    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE.toml")
+    show.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
+                      help="seed of the numeric sample (default 0)")
     show.set_defaults(handler=_show)
 
     from .audit_cli import add_audit_command
 
     add_audit_command(commands)
     return parser
+
+
+def _setting(kind, problem: str):
+    """An argparse type: parse the text as `kind`, then apply config.py's rule for that setting, so
+    that a bad value (--seed -1, --timeout nan, --jobs 0) is a usage error before anything runs."""
+    def convert(text: str):
+        from . import config
+
+        try:
+            value = kind(text)
+        except ValueError:
+            wanted = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"'{text}' is not {wanted}") from None
+        reason = getattr(config, problem)(value)
+        if reason:
+            raise argparse.ArgumentTypeError(f"{reason}, not {text}")
+        return value
+
+    convert.__name__ = kind.__name__  # argparse names the type in its own messages
+    return convert
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,7 +147,8 @@ def _verify(args) -> int:
     options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
                          cache_dir=None if args.no_cache else resolve_dir(args.cache_dir, config.cache_dir),
-                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
+                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow,
+                         accept_numeric=config.accept_numeric_or(args.accept_numeric))
     plan = plan_targets(config.targets(args.targets), options, glossary=args.glossary)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
@@ -160,23 +192,44 @@ def _annotations_wanted(args) -> bool:
 
 def _list(args) -> int:
     from rich.table import Table
+    from rich.text import Text
 
+    from .config import load_config
+
+    config = load_config()
+    targets = config.targets(args.targets)
+    errors: list[str] = list(config.errors)
+    if targets == ["all"]:
+        title, listed = "qedcheck catalogue", _catalogue_rows()
+    else:
+        from .derivations import catalogue_modules
+        from .selection import select
+
+        chosen = select(targets, catalogue_modules)
+        errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
+        title = "qedcheck identities"
+        listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,
+                   "error" if i.error else i.expect.value, i.statement) for i in chosen.identities]
+    table = Table(title=title, title_justify="left")
+    for column in ("source", "identity", "expect", "statement"):
+        table.add_column(column, overflow="fold")
+    for row in listed:
+        table.add_row(*map(Text, row))  # never read as markup: `[…]` is common in LaTeX statements
+    _console(args).print(table)
+    for error in errors:
+        print(f"qedcheck: {error}", file=sys.stderr)
+    return EXIT_USAGE if errors else EXIT_OK
+
+
+def _catalogue_rows() -> list[tuple[str, str, str, str]]:
     from .derivations.index import entries
 
     listed = entries()  # the light index; the catalogue itself (SymPy) only when it is out of date
     if listed is None:
         from .derivations import catalogue
 
-        listed = [(i.source, i.name, i.expect.value, i.statement) for i in catalogue()]
-    else:
-        listed = [(e.source, e.name, e.expect, e.statement) for e in listed]
-    table = Table(title="qedcheck catalogue", title_justify="left")
-    for column in ("source", "identity", "expect", "statement"):
-        table.add_column(column, overflow="fold")
-    for row in listed:
-        table.add_row(*row)
-    _console(args).print(table)
-    return EXIT_OK
+        return [(i.source, i.name, i.expect.value, i.statement) for i in catalogue()]
+    return [(e.source, e.name, e.expect, e.statement) for e in listed]
 
 
 def _cache(args) -> int:
@@ -199,18 +252,37 @@ def _cache(args) -> int:
 
 
 def _show(args) -> int:
-    from .checks.runner import RunSettings, verify_identity
-    from .derivations import by_name, slow_catalogue
+    """One identity, checked in this process with the settings `verify` would use ([tool.qedcheck],
+    then --seed): the command every replay line of a report names."""
+    from .checks.workers import verify_with_wall_limit
+    from .config import load_config
+    from .derivations import catalogue_modules, slow_catalogue
     from .report import terminal
-    from .selection import did_you_mean
+    from .results import RunResult
+    from .selection import is_file_target, select
 
-    known = {**by_name(), **{identity.name: identity for identity in slow_catalogue()}}
-    if args.name not in known:
-        print(f"qedcheck: unknown identity '{args.name}'{did_you_mean(args.name, known)}", file=sys.stderr)
+    if args.name is not None and not is_file_target(args.first):
+        print(f"qedcheck show: '{args.first}' is not an identity file (FILE.toml); "
+              "use `qedcheck show NAME` for the catalogue or `qedcheck show FILE.toml NAME`", file=sys.stderr)
         return EXIT_USAGE
-    result = verify_identity(known[args.name], RunSettings(seed=args.seed))
+    if args.name is None and is_file_target(args.first):
+        print(f"qedcheck show: which identity of {args.first}? `qedcheck show {args.first} NAME` "
+              f"(`qedcheck list {args.first}` lists them)", file=sys.stderr)
+        return EXIT_USAGE
+    targets = [args.first] if args.name is None else [args.first, args.name]
+    def batches():  # the catalogue module by module, then the slow checks: built only as far as needed
+        yield from catalogue_modules()
+        yield slow_catalogue()
+
+    chosen = select(targets, batches)
+    for error in chosen.errors:
+        print(f"qedcheck: {error}", file=sys.stderr)
+    if not chosen.identities:
+        return EXIT_USAGE
+    config = load_config()
+    result = verify_with_wall_limit(chosen.identities[0], config.run_settings(seed=args.seed))
     _console(args).print(terminal.identity_detail(result))
-    return EXIT_OK if result.ok else EXIT_FAILED
+    return RunResult((result,), config.resolve(args.seed, None, None)[0]).exit_code
 
 
 def entry() -> None:

@@ -42,6 +42,8 @@ class Derivation:
     label: str = ""
     where: Any = None
     written: tuple[str, ...] = ()
+    # FILE:LINE where each element of the chain is written, when the reader knows (documents, files).
+    locations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,14 @@ class Identity:
     # called with the run's seed and returns a NumericOutcome; the runner merges them into the
     # numeric check, which fails if any of them disagrees.
     model_checks: tuple[Callable[[int], Any], ...] = ()
+    # `accept = "numeric"`: a true claim SymPy cannot prove may pass as `numeric-only` (still reported
+    # as numeric-only: the verdict does not change, only whether it meets the expectation).
+    accept_numeric: bool = False
+    # A user claim `diff(f(x), x) = g(x)` in one symbol: the runner also checks it by finite
+    # differences of f, compiled in the worker (a reader never compiles).
+    finite_differences: bool = False
+    # Where a user-file identity's fields were written: field -> line of `origin`.
+    lines: dict[str, int] = field(default_factory=dict)
     # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are its sides (sized.Node).
     matrix: Any = None
     # Where a document writes this claim: FILE:LINE of the line holding its right side ("" elsewhere).
@@ -118,3 +128,9 @@ class Identity:
 
     def describe_location(self) -> str:
         return f"{self.origin}: identity '{self.name}'"
+
+    def field_location(self, field_name: str) -> str:
+        """`file:line: identity 'name', field 'where'`, the prefix of a located message."""
+        line = self.lines.get(field_name)
+        at = f"{self.origin}:{line}" if line else self.origin
+        return f"{at}: identity '{self.name}', field '{field_name}'"

@@ -19,7 +19,8 @@ import sympy as sp
 from .. import __version__
 from ..identity import Identity
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
-from . import finite_diff, matrices, numeric, sampling
+from ..sized import Node
+from . import domain, evaluate, finite_diff, matrices, numeric, sampling
 from .budget import Deadline
 from .core import Claim, Decision, Engines, check_claim, identity_ok
 from .model import merge_outcomes
@@ -46,6 +47,9 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
         return _failed(identity, started, identity.error, ErrorKind.INPUT)
     accept_numeric = settings.accept_numeric or getattr(identity, "accept_numeric", False)
     try:
+        empty = domain.empty_domain(identity)  # the user's `where` leaves nothing to check: theirs to fix
+        if empty:
+            return _failed(identity, started, empty, ErrorKind.INPUT)
         decision = check_claim(identity_claim(identity, budget), settings.numeric_settings(), ENGINES)
         links, errata = check_derivations(identity, settings.numeric_settings(), budget, accept_numeric, ENGINES)
     except MemoryError:
@@ -103,8 +107,8 @@ def versions() -> dict[str, str]:
 
 
 def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
-    if claim.context.matrix is not None:  # vectors and matrices of named sizes (checks/matrices.py)
-        return matrices.prove(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), deadline)
+    if isinstance(claim.lhs, Node):  # vectors and matrices of named sizes: checks/matrices.py
+        return matrices.prove(_sized_sides(claim), deadline)
     return prove(claim.lhs, claim.rhs, where=claim.where, size=claim.size, indices=claim.indices,
                  sizes=claim.sizes, deadline=deadline)
 
@@ -112,8 +116,8 @@ def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
 def _numeric(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome | None:
     """The numeric proposer: the SymPy sides sampled, plus, for the identity's own claim, its
     hand-written NumPy sides, finite differences and model checks."""
-    if claim.context.matrix is not None:
-        return matrices.numeric_check(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), settings.seed)
+    if isinstance(claim.lhs, Node):
+        return matrices.numeric_check(_sized_sides(claim), settings.seed)
     outcome = _sampled(claim, settings)
     if claim.independent:
         for check in claim.context.model_checks:
@@ -135,7 +139,8 @@ def _sampled(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome 
     else:
         outcome = numeric.cross_check_scalar(claim.lhs, claim.rhs, claim.symbols, where=claim.where,
                                              settings=settings)
-    fd = _finite_difference(claim, settings) if claim.independent and identity.numpy_primitive else None
+    wanted = identity.numpy_primitive is not None or identity.finite_differences
+    fd = _finite_difference(claim, settings) if claim.independent and wanted else None
     if fd is None:
         return outcome
     message = "; ".join(m for m in (outcome.message, fd.message) if m)
@@ -143,7 +148,7 @@ def _sampled(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome 
         points=outcome.points, max_abs_err=outcome.max_abs_err, max_rel_err=outcome.max_rel_err,
         agrees=outcome.agrees and fd.agrees, counterexample=outcome.counterexample,
         mpmath_points=outcome.mpmath_points, float64_undecided=outcome.float64_undecided,
-        finite_difference_max_rel_err=fd.max_rel_err, sizes=outcome.sizes, message=message,
+        finite_difference_max_rel_err=fd.max_rel_err, sizes=outcome.sizes, message=message, region=outcome.region,
     )
 
 
@@ -153,8 +158,23 @@ def _finite_difference(claim: Claim, settings: numeric.NumericSettings):
         draws = sampling.vector_draws(identity.vectors, identity.symbols, (2, 3, 5, 20), settings.seed, 40)
         return finite_diff.check_vector(identity.numpy_primitive, identity.numpy_rhs,
                                         str(identity.vectors[0].label), draws)
-    return finite_diff.check_scalar(identity.numpy_primitive, identity.numpy_rhs, str(identity.symbols[0]),
-                                    settings.seed)
+    primitive, derivative = identity.numpy_primitive, identity.numpy_rhs
+    if primitive is None:  # a user file's diff claim: compiled here, in the worker, under the budget
+        primitive, derivative = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
+    return finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed,
+                                    _where_mask(identity), identity.symbols[0])
+
+
+def _where_mask(identity: Identity):
+    """The identity's `where` as a NumPy test of its one symbol (for the finite differences), or None."""
+    if identity.where is None:
+        return None
+    holds = evaluate.float_function(identity.where, identity.symbols[:1])
+    return lambda values: np.asarray(holds(values)) != 0
+
+
+def _sized_sides(claim: Claim) -> matrices.Sides:
+    return matrices.sides(claim.context.matrix, claim.lhs, claim.rhs, claim.where)
 
 
 ENGINES = Engines(numeric=_numeric, prove=_prove)

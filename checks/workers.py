@@ -85,6 +85,22 @@ def wall_limit(identity: Identity, budget: float, margin: float) -> float:
     return budget * (1 + links_checked(identity)) + margin
 
 
+def verify_with_wall_limit(identity: Identity, settings, margin: float = DEFAULT_MARGIN) -> IdentityResult:
+    """Check `identity` in this process (`--jobs 1`, the pytest plugin) under the wall limit a worker
+    would have: no fork to kill, so the timer of budget.py interrupts the check instead. (No memory
+    cap here: it would cap the caller too.)"""
+    from .budget import Deadline, WallLimitExceeded, interrupt_after
+    from .runner import verify_identity
+
+    limit = wall_limit(identity, _budget(identity, settings), margin)
+    try:
+        with interrupt_after(Deadline(limit), WallLimitExceeded):
+            return verify_identity(identity, settings)
+    except WallLimitExceeded:
+        return _result(identity, Verdict.TIMEOUT, f"the check exceeded its wall limit of {limit:g} s and was "
+                                                  "stopped; the strategies it was trying are not known", limit)
+
+
 _INHERITED: dict[IdentityRef, Identity] = {}
 LOOKAHEAD = 4  # identities queued per worker while the parent builds the next ones (1 afterwards)
 

@@ -10,6 +10,7 @@ length, nesting, exponents and number sizes keep a hostile expression from exhau
 from __future__ import annotations
 
 import ast
+import keyword
 import difflib
 import math
 import re
@@ -21,9 +22,7 @@ import sympy as sp
 
 from ..derivations.vocabulary import relu, sigmoid, softplus
 from .errors import ExpressionError
-from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal
-
-__all__ = ["ExpressionError", "MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "parse_condition", "parse_expression"]
+from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal, len_digits
 
 MAX_LENGTH = 2000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)
@@ -51,7 +50,14 @@ class UserFunction:
     body: sp.Expr
 
     def apply(self, values) -> sp.Expr:
-        return self.body.xreplace(dict(zip(self.args, values)))
+        """The body at `values`. A derivative in the body is taken with respect to an argument, so it
+        is evaluated *at* the value (f'(2x) is Subs(d/dt f(t), t, 2x)): substituting 2*x for t inside
+        d/dt would differentiate with respect to 2*x, which is meaningless (and raised)."""
+        if self.body.has(sp.Derivative):
+            return sp.Subs(self.body, self.args, tuple(values))
+        built = self.body.xreplace(dict(zip(self.args, values)))
+        check_merged_powers(built, f"{self.name}(…)")
+        return built
 
 
 BUILTINS: dict[str, Builtin] = {
@@ -99,6 +105,11 @@ def parse_condition(text: str, symbols: Mapping[str, sp.Symbol],
     return _condition(text, builder, 1)
 
 
+def known_functions(known) -> str:
+    """The list an author needs when a name is nowhere near a known one."""
+    return f" (known functions: {', '.join(sorted(known, key=str.lower))}; define others in [functions])"
+
+
 def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     """`base ** exponent`, refusing exponents and exact numbers too large to build (shared with LaTeX)."""
     if exponent.is_Number:
@@ -112,7 +123,39 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
         if digits > MAX_NUMBER_DIGITS:
             raise ExpressionError(f"{_short(base)}**{_short(exponent)} has about {digits:.0f} digits "
                                   f"(at most {MAX_NUMBER_DIGITS})")
-    return sp.Pow(base, exponent)
+    built = sp.Pow(base, exponent)
+    check_merged_powers(built, f"({_short(base)})**{_short(exponent)}", anywhere=False)
+    return built
+
+
+def check_merged_powers(built: sp.Expr, shown: str, anywhere: bool = True) -> None:
+    """SymPy merges powers, (x**200)**200 → x**40000 and x**200*x**200 → x**400: the exponent limit
+    holds after it. A new product or power merges at its top (`anywhere=False` looks there only);
+    a function body rebuilt around its arguments can merge anywhere."""
+    nodes = built.atoms(sp.Pow) if anywhere else (built, *built.args)
+    for node in nodes:
+        if not isinstance(node, sp.Pow):
+            continue
+        exponent = node.exp
+        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+            raise ExpressionError(f"'{shown}' makes the exponent {_short(exponent)} "
+                                  f"(at most {MAX_EXPONENT})")
+
+
+def check_derivative_order(built: sp.Expr, shown: str) -> None:
+    """SymPy merges nested derivatives, diff(diff(f, x, 5), x, 5) → order 10, and a derivative may be
+    nested in another through a function: the order limit holds for the whole nest."""
+    order = nested_derivative_order(built)
+    if order > MAX_DIFF_ORDER:
+        raise ExpressionError(f"'{shown}' differentiates {order} times (at most {MAX_DIFF_ORDER})")
+
+
+def nested_derivative_order(expr: sp.Basic) -> int:
+    """The most derivatives taken one inside another anywhere in `expr`."""
+    inner = max((nested_derivative_order(arg) for arg in expr.args), default=0)
+    if isinstance(expr, sp.Derivative):
+        return inner + sum(int(count) for _, count in expr.variable_count)
+    return inner
 
 
 def did_you_mean(word: str, known) -> str:
@@ -143,9 +186,30 @@ def _syntax_tree(text) -> ast.Expression:
             warnings.simplefilter("ignore")  # e.g. "invalid hexadecimal literal": the error says enough
             return ast.parse(_python_form(text), mode="eval")
     except SyntaxError as failure:
-        raise ExpressionError(f"invalid syntax at column {failure.offset or 0}: {failure.msg}") from None
+        raise ExpressionError(_syntax_message(text, failure)) from None
     except (ValueError, MemoryError, RecursionError) as failure:
         raise ExpressionError(f"cannot read the expression: {failure}") from None
+
+
+_KEYWORD = re.compile(r"\b(" + "|".join(sorted(keyword.kwlist, key=len, reverse=True)) + r")\b")
+_JUXTAPOSED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([A-Za-z_(])")
+
+
+def _syntax_message(text: str, failure: SyntaxError) -> str:
+    """The parser's complaint, with what the author most likely meant when the text says it."""
+    message = f"invalid syntax at column {failure.offset or 0}: {failure.msg}"
+    reserved = _KEYWORD.search(text)
+    if reserved:
+        word = reserved.group(1)
+        hint = (": name the symbol 'lam' (or write this side in LaTeX, where \\lambda is the symbol lambda)"
+                if word == "lambda" else "")
+        return f"invalid syntax: '{word}' is a Python keyword and cannot be a name in plain text{hint}"
+    juxtaposed = _JUXTAPOSED.search(text)
+    if juxtaposed:
+        number, follower = juxtaposed.groups()
+        return (f"{message}: multiplication is written with '*': '{number}*{follower}…' instead of "
+                f"'{number}{follower}…'")
+    return message
 
 
 _BINARY = {
@@ -222,6 +286,7 @@ class _Builder:
             if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
             check_number_size(built, self._quote(node))
+            check_merged_powers(built, self._quote(node), anywhere=False)
             return built
         if isinstance(node, ast.Call):
             return self._call(node, depth)
@@ -246,7 +311,7 @@ class _Builder:
             kind = "strings" if isinstance(value, (str, bytes)) else f"{type(value).__name__} constants"
             raise ExpressionError(f"{kind} are not allowed: '{self._quote(node)}'")
         if isinstance(value, int):
-            if value.bit_length() > MAX_LITERAL_DIGITS * 3.33:
+            if len_digits(value) > MAX_LITERAL_DIGITS:
                 raise ExpressionError(f"the number '{self._quote(node)}' has more than {MAX_LITERAL_DIGITS} digits")
             return sp.Integer(value)
         # exact from the text as written: 0.1 is one tenth, 1e-400 is not 0 (the float would be)
@@ -261,6 +326,8 @@ class _Builder:
             return CONSTANTS[name]
         if name in BUILTINS or name in self.functions or name == "diff":
             raise ExpressionError(f"'{name}' is a function: call it as {name}(…)")
+        if name == "e":
+            raise ExpressionError("'e' is not a symbol here: Euler's number is E, and e^(…) is written exp(…)")
         raise ExpressionError(f"undeclared symbol '{name}'{did_you_mean(name, self.symbols)}"
                               " (declare it in 'symbols')")
 
@@ -279,16 +346,20 @@ class _Builder:
         if name in self.functions:
             function = self.functions[name]
             self._arity(name, node, len(function.args), len(function.args))
-            return function.apply([self.expr(a, depth + 1) for a in node.args])
+            built = call_builder(function.apply, [self.expr(a, depth + 1) for a in node.args], self._quote(node))
+            if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                raise ExpressionError(f"'{self._quote(node)}' is undefined")
+            return built
         if name not in BUILTINS:
             if name in self.symbols:
                 raise ExpressionError(f"'{name}' is a symbol, not a function")
             known = set(BUILTINS) | set(self.functions) | {"diff"}
-            raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known)}")
+            raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known) or known_functions(known)}")
         builtin = BUILTINS[name]
         self._arity(name, node, builtin.min_args, builtin.max_args)
-        built = builtin.build(*[self.expr(a, depth + 1) for a in node.args])
-        if built.has(sp.zoo, sp.nan):
+        built = call_builder(lambda values: builtin.build(*values), [self.expr(a, depth + 1) for a in node.args],
+                       self._quote(node))
+        if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ExpressionError(f"'{self._quote(node)}' is undefined")
         return built
 
@@ -305,7 +376,9 @@ class _Builder:
                                       f"'{self._quote(node)}'")
             order = raw.value
         body = self.expr(node.args[0], depth + 1)
-        return sp.Derivative(body, (self.symbols[target.id], order))
+        built = sp.Derivative(body, (self.symbols[target.id], order))
+        check_derivative_order(built, self._quote(node))
+        return built
 
     def _arity(self, name: str, node: ast.Call, low: int, high: int | None) -> None:
         count = len(node.args)
@@ -317,6 +390,15 @@ class _Builder:
     def _quote(self, node: ast.AST) -> str:
         segment = ast.get_source_segment(_python_form(self.text), node) or type(node).__name__
         return segment if len(segment) <= 60 else segment[:57] + "…"
+
+
+def call_builder(build: Callable[[list], sp.Expr], values: list, shown: str) -> sp.Expr:
+    """SymPy refuses some arguments when it builds (Max(x, I): "not comparable"): one sentence."""
+    try:
+        return build(values)
+    except (ValueError, TypeError, ArithmeticError) as refusal:
+        reason = " ".join(str(refusal).split()) or type(refusal).__name__
+        raise ExpressionError(f"'{shown}' cannot be built: {reason}") from None
 
 
 def _condition(text: str, builder: _Builder, depth: int) -> sp.Basic:

@@ -35,10 +35,13 @@ from .expression import (
     MAX_LENGTH,
     ExpressionError,
     UserFunction,
+    call_builder,
+    check_derivative_order,
+    check_merged_powers,
     did_you_mean,
     power,
 )
-from .numbers import exact_latex_float
+from .numbers import MAX_LITERAL_DIGITS, check_number_size, exact_latex_float, len_digits
 
 # The name the LaTeX reader gives a function -> the vocabulary name it means.
 LATEX_FUNCTIONS = {
@@ -197,9 +200,42 @@ def _refuse_unknown_commands(text: str, names, functions) -> None:
             continue  # `\foo(x)`: an application; the rebuild names the unknown function
         raise ExpressionError(f"cannot read `\\{name}` (not supported in LaTeX input; a glossary's "
                               f"[notation] may name it)")
+    bar = re.search(r"\|\s*[_^]", text)
+    if bar:  # the reader substitutes first and differentiates after: d/dx x^2 |_{x=1} would read as 0
+        raise ExpressionError(f"cannot read the evaluation bar `{text[bar.start():bar.end() + 6]}…` (write the "
+                              "value at the point as its own expression)")
+    _refuse_ambiguous_derivatives(text)
     subscript = _NUMBER_SUBSCRIPT.search(text)
     if subscript:
         raise ExpressionError(f"cannot read a subscript on a number (`{text[subscript.start():subscript.end() + 6]}…`)")
+
+
+_DERIVATIVE_OPERATOR = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{\s*(?:d|\\partial\s*)\s*[A-Za-z](?:_\{?\w+\}?)?\s*\}")
+
+
+def _refuse_ambiguous_derivatives(text: str) -> None:
+    """`\\frac{d}{dx} x^2 + x`: the reader differentiates x^2 only; many authors mean the sum. Unless
+    the operand is grouped (`\\frac{d}{dx}\\left(…\\right)`), a + or - after it is refused as ambiguous."""
+    for match in _DERIVATIVE_OPERATOR.finditer(text):
+        rest = text[match.end():].lstrip()
+        if rest.startswith(("(", "{", "\\left(", "\\left[", "[")):
+            closing = {"(": ")", "{": "}", "[": "]"}
+            opening = rest.index(next(c for c in rest if c in closing))
+            end = _matching(rest, opening, rest[opening], closing[rest[opening]])
+            rest = rest[end + 1:] if end >= 0 else ""
+            if not rest.lstrip().startswith(("^", "_")):
+                continue
+        depth = 0
+        for k, char in enumerate(rest):
+            if char in "{([" and (k == 0 or rest[k - 1] != "\\"):
+                depth += 1
+            elif char in "})]" and (k == 0 or rest[k - 1] != "\\"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif char in "+-" and depth == 0 and k > 0:
+                raise ExpressionError(f"the scope of `{match.group(0)}` is ambiguous: write "
+                                      f"`{match.group(0)}\\left(…\\right)` around what it differentiates")
 
 
 def _read(text: str):
@@ -233,29 +269,29 @@ class _Rebuild:
     def walk(self, node, depth: int) -> sp.Expr:
         if depth > MAX_DEPTH:
             raise ExpressionError(f"the LaTeX expression is nested more than {MAX_DEPTH} levels deep")
+        _refuse_non_finite(node)
         if isinstance(node, sp.Number):
             if isinstance(node, sp.Float):
                 return exact_latex_float(node)  # as written: not the Float's binary value
+            if node.is_Integer and len_digits(node) > MAX_LITERAL_DIGITS:
+                raise ExpressionError(f"a number has more than {MAX_LITERAL_DIGITS} digits")
             return node
         if node in (sp.pi, sp.E):
             return node
         if isinstance(node, sp.Symbol):
             return self._symbol(plain_name(node.name))
-        if isinstance(node, sp.Add):
-            return sp.Add(*[self.walk(a, depth + 1) for a in node.args])
-        if isinstance(node, sp.Mul):
-            return sp.Mul(*[self.walk(a, depth + 1) for a in node.args])
+        if isinstance(node, (sp.Add, sp.Mul)):
+            return _within_limits(node.func(*[self.walk(a, depth + 1) for a in node.args]))
         if isinstance(node, sp.Pow):
             base, exponent = (self.walk(a, depth + 1) for a in node.args)
-            built = power(base, exponent)
-            if built.has(sp.zoo, sp.nan):
-                raise ExpressionError("the LaTeX expression is undefined (division by zero?)")
-            return built
+            return _finite(power(base, exponent), "the LaTeX expression is undefined (division by zero?)")
         if isinstance(node, sp.Derivative):
             return self._derivative(node, depth)
         if isinstance(node, sp.log) and len(node.args) == 2:  # \ln x reads as log(x, E)
             value, base = (self.walk(a, depth + 1) for a in node.args)
-            return sp.log(value) if base == sp.E else sp.log(value) / sp.log(base)
+            _check_log_base(base)
+            built = sp.log(value) if base == sp.E else sp.log(value) / sp.log(base)
+            return _finite(built, "the logarithm is undefined here (log of 0?)")
         if isinstance(node, AppliedUndef):
             return self._applied(str(node.func), node.args, depth)
         if isinstance(node, (sp.Max, sp.Min)):
@@ -331,11 +367,14 @@ class _Rebuild:
         return self._apply_values(name, [self.walk(a, depth + 1) for a in args])
 
     def _apply_values(self, name: str, values) -> sp.Expr:
+        return _finite(self._application(name, values), f"{name}(…) is undefined here")
+
+    def _application(self, name: str, values: list) -> sp.Expr:
         if name in self.functions:
             function = self.functions[name]
             if len(values) != len(function.args):
                 raise ExpressionError(f"{name}() takes {len(function.args)} arguments, got {len(values)}")
-            return function.apply(values)
+            return call_builder(function.apply, values, f"{name}(…)")
         builtin_name = LATEX_FUNCTIONS.get(name, name if name in BUILTINS else None)
         if builtin_name is None:
             known = set(LATEX_FUNCTIONS) | set(self.functions)
@@ -343,7 +382,7 @@ class _Rebuild:
         builtin = BUILTINS[builtin_name]
         if len(values) < builtin.min_args or (builtin.max_args is not None and len(values) > builtin.max_args):
             raise ExpressionError(f"{name}() does not take {len(values)} argument(s)")
-        return builtin.build(*values)
+        return call_builder(lambda arguments: builtin.build(*arguments), values, f"{name}(…)")
 
     def _derivative(self, node: sp.Derivative, depth: int) -> sp.Expr:
         body = self.walk(node.expr, depth + 1)
@@ -355,4 +394,43 @@ class _Rebuild:
             if not (1 <= int(order) <= MAX_DIFF_ORDER):
                 raise ExpressionError(f"derivative order {order} is outside 1..{MAX_DIFF_ORDER}")
             variables.append((self.symbols[name], int(order)))
-        return sp.Derivative(body, *variables)
+        built = sp.Derivative(body, *variables)
+        check_derivative_order(built, "\\frac{d}{d…}")
+        return built
+
+
+# --- the checks plain input passes, for what only LaTeX can write (\infty, \log_{b}) --------------------
+
+_NON_FINITE = (sp.oo, -sp.oo, sp.zoo, sp.nan)
+_SHOWN = {sp.oo: "\\infty", -sp.oo: "-\\infty", sp.zoo: "complex infinity (a division by zero?)"}
+
+
+def _refuse_non_finite(node) -> None:
+    """∞, complex infinity and nan are not values a claim is about (`\\infty` reads as oo)."""
+    if any(node is value or node == value for value in _NON_FINITE):
+        raise ExpressionError(f"'{_SHOWN.get(node, node)}' is not a number: infinities and undefined values "
+                              "are not allowed")
+
+
+def _finite(built: sp.Expr, message: str) -> sp.Expr:
+    """What a construction just made must be finite, as in the plain parser: log(0) is zoo, and zoo
+    vanishes in later arithmetic (x/zoo is 0), so it is caught where it appears."""
+    if built.has(*_NON_FINITE):
+        raise ExpressionError(message)
+    return built
+
+
+def _check_log_base(base: sp.Expr) -> None:
+    """`\\log_{b} x` is log x / log b: b must be a positive number other than 1 (log_0 x would be 0)."""
+    if base == sp.E:
+        return
+    if not (base.is_number and base.is_extended_real and base.is_positive and base != 1):
+        raise ExpressionError(f"the base of a logarithm must be a positive number other than 1, not '{base}'")
+
+
+def _within_limits(built: sp.Expr) -> sp.Expr:
+    """A sum or product merges numbers and powers (x^{200} x^{200} is x**400): the plain parser's limits
+    hold after it."""
+    check_number_size(built, "a product or sum of numbers")
+    check_merged_powers(built, "a product of powers", anywhere=False)
+    return built

@@ -1,4 +1,9 @@
-"""The terminal report: rich renderables built from results, printed once by the CLI."""
+"""The terminal report: rich renderables built from results, printed once by the CLI.
+
+Every string that comes from a user (names, sources, statements, expressions, messages, counterexamples)
+is handed to rich as a `Text`, never as a str: rich reads `[...]` in a str as markup, so a source
+`"[/]"` would crash the report after the run and `"[link=https://…]"` would render a live link.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
+from .describe import accepted_label, known_document_errata, numeric_note, replay_command, shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -26,6 +32,7 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
     elif not ok and result_verdict is Verdict.PROVED:
         label += " (a step or erratum fails)"
+    label += accepted_label(result_verdict, ok)
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
@@ -54,8 +61,13 @@ def results_table(run: RunResult, width: int = 120) -> Table:
             "rel err": _error(r),
             "time": f"{r.time_s:.2f}s",
         }
-        table.add_row(*[cells[column] for column in shown])
+        table.add_row(*[plain(cells[column]) for column in shown])
     return table
+
+
+def plain(value) -> Text:
+    """A cell or line shown exactly as written: a Text stays as it is, anything else is never markup."""
+    return value if isinstance(value, Text) else Text(str(value))
 
 
 def _columns_for(run: RunResult, width: int) -> list[str]:
@@ -107,10 +119,14 @@ def failures_panel(run: RunResult) -> Panel | None:
             lines.append(Text(f"    {r.statement}"))
         if r.message:
             lines.append(Text(f"    {r.message}"))
+        if numeric_note(r):
+            lines.append(Text(f"    numeric: {numeric_note(r)}"))
         for link in r.links:
             if not link.ok:
-                lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
+                where = f" ({link.location})" if link.location else ""
+                lines.append(Text(f"    link {link.derivation}.{link.index}{where} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
+        lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
 
 
@@ -119,7 +135,7 @@ def summary_line(run: RunResult) -> Text:
     for r in run.results:
         counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
     detail = ", ".join(f"{n} {v}" for v, n in counts.items())
-    errata = sum(len(r.errata) for r in run.results)
+    errata = sum(len(r.errata) for r in run.results) + known_document_errata(run)
     style = "bold green" if run.failed_count == 0 and not run.input_errors else "bold red"
     text = f"{run.ok_count}/{run.total} identities as expected ({detail}); {errata} known errata; seed {run.seed}"
     if run.input_errors:
@@ -180,14 +196,22 @@ def run_report(run: RunResult, width: int = 120) -> Group:
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
+    parts.extend(coverage_lines(run))
     return Group(*parts)
+
+
+def coverage_lines(run: RunResult) -> list[Text]:
+    """Under the summary: each document's coverage ("41 of 57 equalities checked, …")."""
+    from .describe import coverage_sentences
+
+    return [Text(sentence, style="bold") for sentence in coverage_sentences(run)]
 
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
     panels = (documents_panel(run, quiet=True), failures_panel(run), input_errors_panel(run), cache_panel(run))
     parts = [panel for panel in panels if panel is not None]
-    return Group(*parts, summary_line(run))
+    return Group(*parts, summary_line(run), *coverage_lines(run))
 
 
 def identity_detail(r: IdentityResult) -> Group:
@@ -195,32 +219,30 @@ def identity_detail(r: IdentityResult) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("identity", r.name)
-    head.add_row("source", r.source)
+    rows = [("identity", r.name), ("source", r.source)]
     if r.location:
-        head.add_row("location", r.location)
-    head.add_row("statement", r.statement)
-    head.add_row("expect", r.expect)
-    head.add_row("verdict", verdict_text(r.verdict, r.ok, r.expect))
-    head.add_row("strategy", _strategy(r))
+        rows.append(("location", r.location))
+    rows += [("statement", r.statement), ("expect", r.expect),
+             ("verdict", verdict_text(r.verdict, r.ok, r.expect)), ("strategy", _strategy(r))]
     if r.tried:
-        head.add_row("tried", ", ".join(r.tried))
+        rows.append(("tried", ", ".join(r.tried)))
     if r.numeric is not None:
         n = r.numeric
-        head.add_row("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err {n.max_rel_err:.3g}"
-                     + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else ""))
-        head.add_row("high precision", f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
-                     f"{n.float64_undecided} that float64 could not decide")
+        rows.append(("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err "
+                     f"{n.max_rel_err:.3g}" + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else "")))
+        rows.append(("high precision", (f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
+                     f"{n.float64_undecided} that float64 could not decide")))
         if n.finite_difference_max_rel_err is not None:
-            head.add_row("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}")
+            rows.append(("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}"))
         if n.message:
-            head.add_row("numeric detail", n.message)
+            rows.append(("numeric detail", n.message))
     if r.counterexample is not None:
-        head.add_row("counterexample", r.counterexample.describe())
+        rows.append(("counterexample", r.counterexample.describe()))
     if r.message:
-        head.add_row("message", r.message)
-    for note in r.notes:
-        head.add_row("note", note)
+        rows.append(("message", r.message))
+    rows += [("note", note) for note in r.notes]
+    for label, value in rows:
+        head.add_row(label, plain(value))
     parts = [head]
     if r.links:
         parts.append(Text("\nwritten derivation, link by link", style="bold"))
@@ -252,6 +274,5 @@ def _steps(r: IdentityResult) -> str:
 
 
 def _error(r: IdentityResult) -> str:
-    if r.numeric is None:
-        return "—"
-    return f"{r.numeric.max_rel_err:.1e}"
+    error = shown_rel_err(r)
+    return "—" if error is None else f"{error:.1e}"

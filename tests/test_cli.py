@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sympy as sp
 from conftest import make_identity, replace_catalogue
 from qedcheck.cli import main
@@ -115,3 +116,24 @@ def test_a_step_that_changes_a_far_decimal_digit_is_refuted(tmp_path):
     (identity,) = json.loads(report.read_text())["identities"]
     assert identity["ok"] is False
     assert "refuted" in [step["verdict"] for step in identity["steps"]]
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--seed", "-1"], "argument --seed: the seed must be an integer from 0"),
+    (["--memory-limit", "0"], "argument --memory-limit: the memory limit must be a number of GiB"),
+    (["--timeout", "-5"], "argument --timeout: the timeout must be a number of seconds greater than 0"),
+    (["--timeout", "nan"], "argument --timeout: the timeout must be"),
+    (["--timeout", "inf"], "argument --timeout: the timeout must be"),
+    (["--jobs", "0"], "argument --jobs/-j: the number of jobs must be an integer from 1"),
+    (["--rtol", "0.5"], "argument --rtol: the relative tolerance must be a number from 1e-15 to 1e-06"),
+    (["--rtol", "0"], "argument --rtol: the relative tolerance"),
+    (["--seed", "x"], "argument --seed: 'x' is not an integer"),
+])
+def test_out_of_range_options_are_usage_errors_before_anything_runs(flags, message, capsys, monkeypatch):
+    from qedcheck.checks import schedule
+
+    monkeypatch.setattr(schedule, "plan_targets", lambda *a, **k: pytest.fail("the run started"))
+    with pytest.raises(SystemExit) as exited:
+        main(["--no-color", "verify", "sigmoid_deriv", *flags])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err
