@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", action="store_true", help="shallow expressions, as the in-suite test uses")
     parser.add_argument("--category", action="append", choices=sorted(generator.CATEGORIES),
                         help="only these categories (repeatable)")
-    parser.add_argument("--batch", type=int, default=500, help="pairs per qedcheck run (at most 500)")
+    parser.add_argument("--batch", type=int, default=100, help="pairs per qedcheck run (at most 500)")
     parser.add_argument("--retry-timeout", type=float, default=None, metavar="SECONDS",
                         help="check the pairs that timed out once more with this budget (the in-suite test: 20)")
     parser.add_argument("--save", metavar="PATH", help="also write every outcome as JSON lines to PATH (batch by batch)")
