@@ -35,34 +35,41 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
 
-    verify = commands.add_parser("verify", help="check identities: 'all', catalogue names, FILE.toml")
+    verify = commands.add_parser("verify", help="check identities: 'all', catalogue names, FILE.toml, FILE.md, FILE.tex")
     verify.add_argument("targets", nargs="*", metavar="TARGET",
-                        help="'all' (default), identity names, or identity files FILE.toml")
+                        help="'all' (default), identity names, identity files FILE.toml, documents FILE.md/FILE.tex")
+    verify.add_argument("--glossary", metavar="G.toml", default=None,
+                        help="the notation of the documents named (overrides their +++ front matter)")
+    verify.add_argument("--annotations", choices=["github", "none"], default=None,
+                        help="print GitHub workflow annotations for wrong steps (default: under GITHUB_ACTIONS)")
     verify.add_argument("--json", metavar="PATH", help="write the qedcheck-report/1 JSON report to PATH")
-    verify.add_argument("--seed", type=int, default=None, help="seed of the numeric sample (default 0)")
-    verify.add_argument("--timeout", type=float, default=None, metavar="SECONDS",
+    verify.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
+                        help="seed of the numeric sample (default 0)")
+    verify.add_argument("--timeout", type=_setting(float, "timeout_problem"), default=None, metavar="SECONDS",
                         help="symbolic budget per identity (default: each identity's own, 10 s)")
-    verify.add_argument("--rtol", type=float, default=None, help="relative tolerance of the numeric check (1e-9)")
+    verify.add_argument("--rtol", type=_setting(float, "rtol_problem"), default=None,
+                        help="relative tolerance of the numeric check (1e-9; from 1e-15 to 1e-6)")
     verify.add_argument("--junit", metavar="PATH", help="write a JUnit XML report to PATH")
     verify.add_argument("--markdown", metavar="PATH", help="append a Markdown report to PATH ($GITHUB_STEP_SUMMARY)")
     verify.add_argument("--no-color", action="store_true", default=argparse.SUPPRESS, help="plain output")
     loudness = verify.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="the summary line only (and what failed)")
     loudness.add_argument("-v", "--verbose", action="store_true", help="also every link of every derivation")
-    verify.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+    verify.add_argument("--jobs", "-j", type=_setting(int, "jobs_problem"), default=None, metavar="N",
                         help="worker processes (default: the number of cores; 1 checks in this process)")
     verify.add_argument("--no-cache", action="store_true", help="check everything again; read and write no cache")
-    verify.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR",
-                        help="where results are cached (default .qedcheck_cache)")
-    verify.add_argument("--memory-limit", type=float, default=4.0, metavar="GIB",
+    verify.add_argument("--cache-dir", default=None, metavar="DIR",
+                        help="where results are cached (default: $QEDCHECK_CACHE_DIR, [tool.qedcheck] "
+                             "cache-dir, else the user's cache directory; see docs/cache.md)")
+    verify.add_argument("--memory-limit", type=_setting(float, "memory_problem"), default=4.0, metavar="GIB",
                         help="address-space cap of each worker process in GiB (default 4)")
     verify.add_argument("--slow", action="store_true",
                         help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
 
-    cache = commands.add_parser("cache", help="manage the result cache: 'clear'")
-    cache.add_argument("action", choices=["clear"])
-    cache.add_argument("--cache-dir", default=".qedcheck_cache", metavar="DIR")
+    cache = commands.add_parser("cache", help="the result cache: 'clear' it, or print its 'path'")
+    cache.add_argument("action", choices=["clear", "path"])
+    cache.add_argument("--cache-dir", default=None, metavar="DIR")
     cache.set_defaults(handler=_cache)
 
     listing = commands.add_parser("list", help="list the catalogue")
@@ -70,13 +77,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = commands.add_parser("show", help="explain one identity: statement, every link, numbers")
     show.add_argument("name")
-    show.add_argument("--seed", type=int, default=0)
+    show.add_argument("--seed", type=_setting(int, "seed_problem"), default=0)
     show.set_defaults(handler=_show)
 
     from .audit_cli import add_audit_command
 
     add_audit_command(commands)
     return parser
+
+
+def _setting(kind, problem: str):
+    """An argparse type: parse the text as `kind`, then apply config.py's rule for that setting, so
+    that a bad value (--seed -1, --timeout nan, --jobs 0) is a usage error before anything runs."""
+    def convert(text: str):
+        from . import config
+
+        try:
+            value = kind(text)
+        except ValueError:
+            wanted = "an integer" if kind is int else "a number"
+            raise argparse.ArgumentTypeError(f"'{text}' is not {wanted}") from None
+        reason = getattr(config, problem)(value)
+        if reason:
+            raise argparse.ArgumentTypeError(f"{reason}, not {text}")
+        return value
+
+    convert.__name__ = kind.__name__  # argparse names the type in its own messages
+    return convert
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,8 +125,7 @@ def _console(args):
 
 
 def _verify(args) -> int:
-    from pathlib import Path
-
+    from .checks.cache import resolve_dir
     from .checks.process import rare_collection
     from .checks.schedule import RunOptions, plan_targets, run_plan
     from .checks.workers import default_jobs
@@ -111,9 +137,9 @@ def _verify(args) -> int:
     seed, timeout, rtol = config.resolve(args.seed, args.timeout, args.rtol)
     options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
-                         cache_dir=None if args.no_cache else Path(args.cache_dir),
+                         cache_dir=None if args.no_cache else resolve_dir(args.cache_dir, config.cache_dir),
                          memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
-    plan = plan_targets(config.targets(args.targets), options)
+    plan = plan_targets(config.targets(args.targets), options, glossary=args.glossary)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
     with progress, rare_collection():
@@ -138,11 +164,25 @@ def _verify(args) -> int:
         from .report.links import links_report
 
         console.print(links_report(run))
+    if _annotations_wanted(args):
+        from .report.annotations import annotations
+
+        for line in annotations(run):
+            print(line)
     return run.exit_code
+
+
+def _annotations_wanted(args) -> bool:
+    import os
+
+    if args.annotations is not None:
+        return args.annotations == "github"
+    return os.environ.get("GITHUB_ACTIONS") == "true"
 
 
 def _list(args) -> int:
     from rich.table import Table
+    from rich.text import Text
 
     from .derivations.index import entries
 
@@ -157,20 +197,27 @@ def _list(args) -> int:
     for column in ("source", "identity", "expect", "statement"):
         table.add_column(column, overflow="fold")
     for row in listed:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))  # never read as markup: `[…]` is common in LaTeX statements
     _console(args).print(table)
     return EXIT_OK
 
 
 def _cache(args) -> int:
-    from .checks.cache import ResultCache
+    from .checks.cache import ResultCache, resolve_dir
+    from .checks.machine_key import key_path
+    from .config import load_config
 
+    folder = resolve_dir(args.cache_dir, load_config().cache_dir)
+    if args.action == "path":
+        print(f"cache directory: {folder}\nkey file (keep it private; never in a CI cache or artifact): "
+              f"{key_path()}")
+        return EXIT_OK
     try:
-        removed = ResultCache(args.cache_dir).clear()
-    except ValueError as refusal:
+        removed = ResultCache(folder).clear()
+    except (ValueError, OSError) as refusal:
         print(f"qedcheck: {refusal}", file=sys.stderr)
         return EXIT_USAGE
-    print(f"removed {args.cache_dir} ({removed} cached results)")
+    print(f"removed {folder} ({removed} cached results)")
     return EXIT_OK
 
 

@@ -5,6 +5,7 @@
     seed = 0
     timeout = 10.0                   # symbolic budget per identity, seconds
     rtol = 1e-9                      # relative tolerance ("tolerance" is accepted as well)
+    cache-dir = "/var/cache/qedcheck"  # where results are cached (default: the user's cache directory)
 
 Flags on the command line override these. A wrong key or type is a located input error
 ("pyproject.toml: [tool.qedcheck] seed: …"); the rest of the table is still used and the run goes on.
@@ -13,12 +14,14 @@ Flags on the command line override these. A wrong key or type is a located input
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-KEYS = ("files", "seed", "timeout", "rtol", "tolerance")
+KEYS = ("files", "seed", "timeout", "rtol", "tolerance", "cache-dir")
+MAX_PYPROJECT_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class Config:
     seed: int | None = None
     timeout: float | None = None
     rtol: float | None = None
+    cache_dir: Path | None = None
     errors: tuple[str, ...] = ()
 
     @property
@@ -79,9 +83,11 @@ def load_config(start: Path | None = None) -> Config:
     path = find_pyproject(start)
     if path is None:
         return Config()
+    from .readers.files import FileRefused, read_limited
+
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
+        document = tomllib.loads(read_limited(path, MAX_PYPROJECT_BYTES).decode("utf-8"))
+    except (FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
         return Config(errors=(f"{path}: cannot read [tool.qedcheck]: {problem}",))
     table = document.get("tool", {}).get("qedcheck")
     if table is None:
@@ -103,11 +109,25 @@ def parse_table(table: dict, path: Path) -> Config:
     if "rtol" in table and "tolerance" in table:
         errors.append(f"{where} give 'rtol' or 'tolerance', not both; 'rtol' is used")
     files = _files(table.get("files"), path, where, errors)
-    seed = _integer(table.get("seed"), f"{where} seed", errors)
-    timeout = _positive(table.get("timeout"), f"{where} timeout", errors)
+    seed = _checked(table.get("seed"), seed_problem, f"{where} seed", errors)
+    timeout = _checked(table.get("timeout"), timeout_problem, f"{where} timeout", errors)
     rtol_key = "rtol" if "rtol" in table else "tolerance"
-    rtol = _positive(table.get(rtol_key), f"{where} {rtol_key}", errors)
-    return Config(path=path, files=files, seed=seed, timeout=timeout, rtol=rtol, errors=tuple(errors))
+    rtol = _checked(table.get(rtol_key), rtol_problem, f"{where} {rtol_key}", errors)
+    timeout = float(timeout) if timeout is not None else None
+    rtol = float(rtol) if rtol is not None else None
+    cache_dir = _folder(table.get("cache-dir"), path, f"{where} cache-dir", errors)
+    return Config(path=path, files=files, seed=seed, timeout=timeout, rtol=rtol, cache_dir=cache_dir,
+                  errors=tuple(errors))
+
+
+def _folder(value, path: Path, where: str, errors: list[str]) -> Path | None:
+    """A directory relative to the pyproject.toml that names it (`~` is the user's home)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value:
+        errors.append(f"{where}: expected a directory (a string), got {value!r}")
+        return None
+    return path.parent / Path(value).expanduser()
 
 
 def _files(value, path: Path, where: str, errors: list[str]) -> tuple[str, ...]:
@@ -139,22 +159,59 @@ def _relative(target: Path) -> str:
         return str(target)
 
 
-def _integer(value, where: str, errors: list[str]) -> int | None:
+def _checked(value, problem, where: str, errors: list[str]):
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        errors.append(f"{where}: expected an integer, got {value!r}")
+    reason = problem(value)
+    if reason:
+        errors.append(f"{where}: {reason}, got {value!r}")
         return None
     return value
 
 
-def _positive(value, where: str, errors: list[str]) -> float | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-        errors.append(f"{where}: expected a positive number, got {value!r}")
-        return None
-    return float(value)
+# --- the settings' ranges: one rule for the command line and for [tool.qedcheck] ---------------------
+# Each returns the sentence a user needs, or None when the value is fine.
+
+SEED_MAX = 2**63 - 1
+TIMEOUT_MAX = 3600.0  # seconds of symbolic budget per identity
+RTOL_MIN, RTOL_MAX = 1e-15, 1e-6  # below: float64 cannot resolve it; above: real errors would pass
+JOBS_MAX = 1024
+MEMORY_MIN_GIB, MEMORY_MAX_GIB = 0.5, 1024.0  # a worker needs about 0.2 GiB of address space to start
+
+
+def seed_problem(value) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= SEED_MAX:
+        return f"the seed must be an integer from 0 to {SEED_MAX}"
+    return None
+
+
+def timeout_problem(value) -> str | None:
+    if not _real(value) or not 0 < value <= TIMEOUT_MAX:
+        return f"the timeout must be a number of seconds greater than 0 and at most {TIMEOUT_MAX:g}"
+    return None
+
+
+def rtol_problem(value) -> str | None:
+    if not _real(value) or not RTOL_MIN <= value <= RTOL_MAX:
+        return f"the relative tolerance must be a number from {RTOL_MIN:g} to {RTOL_MAX:g}"
+    return None
+
+
+def jobs_problem(value) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= JOBS_MAX:
+        return f"the number of jobs must be an integer from 1 to {JOBS_MAX}"
+    return None
+
+
+def memory_problem(value) -> str | None:
+    if not _real(value) or not MEMORY_MIN_GIB <= value <= MEMORY_MAX_GIB:
+        return f"the memory limit must be a number of GiB from {MEMORY_MIN_GIB:g} to {MEMORY_MAX_GIB:g}"
+    return None
+
+
+def _real(value) -> bool:
+    """A finite int or float (nan and inf compare in surprising ways, and True is not a number here)."""
+    return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
 
 
 def _first(*values):

@@ -106,6 +106,15 @@ class Identity:
     # called with the run's seed and returns a NumericOutcome; the runner merges them into the
     # numeric check, which fails if any of them disagrees.
     model_checks: tuple[Callable[[int], Any], ...] = ()
+    # A user claim `diff(f(x), x) = g(x)` in one symbol: the runner also checks it by finite
+    # differences of f, compiled in the worker (a reader never compiles).
+    finite_differences: bool = False
+    # Where a user-file identity's fields were written: field -> line of `origin`.
+    lines: dict[str, int] = field(default_factory=dict)
+    # A claim about vectors and matrices of named sizes (sized.MatrixClaim): `lhs`, `rhs` are its sides (sized.Node).
+    matrix: Any = None
+    # Where a document writes this claim: FILE:LINE of the line holding its right side ("" elsewhere).
+    location: str = ""
 
 
     @property
@@ -114,3 +123,9 @@ class Identity:
 
     def describe_location(self) -> str:
         return f"{self.origin}: identity '{self.name}'"
+
+    def field_location(self, field_name: str) -> str:
+        """`file:line: identity 'name', field 'where'`, the prefix of a located message."""
+        line = self.lines.get(field_name)
+        at = f"{self.origin}:{line}" if line else self.origin
+        return f"{at}: identity '{self.name}', field '{field_name}'"

@@ -101,9 +101,9 @@ class IdentityItem(pytest.Item):
         self.add_marker(MARKER)
 
     def runtest(self) -> None:
-        from .checks.runner import verify_identity
+        from .checks.workers import verify_with_wall_limit
 
-        result = verify_identity(self.identity, self.settings)
+        result = verify_with_wall_limit(self.identity, self.settings)  # in this process: the same wall limit
         self.user_properties.append(("verdict", result.verdict.value))
         if not result.ok:
             raise IdentityFailed(result)

@@ -27,16 +27,37 @@ class Verdict(str, Enum):
     ERROR = "error"
 
 
+class ProofStatus(str, Enum):
+    """What the symbolic pipeline concluded: a proposal the core (checks/core.py) weighs."""
+
+    PROVED = "proved"
+    REFUTED = "refuted"
+    UNKNOWN = "unknown"
+    TIMEOUT = "timeout"
+    ERROR = "error"
+
+
+class ErrorKind(str, Enum):
+    """Whose fault an `error` verdict is: the user's input (exit 2) or the engine's (exit 1)."""
+
+    NONE = ""
+    INPUT = "input"
+    ENGINE = "engine"
+
+
 @dataclass(frozen=True)
 class ProofOutcome:
     """What the symbolic pipeline concluded about `lhs - rhs`."""
 
-    status: str  # "proved" | "refuted" | "unknown" | "timeout" | "error"
+    status: ProofStatus
     strategy: str | None = None
     tried: tuple[str, ...] = ()
     scope: str = ""  # "" for scalar claims, "all n" or "n ≤ 8" for vector claims
     residual: str | None = None
     message: str = ""
+
+    def __post_init__(self) -> None:  # engines may pass the plain name ("proved"): one type from here on
+        object.__setattr__(self, "status", ProofStatus(self.status))
 
 
 @dataclass(frozen=True)
@@ -68,9 +89,7 @@ class NumericOutcome:
     finite_difference_max_rel_err: float | None = None
     sizes: tuple[int, ...] = ()
     message: str = ""
-    # Where the numbers were compared: each symbol's range, the special points the sample was made to
-    # include (zeros, kinks, constants' scale), points settled at high precision, points excluded.
-    region: str = ""
+    region: str = ""  # what was sampled (range, special points): all a `numeric-only` verdict rests on
 
 
 @dataclass(frozen=True)
@@ -88,6 +107,7 @@ class LinkResult:
     label: str = ""
     counterexample: Counterexample | None = None
     message: str = ""
+    location: str = ""  # FILE:LINE where the link's right side is written, when known
 
 
 @dataclass(frozen=True)
@@ -127,6 +147,54 @@ class IdentityResult:
     notes: tuple[str, ...] = ()
     origin: str = "catalogue"
     tried: tuple[str, ...] = ()
+    error_kind: ErrorKind = ErrorKind.NONE
+    location: str = ""  # FILE:LINE of a document's link (where its right side is written); "" otherwise
+
+
+@dataclass(frozen=True)
+class CacheReport:
+    """What the result cache has to say about a run: entries that failed authentication and were
+    ignored (their identities were checked again), and why the cache was off, if it was."""
+
+    rejected: int = 0
+    notices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EquationNote:
+    """A display equation of a document that produced no verdict, and why: nothing is skipped silently.
+
+    `status` is "definition" (a new name defined, never checked), "unread" (with the reason: never
+    reported as wrong) or "not checked" (a relation that is not an equality: ≠, ≈, ≤, ⇒, →).
+    """
+
+    location: str
+    written: str
+    status: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class DocumentCoverage:
+    """How every display equation of one document was accounted for."""
+
+    path: str
+    equalities: int
+    checked: int
+    definitions: int
+    unread: int
+    notes: tuple[EquationNote, ...] = ()
+
+    @property
+    def not_checked(self) -> int:
+        return sum(note.status == "not checked" for note in self.notes)
+
+    def summary(self) -> str:
+        text = (f"{self.checked} of {self.equalities} equalities checked, {self.definitions} "
+                f"definition{'s' * (self.definitions != 1)}, {self.unread} unread")
+        if self.not_checked:
+            text += f"; {self.not_checked} other relation{'s' * (self.not_checked != 1)} not checked"
+        return text
 
 
 @dataclass(frozen=True)
@@ -137,6 +205,8 @@ class RunResult:
     seed: int
     versions: dict[str, str] = field(default_factory=dict)
     input_errors: tuple[str, ...] = ()
+    cache: CacheReport | None = None  # None: the run used no cache
+    documents: tuple[DocumentCoverage, ...] = ()
 
     @property
     def total(self) -> int:
@@ -152,7 +222,8 @@ class RunResult:
 
     @property
     def exit_code(self) -> int:
-        """0: every identity matched its expectation; 1: some did not; 2: input error."""
-        if self.input_errors or any(r.verdict is Verdict.ERROR and r.origin != "catalogue" for r in self.results):
+        """0: every identity matched its expectation; 1: some did not (an engine fault included);
+        2: input the user must fix."""
+        if self.input_errors or any(r.error_kind is ErrorKind.INPUT for r in self.results):
             return 2
         return 0 if self.failed_count == 0 else 1

@@ -85,6 +85,10 @@ class _PositionalNames:
         name = self.positional_names.get(expr)
         return name if name is not None else super()._print_Symbol(expr)
 
+    def _print_Dummy(self, expr):  # the engine's own symbols (explicit vector entries) are Dummies
+        name = self.positional_names.get(expr)
+        return name if name is not None else super()._print_Dummy(expr)
+
 
 @functools.cache
 def _float64_printer():
@@ -331,7 +335,7 @@ def exact_function(expr, symbols: Sequence) -> Callable[..., object]:
     def evaluate(*values, digits: int | None = None):
         digits = digits or digits_for(values)
         with mpmath.workdps(digits):
-            args = [mpmath.mpf(float(v)) for v in values]
+            args = [v if isinstance(v, mpmath.mpf) else mpmath.mpf(float(v)) for v in values]
             try:
                 if compiled is not None:
                     result = compiled(*args)
@@ -456,8 +460,37 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     """
     measured = cancellation(*point) if cancellation is not None else Cancellation()
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
-    return settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
-                          start, measured.scale)
+    settled = settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
+                             start, measured.scale)
+    if settled.status == "differ" and (settled.lhs is None) != (settled.rhs is None):
+        undefined, value = (exact_lhs, settled.rhs) if settled.lhs is None else (exact_rhs, settled.lhs)
+        if _tends_to(undefined, value, point, settled.digits):
+            side = "lhs" if settled.lhs is None else "rhs"
+            return Settled("excluded", settled.lhs, settled.rhs, settled.digits,
+                           f"a removable singularity: the {side} is undefined there but tends to the other side")
+    return settled
+
+
+REMOVABLE_STEP = 40  # a side undefined at a point is probed 10^-40 (relative) away on each side
+
+
+def _tends_to(function, value, point, digits: int) -> bool:
+    """Whether `function`, undefined at `point`, tends to `value` along some coordinate from both sides:
+    SymPy writes d/dx xⁿ as n·xⁿ/x, undefined at x = 0 where the derivative the user wrote exists. Such
+    a point says nothing against the claim (nor for it): it is excluded, and the report says why."""
+    digits += 2 * REMOVABLE_STEP
+    tolerance = mpmath.mpf(10) ** -(REMOVABLE_STEP // 2) * max(1, abs(value))
+    for k, coordinate in enumerate(point):
+        step = mpmath.mpf(10) ** -REMOVABLE_STEP * max(1, abs(float(coordinate)))
+        near = []
+        for sign in (-1, 1):
+            with mpmath.workdps(digits):
+                moved = [mpmath.mpf(float(v)) for v in point]
+                moved[k] += sign * step
+            near.append(function(*moved, digits=digits))
+        if all(isinstance(v, (mpmath.mpf, mpmath.mpc)) and abs(v - value) <= tolerance for v in near):
+            return True
+    return False
 
 
 def settle_entries(values_at, digits: int, scale=0) -> Settled:

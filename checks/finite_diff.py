@@ -117,3 +117,15 @@ class _Named:
 
     def __str__(self) -> str:
         return self.name
+
+
+def sympy_sides(lhs, rhs, symbols):
+    """For a user claim `diff(f(x), x) = g(x)` in one symbol: NumPy f and g compiled from the SymPy
+    sides, for check_scalar (the catalogue writes its own NumPy functions instead)."""
+    from . import evaluate
+    from .symbolic import prepare
+
+    name = str(symbols[0])
+    f = evaluate.float_function(prepare(lhs.expr), symbols)
+    g = evaluate.float_function(prepare(rhs), symbols)
+    return (lambda **values: f(values[name])), (lambda **values: g(values[name]))

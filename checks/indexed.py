@@ -158,10 +158,25 @@ def canonical_sums(expr, depth: int = 0):
         return expr
     if isinstance(expr, sp.Sum) and len(expr.limits) == 1:
         (bound, low, high), = expr.limits
-        canonical = sp.Symbol(f"κ{depth}", **_index_assumptions(bound))
+        canonical = _canonical_index(depth, **_index_assumptions(bound))
         body = canonical_sums(expr.function.xreplace({bound: canonical}), depth + 1)
         return sp.Sum(body, (canonical, low, high))
     return expr.func(*[canonical_sums(arg, depth) for arg in expr.args])
+
+
+def _canonical_index(depth: int, **assumptions):
+    """The bound index of a sum nested `depth` deep: one fixed Dummy per (depth, assumptions).
+
+    A Dummy, so that no symbol a user declares can be captured by a renamed sum; the same object
+    every time, so that equal sums still compare equal.
+    """
+    key = (depth, tuple(sorted(assumptions.items())))
+    if key not in _CANONICAL_INDICES:
+        _CANONICAL_INDICES[key] = sp.Dummy(f"κ{depth}", **assumptions)
+    return _CANONICAL_INDICES[key]
+
+
+_CANONICAL_INDICES: dict = {}
 
 
 def _index_assumptions(symbol) -> dict:
@@ -169,12 +184,22 @@ def _index_assumptions(symbol) -> dict:
 
 
 def explicit_symbol(base, position: int):
-    """The real symbol that stands for `base[position]` in an explicit instance."""
+    """The real symbol that stands for `base[position]` in an explicit instance.
+
+    A Dummy (one fixed object per entry and assumptions): a named `x_2` would be the same SymPy
+    object as a scalar `x_2` the user declares next to the vector x.
+    """
     assumptions = base.label.assumptions0 if hasattr(base.label, "assumptions0") else {}
     kw = {key: val for key, val in assumptions.items() if key in ("real", "positive", "negative", "nonzero")}
     if not kw:
         kw = {"real": True}
-    return sp.Symbol(f"{base.label}_{position}", **kw)
+    key = (str(base.label), position, tuple(sorted(kw.items())))
+    if key not in _EXPLICIT_SYMBOLS:
+        _EXPLICIT_SYMBOLS[key] = sp.Dummy(f"{base.label}_{position}", **kw)
+    return _EXPLICIT_SYMBOLS[key]
+
+
+_EXPLICIT_SYMBOLS: dict = {}
 
 
 @memoised  # the numeric check and the size-by-size proof ask for the same instances

@@ -1,7 +1,10 @@
 """Check one identity end to end, or a whole list in order: the one entry point every front end uses.
 
-An engine failure on one identity becomes that identity's `error` verdict with the reason; it never
-stops the run.
+The identity's claim, each link of its written derivations and each erratum correction become a
+`Claim` and go through the core (checks/core.py), which alone produces verdicts and decides `ok`.
+An engine failure on one identity becomes that identity's `error` verdict, marked as the engine's
+fault (exit 1); an identity the reader could not read is the user's to fix (exit 2). Neither stops
+the run.
 """
 
 from __future__ import annotations
@@ -14,14 +17,14 @@ import numpy as np
 import sympy as sp
 
 from .. import __version__
-from ..identity import Expect, Identity
-from ..results import IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
-from . import evaluate, finite_diff, numeric, sampling
+from ..identity import Identity
+from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
+from . import domain, evaluate, finite_diff, matrices, numeric, sampling
 from .budget import Deadline
+from .core import Claim, Decision, Engines, check_claim, identity_ok
 from .model import merge_outcomes
 from .steps import check_derivations
 from .symbolic import prove
-from .verdict import decide, meets
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,7 @@ class RunSettings:
     rtol: float = 1e-9
     timeout: float | None = None  # overrides every identity's own budget when set
     points: int = sampling.MIN_POINTS
+    accept_numeric: bool = False  # a run that accepts `numeric-only` for claims expected to hold
 
     def numeric_settings(self) -> numeric.NumericSettings:
         return numeric.NumericSettings(seed=self.seed, points=self.points, rtol=self.rtol)
@@ -39,36 +43,30 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
     started = time.perf_counter()
     budget = settings.timeout if settings.timeout is not None else identity.timeout
     if identity.error:  # a user-file identity that could not be read: listed, never checked
-        return _failed(identity, started, identity.error)
+        return _failed(identity, started, identity.error, ErrorKind.INPUT)
+    accept_numeric = settings.accept_numeric or getattr(identity, "accept_numeric", False)
     try:
-        outcome = _numeric(identity, settings)
-        if outcome is not None and outcome.counterexample is not None:
-            # Confirmed at 50 digits and again at doubled precision: the claim is false, and no
-            # strategy (simplify included) needs to run out of ideas before the report says so.
-            proof = ProofOutcome("unknown", tried=("numeric",))
-        else:
-            proof = prove(identity.lhs, identity.rhs, where=identity.where, size=identity.size,
-                          indices=identity.indices, sizes=identity.sizes, deadline=Deadline(budget))
-        decision = decide(proof, outcome)
-        links, errata = check_derivations(identity, settings.numeric_settings(), budget)
+        empty = domain.empty_domain(identity)  # the user's `where` leaves nothing to check: theirs to fix
+        if empty:
+            return _failed(identity, started, empty, ErrorKind.INPUT)
+        decision = check_claim(identity_claim(identity, budget), settings.numeric_settings(), ENGINES)
+        links, errata = check_derivations(identity, settings.numeric_settings(), budget, accept_numeric, ENGINES)
+    except MemoryError:
+        raise  # the worker knows its memory cap and says so
     except Exception as failure:  # noqa: BLE001 - one broken identity must not end the run
-        return _failed(identity, started, f"{type(failure).__name__}: {failure}")
+        return _failed(identity, started, f"engine fault ({type(failure).__name__}: {failure}); "
+                                          "the input was read correctly, please report it", ErrorKind.ENGINE)
     expect = identity.expect.value
-    if identity.expect is Expect.FAILS:
-        ok = decision.verdict is Verdict.REFUTED or any(link.verdict is Verdict.REFUTED for link in links)
-    else:
-        ok = (meets(decision.verdict, expect) and all(link.ok for link in links)
-              and all(e.found and e.corrected_holds for e in errata))
     return IdentityResult(
         name=identity.name,
         source=identity.source,
         statement=identity.statement,
         expect=expect,
         verdict=decision.verdict,
-        ok=ok,
+        ok=identity_ok(expect, decision, links, errata, accept_numeric),
         strategy=decision.strategy,
-        scope=proof.scope if decision.verdict is Verdict.PROVED else "",
-        numeric=outcome,
+        scope=decision.scope,
+        numeric=decision.numeric,
         counterexample=decision.counterexample,
         links=links,
         errata=errata,
@@ -76,8 +74,17 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
         message=decision.message,
         notes=identity.notes,
         origin=identity.origin,
-        tried=proof.tried,
+        tried=decision.proof.tried,
+        error_kind=ErrorKind.ENGINE if decision.verdict is Verdict.ERROR else ErrorKind.NONE,
+        location=identity.location,
     )
+
+
+def identity_claim(identity: Identity, budget: float) -> Claim:
+    """The identity's own claim: its sides, judged by its independent implementations as well."""
+    return Claim(lhs=identity.lhs, rhs=identity.rhs, symbols=identity.symbols, where=identity.where,
+                 budget=budget, size=identity.size, indices=identity.indices, sizes=identity.sizes,
+                 context=identity, independent=True)
 
 
 def verify_all(identities: Iterable[Identity], settings: RunSettings = RunSettings(),
@@ -98,30 +105,41 @@ def versions() -> dict[str, str]:
     return {"qedcheck": __version__, "sympy": sp.__version__, "numpy": np.__version__, "mpmath": mpmath.__version__}
 
 
-def _numeric(identity: Identity, settings: RunSettings) -> NumericOutcome | None:
-    outcome = _sampled(identity, settings)
-    for check in identity.model_checks:
-        outcome = merge_outcomes(outcome, check(settings.seed))
+def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
+    if claim.context.matrix is not None:  # vectors and matrices of named sizes (checks/matrices.py)
+        return matrices.prove(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), deadline)
+    return prove(claim.lhs, claim.rhs, where=claim.where, size=claim.size, indices=claim.indices,
+                 sizes=claim.sizes, deadline=deadline)
+
+
+def _numeric(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome | None:
+    """The numeric proposer: the SymPy sides sampled, plus, for the identity's own claim, its
+    hand-written NumPy sides, finite differences and model checks."""
+    if claim.context.matrix is not None:
+        return matrices.numeric_check(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), settings.seed)
+    outcome = _sampled(claim, settings)
+    if claim.independent:
+        for check in claim.context.model_checks:
+            outcome = merge_outcomes(outcome, check(settings.seed))
     return outcome
 
 
-def _sampled(identity: Identity, settings: RunSettings) -> NumericOutcome | None:
-    if not identity.symbols and not identity.is_vector:
+def _sampled(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome | None:
+    identity = claim.context
+    if not claim.symbols and not claim.is_sized:
         return None  # a claim about constants: the exact evaluation is the whole story
-    numeric_settings = settings.numeric_settings()
-    if identity.is_vector:
-        outcome = numeric.cross_check_vector(identity, identity.lhs, identity.rhs, where=identity.where,
-                                             settings=numeric_settings)
-        draws = sampling.vector_draws(identity.vectors, identity.symbols, (2, 3, 5, 20), settings.seed, 40)
-        fd = (finite_diff.check_vector(identity.numpy_primitive, identity.numpy_rhs, str(identity.vectors[0].label),
-                                       draws) if identity.numpy_primitive else None)
-    else:
-        outcome = numeric.cross_check_scalar(identity.lhs, identity.rhs, identity.symbols, where=identity.where,
+    if claim.is_sized:
+        outcome = numeric.cross_check_vector(identity, claim.lhs, claim.rhs, where=claim.where,
+                                             with_numpy=claim.independent, settings=settings)
+    elif claim.independent:
+        outcome = numeric.cross_check_scalar(claim.lhs, claim.rhs, claim.symbols, where=claim.where,
                                              numpy_lhs=identity.numpy_lhs, numpy_rhs=identity.numpy_rhs,
-                                             settings=numeric_settings)
-        fd = (finite_diff.check_scalar(identity.numpy_primitive, identity.numpy_rhs, str(identity.symbols[0]),
-                                       settings.seed, _where_mask(identity), identity.symbols[0])
-              if identity.numpy_primitive else None)
+                                             settings=settings)
+    else:
+        outcome = numeric.cross_check_scalar(claim.lhs, claim.rhs, claim.symbols, where=claim.where,
+                                             settings=settings)
+    wanted = identity.numpy_primitive is not None or identity.finite_differences
+    fd = _finite_difference(claim, settings) if claim.independent and wanted else None
     if fd is None:
         return outcome
     message = "; ".join(m for m in (outcome.message, fd.message) if m)
@@ -133,18 +151,38 @@ def _sampled(identity: Identity, settings: RunSettings) -> NumericOutcome | None
     )
 
 
-def _where_mask(identity: Identity):
-    """The identity's `where` as a NumPy test of its one symbol (for the finite differences), or None."""
-    if identity.where is None:
+def _finite_difference(claim: Claim, settings: numeric.NumericSettings):
+    identity = claim.context
+    if claim.is_sized:
+        draws = sampling.vector_draws(identity.vectors, identity.symbols, (2, 3, 5, 20), settings.seed, 40)
+        return finite_diff.check_vector(identity.numpy_primitive, identity.numpy_rhs,
+                                        str(identity.vectors[0].label), draws)
+    primitive, derivative = identity.numpy_primitive, identity.numpy_rhs
+    if primitive is None:  # a user file's diff claim: compiled here, in the worker, under the budget
+        primitive, derivative = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
+    return finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed,
+                                    _where_mask(claim), identity.symbols[0])
+
+
+def _where_mask(claim: Claim):
+    """The claim's `where` as a NumPy test of its one symbol (for the finite differences), or None."""
+    if claim.where is None:
         return None
-    holds = evaluate.float_function(identity.where, identity.symbols[:1])
+    holds = evaluate.float_function(claim.where, list(claim.symbols)[:1])
     return lambda values: np.asarray(holds(values)) != 0
 
 
-def _failed(identity: Identity, started: float, message: str) -> IdentityResult:
+ENGINES = Engines(numeric=_numeric, prove=_prove)
+
+
+def _failed(identity: Identity, started: float, message: str, kind: ErrorKind) -> IdentityResult:
     return IdentityResult(
         name=identity.name, source=identity.source, statement=identity.statement,
         expect=identity.expect.value, verdict=Verdict.ERROR, ok=False, strategy=None, scope="",
         numeric=None, counterexample=None, links=(), errata=(), time_s=time.perf_counter() - started,
-        message=message, notes=identity.notes, origin=identity.origin,
+        message=message, notes=identity.notes, origin=identity.origin, error_kind=kind,
+        location=identity.location,
     )
+
+
+__all__ = ["ENGINES", "Decision", "RunSettings", "identity_claim", "verify_all", "verify_identity", "versions"]

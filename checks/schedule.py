@@ -4,7 +4,7 @@ The order of the answer is always the order of the selection. The fast path come
 target is a catalogue name (or `all`) and every result is in the cache under its quick key, the run is
 assembled from the cache without importing SymPy or NumPy. Otherwise the catalogue is built, the
 content keys say which results are still valid, and only the rest are checked, in `jobs` workers
-(workers.py) or, with `jobs = 1`, in this process under the SIGALRM budget (budget.py).
+(workers.py) or, with `jobs = 1`, in this process under the same wall limit, by SIGALRM (budget.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ class RunOptions:
     rtol: float = 1e-9
     timeout: float | None = None
     jobs: int = 1
-    cache_dir: Path | None = Path(result_cache.DEFAULT_DIR)  # None: no cache
+    cache_dir: Path | None = None  # None: no cache (the CLI passes the user's cache directory)
     memory_limit: int | None = None  # bytes per worker; None: the workers' default
     slow: bool = False  # also the timing checks (never cached: a measurement is redone every run)
 
@@ -41,6 +41,8 @@ class Plan:
     errors: tuple[str, ...] = ()
     batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
     expected: int = 0  # how many identities the batches hold (from the light index)
+    store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
+    documents: tuple = ()  # DocumentCoverage of each document named
 
     @property
     def size(self) -> int:
@@ -49,23 +51,29 @@ class Plan:
         return self.expected if self.batches is not None else len(self.identities)
 
 
-def plan_targets(targets: Sequence[str], options: RunOptions) -> Plan:
-    """Resolve what the command line names (`all`, catalogue names, identity files)."""
+def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | None = None) -> Plan:
+    """Resolve what the command line names (`all`, catalogue names, identity files, documents)."""
     from ..derivations.index import entries
 
     index = entries()  # None when stale: then nothing below may rely on it
-    cached = None if options.slow else _fully_cached(targets, options, index)
+    store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
+    cached = None if options.slow or store is None else _fully_cached(targets, store, options, index)
     if cached is not None:
-        return Plan(cached)
+        return Plan(cached, store=store)
     if index is not None and not options.slow and all(target == "all" for target in targets):
         from ..derivations import catalogue_modules
 
-        return Plan(None, batches=catalogue_modules, expected=len(index))
-    from ..derivations import catalogue, slow_catalogue
+        return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
+    from ..readers.document import is_document
     from ..selection import select
 
-    chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()))
-    return Plan(None, chosen.identities, chosen.errors)
+    if targets and all(is_document(target) for target in targets) and not options.slow:
+        chosen = select(list(targets), (), glossary)  # documents only: no catalogue to build
+    else:
+        from ..derivations import catalogue, slow_catalogue
+
+        chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()), glossary)
+    return Plan(None, chosen.identities, chosen.errors, store=store, documents=chosen.documents)
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -77,10 +85,11 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
             if on_result is not None:
                 on_result(result)
     elif plan.batches is not None:
-        results = verify_batches(plan.batches(), options, on_result)
+        results = verify_batches(plan.batches(), options, on_result, plan.store)
     else:
-        results = verify_identities(plan.identities, options, on_result)
-    return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors)
+        results = verify_batches((plan.identities,), options, on_result, plan.store)
+    return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
+                     cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 
 
 def verify_targets(targets: Sequence[str], options: RunOptions,
@@ -97,10 +106,12 @@ def verify_identities(identities: Sequence, options: RunOptions,
 
 
 def verify_batches(batches: Iterable[Sequence], options: RunOptions,
-                   on_result: Callable[[IdentityResult], None] | None = None) -> tuple[IdentityResult, ...]:
+                   on_result: Callable[[IdentityResult], None] | None = None,
+                   store: result_cache.ResultCache | None = None) -> tuple[IdentityResult, ...]:
     """As verify_identities, for identities that arrive in batches (the catalogue's modules, as they
     are built): the workers check the first batches while the next are being built."""
-    store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
+    if store is None and options.cache_dir is not None:
+        store = result_cache.ResultCache(options.cache_dir)
     settings_key = options.settings_key()
     measured = _measurements() if options.slow else set()
     identities: list = []
@@ -189,15 +200,16 @@ class _InProcess:
         return []
 
     def results(self):
-        from .runner import verify_identity
+        from .workers import verify_with_wall_limit
 
         while self.pending:
             position, identity = self.pending.pop(0)
-            yield position, verify_identity(identity, self.settings)
+            yield position, verify_with_wall_limit(identity, self.settings)
 
 
-def _fully_cached(targets: Sequence[str], options: RunOptions, index) -> tuple[IdentityResult, ...] | None:
-    if options.cache_dir is None or index is None:
+def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache, options: RunOptions,
+                  index) -> tuple[IdentityResult, ...] | None:
+    if index is None:
         return None
     known = [e.name for e in index]
     names: list[str] = []
@@ -206,7 +218,6 @@ def _fully_cached(targets: Sequence[str], options: RunOptions, index) -> tuple[I
         if picked is None:
             return None  # an unknown name or a file: the full path reports it
         names.extend(n for n in picked if n not in names)
-    store = result_cache.ResultCache(options.cache_dir)
     settings_key = options.settings_key()
     results = []
     for name in names:

@@ -1,8 +1,8 @@
 """Checking a written derivation link by link, and the errata it is known to contain.
 
-A derivation `e0 = e1 = … = ek` is checked as k separate claims, each with the same engines as a
-whole identity. A link listed in an erratum is expected to be refuted; the erratum's corrected step
-must make its neighbouring links hold, so the report can show the fix, not only the fault.
+A derivation `e0 = e1 = … = ek` is k claims, each handed to the core exactly as the identity's own
+claim is. A link listed in an erratum is expected to be refuted; the erratum's corrected step must
+make its neighbouring links hold, so the report can show the fix, not only the fault.
 """
 
 from __future__ import annotations
@@ -10,67 +10,47 @@ from __future__ import annotations
 import sympy as sp
 
 from ..identity import Derivation, Erratum, Identity
-from ..results import ErratumFinding, LinkResult, ProofOutcome, Verdict
-from . import numeric
-from .budget import Deadline
-from .symbolic import prove
-from .verdict import decide, meets
+from ..results import ErratumFinding, LinkResult, Verdict
+from .core import Claim, Engines, check_claim, meets
 
 
-def check_derivations(identity: Identity, settings: numeric.NumericSettings, timeout: float):
+def check_derivations(identity: Identity, settings, budget: float, accept_numeric: bool = False,
+                      engines: Engines | None = None):
+    if engines is None:
+        from .runner import ENGINES as engines
     links: list[LinkResult] = []
     for number, derivation in enumerate(identity.derivations):
         wrong = {w for e in identity.errata if e.derivation == number for w in e.wrong_links}
         for index, (a, b) in enumerate(zip(derivation.chain, derivation.chain[1:])):
-            links.append(_check_link(identity, derivation, number, index, a, b, wrong, settings, timeout))
-    findings = tuple(_check_erratum(identity, e, links, settings, timeout) for e in identity.errata)
+            decision = check_claim(link_claim(identity, derivation, a, b, budget), settings, engines)
+            expect = "fails" if index in wrong else "holds"
+            links.append(LinkResult(
+                derivation=number,
+                index=index,
+                lhs=written_step(derivation, index),
+                rhs=written_step(derivation, index + 1),
+                verdict=decision.verdict,
+                expect=expect,
+                ok=meets(decision.verdict, expect, accept_numeric),
+                strategy=decision.strategy,
+                label=derivation.label,
+                counterexample=decision.counterexample,
+                message=decision.message,
+            ))
+    findings = tuple(_check_erratum(identity, e, links, settings, budget, accept_numeric, engines)
+                     for e in identity.errata)
     return tuple(links), findings
 
 
-def link_claim(identity: Identity, derivation: Derivation, a, b, settings, timeout):
-    """The verdict on `a = b` under the identity's and the derivation's domain.
-
-    The cheap engine goes first: float64 at every point, with mpmath wherever float64 disagrees. A
-    difference confirmed there refutes the link outright, so a wrong step never waits for
-    `simplify` to give up. Otherwise the proof decides; a proved link keeps that float64 check,
-    and an unproved one gets the full numeric check (agreeing points at 50 digits as well).
-    """
-    where = _conjoin(identity.where, derivation.where)
-    probe = _numeric_check(identity, a, b, where, settings.confirming())
-    if probe.counterexample is not None:
-        return decide(ProofOutcome("unknown", tried=("numeric",)), probe)
-    proof = prove(a, b, where=where, size=identity.size, indices=identity.indices, sizes=identity.sizes,
-                  deadline=Deadline(timeout))
-    if proof.status == "proved":
-        return decide(proof, probe)
-    return decide(proof, _numeric_check(identity, a, b, where, settings))
+def link_claim(identity: Identity, derivation: Derivation, a, b, budget: float) -> Claim:
+    """`a = b` under the identity's and the derivation's domain, judged by its SymPy sides alone."""
+    return Claim(lhs=a, rhs=b, symbols=identity.symbols, where=_conjoin(identity.where, derivation.where),
+                 budget=budget, size=identity.size, indices=identity.indices, sizes=identity.sizes,
+                 context=identity, independent=False, label=derivation.label)
 
 
-def _numeric_check(identity, a, b, where, settings):
-    if identity.is_vector:
-        return numeric.cross_check_vector(identity, a, b, where=where, with_numpy=False, settings=settings)
-    return numeric.cross_check_scalar(a, b, identity.symbols, where=where, settings=settings)
-
-
-def _check_link(identity, derivation, number, index, a, b, wrong, settings, timeout) -> LinkResult:
-    decision = link_claim(identity, derivation, a, b, settings, timeout)
-    expect = "fails" if index in wrong else "holds"
-    return LinkResult(
-        derivation=number,
-        index=index,
-        lhs=_written(derivation, index, a),
-        rhs=_written(derivation, index + 1, b),
-        verdict=decision.verdict,
-        expect=expect,
-        ok=meets(decision.verdict, expect),
-        strategy=decision.strategy,
-        label=derivation.label,
-        counterexample=decision.counterexample,
-        message=decision.message,
-    )
-
-
-def _check_erratum(identity: Identity, erratum: Erratum, links, settings, timeout) -> ErratumFinding:
+def _check_erratum(identity: Identity, erratum: Erratum, links, settings, budget, accept_numeric,
+                   engines) -> ErratumFinding:
     derivation = identity.derivations[erratum.derivation]
     wrong = [link for link in links if link.derivation == erratum.derivation and link.index in erratum.wrong_links]
     found = bool(wrong) and all(link.verdict is Verdict.REFUTED for link in wrong)
@@ -79,7 +59,8 @@ def _check_erratum(identity: Identity, erratum: Erratum, links, settings, timeou
         fixed[correction.step] = correction.expr
     touched = sorted({p for c in erratum.corrections for p in (c.step - 1, c.step) if 0 <= p < len(fixed) - 1})
     corrected_holds = all(
-        link_claim(identity, derivation, fixed[p], fixed[p + 1], settings, timeout).verdict is Verdict.PROVED
+        meets(check_claim(link_claim(identity, derivation, fixed[p], fixed[p + 1], budget), settings,
+                          engines).verdict, "holds", accept_numeric)
         for p in touched
     )
     first = wrong[0] if wrong else None
@@ -97,10 +78,11 @@ def _check_erratum(identity: Identity, erratum: Erratum, links, settings, timeou
     )
 
 
-def _written(derivation: Derivation, position: int, expr) -> str:
+def written_step(derivation: Derivation, position: int) -> str:
+    """Step `position` of the chain as its author wrote it (the chain's own expression otherwise)."""
     if position < len(derivation.written) and derivation.written[position]:
         return derivation.written[position]
-    return sp.sstr(expr)
+    return sp.sstr(derivation.chain[position])
 
 
 def _conjoin(a, b):

@@ -75,7 +75,7 @@ def exp_to_rational(expr):
             return None  # the symbol also appears outside exponentials
         if coefficients:
             scale = sp.ilcm(*[q.q for q in coefficients]) if len(coefficients) > 1 else coefficients[0].q
-            t = sp.Symbol(f"t_{sym}", positive=True)
+            t = sp.Dummy(f"t_{sym}", positive=True)  # fresh: a user symbol named t_x is another symbol
             substitutions[sym] = scale * sp.log(t)
     if not substitutions:
         return None
@@ -134,11 +134,18 @@ def kink_symbols(expr) -> list[sp.Symbol]:
 
 
 def sign_cases(symbols, where=None):
-    """Each symbol positive, negative or zero, skipping the cases `where` excludes."""
+    """Each symbol positive, negative or zero, skipping the cases `where` or its assumptions exclude.
+
+    The case symbol is a fresh Dummy: a named one (`x_pos`) would be the very symbol a user who
+    declares `x_pos = "positive"` writes, and the split would then prove claims about that symbol.
+    """
     options = []
     for sym in symbols:
-        p = sp.Symbol(f"{sym}_pos", positive=True)
-        options.append(((sym, p), (sym, -p), (sym, sp.S.Zero)))
+        p = sp.Dummy(f"{sym}_pos", positive=True)
+        cases = [(sym, p)] if sym.is_nonpositive is not True else []
+        cases += [(sym, -p)] if sym.is_nonnegative is not True else []
+        cases += [(sym, sp.S.Zero)] if sym.is_nonzero is not True else []
+        options.append(tuple(cases))
     for combo in itertools.product(*options):
         case = dict(combo)
         if where is not None and where.subs(case) is sp.false:

@@ -98,8 +98,9 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     differentiated = _has_derivative(lhs) or _has_derivative(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _prove_matrix(sp.Matrix(lhs), sp.Matrix(rhs), where, differentiated, tried)
-    difference = refine_by_where(prepare(lhs) - prepare(rhs), where)
-    return _run_strategies(difference, where, differentiated, tried, scope="")
+    refined = refinement(where)
+    difference = _refined(prepare(lhs) - prepare(rhs), refined)
+    return _run_strategies(difference, _refined(where, refined), differentiated, tried, scope="")
 
 
 def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
@@ -126,8 +127,9 @@ def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
             b = indexed.explicit_instance(indexed.entry_form(rhs, indices), size, size_value, assignment)
             local_where = _explicit_where(where, indices, size, size_value, assignment)
             differentiated = _has_derivative(lhs) or _has_derivative(rhs)
-            difference = refine_by_where(prepare(a) - prepare(b), local_where)
-            outcome = _run_strategies(difference, local_where, differentiated, tried, scope="")
+            refined = refinement(local_where)
+            difference = _refined(prepare(a) - prepare(b), refined)
+            outcome = _run_strategies(difference, _refined(local_where, refined), differentiated, tried, scope="")
             if outcome.status == "refuted":
                 return ProofOutcome(
                     "refuted",
@@ -221,23 +223,45 @@ def refine_by_where(expr, where):
     The claim is only made on that domain, so proving it for symbols with those assumptions is the
     claim itself; it lets SymPy see that x/|x| = sign(x) there.
     """
+    return _refined(expr, refinement(where))
+
+
+def refinement(where) -> dict:
+    """The replacements `refine_by_where` makes: each symbol by one carrying the facts `where` states.
+
+    Apply it to `where` too (`_refined`) before a strategy reads the domain: a `where` that still
+    names the old symbols says nothing about the new ones, and a case split would not skip the points
+    it excludes.
+    """
     if where is None:
-        return expr
+        return {}
     parts = where.args if isinstance(where, sp.And) else (where,)
-    replacements = {}
+    facts: dict = {}
     for part in parts:
         fact = _SIGN_FACTS.get(type(part))
         if fact is None or part.rhs != 0:
             continue
         target = part.lhs
         if isinstance(target, sp.Indexed):
-            base = target.base
-            assumptions = {**_assumptions_of(base.label), fact: True}
-            replacements[base] = sp.IndexedBase(base.label.name, **assumptions)
+            facts.setdefault(target.base, {})[fact] = True
         elif isinstance(target, sp.Symbol):
-            assumptions = {**_assumptions_of(target), fact: True}
-            replacements[target] = sp.Symbol(target.name, **assumptions)
-    return expr.xreplace(replacements) if replacements else expr
+            facts.setdefault(target, {})[fact] = True
+    replacements = {}
+    for target, stated in facts.items():
+        try:
+            if isinstance(target, sp.IndexedBase):
+                replacements[target] = sp.IndexedBase(target.label.name, **{**_assumptions_of(target.label), **stated})
+            else:
+                replacements[target] = sp.Symbol(target.name, **{**_assumptions_of(target), **stated})
+        except Exception:  # noqa: BLE001, S112 - contradictory facts (an empty domain): prove nothing from them
+            continue
+    return replacements
+
+
+def _refined(expr, replacements: dict):
+    if expr is None or not replacements:
+        return expr
+    return expr.xreplace(replacements)
 
 
 def _assumptions_of(symbol) -> dict:

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import Self
 
 from ..identity import Identity
-from ..results import IdentityResult, Verdict
+from ..results import ErrorKind, IdentityResult, Verdict
 from .process import freeze_before_fork, import_for_later_forks, thaw
 
 DEFAULT_MEMORY_LIMIT = 4 * 2**30  # bytes of address space per worker
@@ -83,6 +83,22 @@ def links_checked(identity: Identity) -> int:
 
 def wall_limit(identity: Identity, budget: float, margin: float) -> float:
     return budget * (1 + links_checked(identity)) + margin
+
+
+def verify_with_wall_limit(identity: Identity, settings, margin: float = DEFAULT_MARGIN) -> IdentityResult:
+    """Check `identity` in this process (`--jobs 1`, the pytest plugin) under the wall limit a worker
+    would have: no fork to kill, so the timer of budget.py interrupts the check instead. (No memory
+    cap here: it would cap the caller too.)"""
+    from .budget import Deadline, WallLimitExceeded, interrupt_after
+    from .runner import verify_identity
+
+    limit = wall_limit(identity, _budget(identity, settings), margin)
+    try:
+        with interrupt_after(Deadline(limit), WallLimitExceeded):
+            return verify_identity(identity, settings)
+    except WallLimitExceeded:
+        return _result(identity, Verdict.TIMEOUT, f"the check exceeded its wall limit of {limit:g} s and was "
+                                                  "stopped; the strategies it was trying are not known", limit)
 
 
 _INHERITED: dict[IdentityRef, Identity] = {}
@@ -279,9 +295,6 @@ def _serve(connection, settings, memory: int | None, verify_identity) -> None:
                 break
             try:
                 result = verify_identity(ref.resolve(_INHERITED), settings)
-                if result.verdict is Verdict.ERROR and result.message.startswith("MemoryError"):
-                    connection.send(_memory_message(memory))
-                    break
                 connection.send(result)
             except MemoryError:
                 connection.send(_memory_message(memory))
@@ -311,4 +324,5 @@ def _result(identity: Identity, verdict: Verdict, message: str, time_s: float = 
         expect=identity.expect.value, verdict=verdict, ok=False, strategy=None, scope="",
         numeric=None, counterexample=None, links=(), errata=(), time_s=time_s,
         message=message, notes=identity.notes, origin=identity.origin,
+        error_kind=ErrorKind.ENGINE if verdict is Verdict.ERROR else ErrorKind.NONE,
     )

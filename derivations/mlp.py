@@ -289,7 +289,7 @@ def _neg_log_softmax_complex(z):
 loss_grad_output_act_all_m = Identity(
     name="neg_log_softmax_partial_eq_softmax_sub_delta",
     source="Qd(g)",
-    statement=r"rac{\partial(-\log o^s_y)}{\partial o^a_i} = o^s_i - \delta_{iy}\quad(	ext{every } m)",
+    statement=r"\frac{\partial(-\log o^s_y)}{\partial o^a_i} = o^s_i - \delta_{iy}\quad(\text{every } m)",
     lhs=sp.Derivative(-sp.log(softmax_entry(X, _class)), X[i]),
     rhs=softmax_entry(X, i) - sp.KroneckerDelta(i, _class),
     vectors=(X,),

@@ -20,19 +20,17 @@ from dataclasses import dataclass
 import sympy as sp
 
 from ..derivations.vocabulary import relu, sigmoid, softplus
+from .errors import ExpressionError
+from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal
+
+__all__ = ["ExpressionError", "MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "parse_condition", "parse_expression"]
 
 MAX_LENGTH = 2000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)
 MAX_EXPONENT = 256  # |n| of a numeric exponent: no 10**10**10, no (x+1)**10**6
-MAX_NUMBER_DIGITS = 1000  # digits of an exact number built by a power of numbers
-MAX_LITERAL_DIGITS = 100  # digits of a number written in the text
 MAX_DIFF_ORDER = 5  # diff(expr, x, n) with 1 <= n <= MAX_DIFF_ORDER
 
 IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-
-
-class ExpressionError(ValueError):
-    """An expression the parser will not build: one sentence saying why (the caller adds the location)."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +51,14 @@ class UserFunction:
     body: sp.Expr
 
     def apply(self, values) -> sp.Expr:
-        return self.body.xreplace(dict(zip(self.args, values)))
+        """The body at `values`. A derivative in the body is taken with respect to an argument, so it
+        is evaluated *at* the value (f'(2x) is Subs(d/dt f(t), t, 2x)): substituting 2*x for t inside
+        d/dt would differentiate with respect to 2*x, which is meaningless (and raised)."""
+        if self.body.has(sp.Derivative):
+            return sp.Subs(self.body, self.args, tuple(values))
+        built = self.body.xreplace(dict(zip(self.args, values)))
+        check_merged_powers(built, f"{self.name}(…)")
+        return built
 
 
 BUILTINS: dict[str, Builtin] = {
@@ -114,7 +119,39 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
         if digits > MAX_NUMBER_DIGITS:
             raise ExpressionError(f"{_short(base)}**{_short(exponent)} has about {digits:.0f} digits "
                                   f"(at most {MAX_NUMBER_DIGITS})")
-    return sp.Pow(base, exponent)
+    built = sp.Pow(base, exponent)
+    check_merged_powers(built, f"({_short(base)})**{_short(exponent)}", anywhere=False)
+    return built
+
+
+def check_merged_powers(built: sp.Expr, shown: str, anywhere: bool = True) -> None:
+    """SymPy merges powers, (x**200)**200 → x**40000 and x**200*x**200 → x**400: the exponent limit
+    holds after it. A new product or power merges at its top (`anywhere=False` looks there only);
+    a function body rebuilt around its arguments can merge anywhere."""
+    nodes = built.atoms(sp.Pow) if anywhere else (built, *built.args)
+    for node in nodes:
+        if not isinstance(node, sp.Pow):
+            continue
+        exponent = node.exp
+        if exponent.is_Number and abs(exponent) > MAX_EXPONENT:
+            raise ExpressionError(f"'{shown}' makes the exponent {_short(exponent)} "
+                                  f"(at most {MAX_EXPONENT})")
+
+
+def check_derivative_order(built: sp.Expr, shown: str) -> None:
+    """SymPy merges nested derivatives, diff(diff(f, x, 5), x, 5) → order 10, and a derivative may be
+    nested in another through a function: the order limit holds for the whole nest."""
+    order = nested_derivative_order(built)
+    if order > MAX_DIFF_ORDER:
+        raise ExpressionError(f"'{shown}' differentiates {order} times (at most {MAX_DIFF_ORDER})")
+
+
+def nested_derivative_order(expr: sp.Basic) -> int:
+    """The most derivatives taken one inside another anywhere in `expr`."""
+    inner = max((nested_derivative_order(arg) for arg in expr.args), default=0)
+    if isinstance(expr, sp.Derivative):
+        return inner + sum(int(count) for _, count in expr.variable_count)
+    return inner
 
 
 def did_you_mean(word: str, known) -> str:
@@ -223,6 +260,8 @@ class _Builder:
             built = combine(left, right)
             if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
+            check_number_size(built, self._quote(node))
+            check_merged_powers(built, self._quote(node), anywhere=False)
             return built
         if isinstance(node, ast.Call):
             return self._call(node, depth)
@@ -250,9 +289,8 @@ class _Builder:
             if value.bit_length() > MAX_LITERAL_DIGITS * 3.33:
                 raise ExpressionError(f"the number '{self._quote(node)}' has more than {MAX_LITERAL_DIGITS} digits")
             return sp.Integer(value)
-        if not math.isfinite(value):
-            raise ExpressionError(f"the number '{self._quote(node)}' is not finite")
-        return sp.Rational(repr(value))  # exact: 0.1 means one tenth, as on paper
+        # exact from the text as written: 0.1 is one tenth, 1e-400 is not 0 (the float would be)
+        return exact_decimal(ast.get_source_segment(_python_form(self.text), node) or repr(value))
 
     def _name(self, name: str) -> sp.Expr:
         if name.startswith("_"):
@@ -281,7 +319,10 @@ class _Builder:
         if name in self.functions:
             function = self.functions[name]
             self._arity(name, node, len(function.args), len(function.args))
-            return function.apply([self.expr(a, depth + 1) for a in node.args])
+            built = call_builder(function.apply, [self.expr(a, depth + 1) for a in node.args], self._quote(node))
+            if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+                raise ExpressionError(f"'{self._quote(node)}' is undefined")
+            return built
         if name not in BUILTINS:
             if name in self.symbols:
                 raise ExpressionError(f"'{name}' is a symbol, not a function")
@@ -289,8 +330,9 @@ class _Builder:
             raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known)}")
         builtin = BUILTINS[name]
         self._arity(name, node, builtin.min_args, builtin.max_args)
-        built = builtin.build(*[self.expr(a, depth + 1) for a in node.args])
-        if built.has(sp.zoo, sp.nan):
+        built = call_builder(lambda values: builtin.build(*values), [self.expr(a, depth + 1) for a in node.args],
+                       self._quote(node))
+        if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise ExpressionError(f"'{self._quote(node)}' is undefined")
         return built
 
@@ -307,7 +349,9 @@ class _Builder:
                                       f"'{self._quote(node)}'")
             order = raw.value
         body = self.expr(node.args[0], depth + 1)
-        return sp.Derivative(body, (self.symbols[target.id], order))
+        built = sp.Derivative(body, (self.symbols[target.id], order))
+        check_derivative_order(built, self._quote(node))
+        return built
 
     def _arity(self, name: str, node: ast.Call, low: int, high: int | None) -> None:
         count = len(node.args)
@@ -319,6 +363,15 @@ class _Builder:
     def _quote(self, node: ast.AST) -> str:
         segment = ast.get_source_segment(_python_form(self.text), node) or type(node).__name__
         return segment if len(segment) <= 60 else segment[:57] + "…"
+
+
+def call_builder(build: Callable[[list], sp.Expr], values: list, shown: str) -> sp.Expr:
+    """SymPy refuses some arguments when it builds (Max(x, I): "not comparable"): one sentence."""
+    try:
+        return build(values)
+    except (ValueError, TypeError, ArithmeticError) as refusal:
+        reason = " ".join(str(refusal).split()) or type(refusal).__name__
+        raise ExpressionError(f"'{shown}' cannot be built: {reason}") from None
 
 
 def _condition(text: str, builder: _Builder, depth: int) -> sp.Basic:

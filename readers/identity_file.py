@@ -24,8 +24,10 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..checks import evaluate, sampling
-from .latex import parse_latex_expression
+from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
+from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
+from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
+from .files import FileRefused, read_limited
 from .expression import (
     BUILTINS,
     IDENTIFIER,
@@ -36,7 +38,9 @@ from .expression import (
     parse_condition,
     parse_expression,
 )
-from ..identity import NAME_PATTERN, Derivation, Expect, Identity
+from .latex import parse_latex_expression
+from .matrix_expression import FUNCTIONS as MATRIX_FUNCTIONS
+from .matrix_expression import parse_sized, parse_sized_condition
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -45,9 +49,12 @@ MAX_SYMBOLS = 16
 MAX_STEPS = 50
 MAX_ARGS = 8
 MAX_TIMEOUT = 60.0
+READ_SECONDS = 5.0  # reading one identity (or function) takes milliseconds; this is the backstop
+READ_FILE_SECONDS = 30.0  # and all of one file's
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
-                   "expect", "steps", "steps_latex", "timeout")
+                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices")
+ERRATUM_FIELDS = ("links", "step", "corrected", "message")
 FUNCTION_FIELDS = ("args", "body")
 
 
@@ -75,13 +82,9 @@ def is_identity_file(target: str) -> bool:
 def load_identity_file(path: str | Path) -> FileLoad:
     shown = str(path)
     try:
-        raw = Path(path).read_bytes() if Path(path).stat().st_size <= MAX_FILE_BYTES else None
-    except FileNotFoundError:
-        return FileLoad((), (f"{shown}: no such file",))
-    except OSError as failure:
-        return FileLoad((), (f"{shown}: cannot read the file: {failure.strerror or failure}",))
-    if raw is None:
-        return FileLoad((), (f"{shown}: the file is larger than {MAX_FILE_BYTES} bytes",))
+        raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
+    except FileRefused as refusal:
+        return FileLoad((), (f"{shown}: {refusal}",))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
@@ -91,7 +94,10 @@ def load_identity_file(path: str | Path) -> FileLoad:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
-    return _Reader(shown, text).read(data)
+    try:
+        return _Reader(shown, text).read(data)
+    except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
+        return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
 
 
 class _Lines:
@@ -130,6 +136,7 @@ class _Reader:
         self.lines = _Lines(text)
         self.errors: list[str] = []
         self.functions: dict[str, UserFunction] = {}
+        self.file_deadline = Deadline(READ_FILE_SECONDS)
 
     def read(self, data: dict) -> FileLoad:
         for key in data:
@@ -151,7 +158,7 @@ class _Reader:
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
-            identity = self._identity(index, table)
+            identity = self._guarded(lambda: self._identity(index, table), lambda: self._unreadable(index, table))
             if identity.name in seen:
                 self.errors.append(self._where(index, "name", identity.name) +
                                    f"duplicate name (first used at line {seen[identity.name]})")
@@ -171,11 +178,34 @@ class _Reader:
                 self.errors.append(f"{self.path}: more than {MAX_FUNCTIONS} functions; the rest are ignored")
                 return
             try:
-                self.functions[name] = self._function(name, table)
+                try:
+                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                except _Problem:
+                    raise
+                except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
+                    raise _Problem("body", _unexpected(failure)) from None
             except _Problem as problem:
                 line = self.lines.of_function(name, problem.field)
                 at = f"{self.path}:{line}" if line else self.path
                 self.errors.append(f"{at}: function '{name}', field '{problem.field}': {problem.message}")
+
+    def _guarded(self, read, on_timeout=None):
+        """Read one function or identity within READ_SECONDS, and the whole file within
+        READ_FILE_SECONDS: the limits keep reading cheap, and this stops whatever SymPy might still do
+        when it builds an expression (in the parent process, where no worker's wall limit applies)."""
+        try:
+            # WallLimitExceeded is a BaseException: no `except Exception` in a parser can swallow it
+            with interrupt_after(Deadline(min(READ_SECONDS, self.file_deadline.remaining())), WallLimitExceeded):
+                return read()
+        except WallLimitExceeded:
+            if on_timeout is None:  # a function: its body is what takes long
+                raise _Problem("body", self._too_long()) from None
+            return on_timeout()
+
+    def _too_long(self) -> str:
+        if self.file_deadline.expired():
+            return f"not read: reading this file took longer than {READ_FILE_SECONDS:g} s"
+        return f"reading it took longer than {READ_SECONDS:g} s"
 
     def _function(self, name: str, table) -> UserFunction:
         if not IDENTIFIER.match(name) or keyword.iskeyword(name):
@@ -200,12 +230,12 @@ class _Reader:
             raise _Problem("body", "missing or not a string")
         placeholders = {a: sp.Dummy(a, real=True) for a in args}
         try:
-            built = parse_expression(body, placeholders, self.functions)
-        except ExpressionError as failure:
-            if name in str(failure):
-                raise _Problem("body", f"{failure} (a function may only call built-ins and functions "
+            built = _parsed("body", parse_expression, body, placeholders, self.functions)
+        except _Problem as problem:
+            if "unknown function" in problem.message:
+                raise _Problem("body", f"{problem.message} (a function may only call built-ins and functions "
                                        "defined above it)") from None
-            raise _Problem("body", str(failure)) from None
+            raise
         return UserFunction(name, tuple(placeholders.values()), built)
 
     # --- [[identity]] -----------------------------------------------------------------------------
@@ -216,10 +246,22 @@ class _Reader:
         try:
             return self._build(index, shown, table)
         except _Problem as problem:
-            message = self._where(index, problem.field, shown) + problem.message
-            statement = table.get("statement", "") if isinstance(table, dict) else ""
-            return Identity(name=shown, source=self.path, statement=statement if isinstance(statement, str) else "",
-                            lhs=sp.S.Zero, rhs=sp.S.Zero, origin=self.path, error=message)
+            return self._broken(index, table, shown, problem)
+        except Exception as failure:  # noqa: BLE001 - whatever goes wrong, it is this identity's input error
+            return self._broken(index, table, shown, _Problem("identity", _unexpected(failure)))
+
+    def _unreadable(self, index: int, table) -> Identity:
+        name = table.get("name") if isinstance(table, dict) else None
+        shown = name if isinstance(name, str) and NAME_PATTERN.match(name) else f"#{index + 1}"
+        return self._broken(index, table, shown,
+                            _Problem("identity", self._too_long()))
+
+    def _broken(self, index: int, table, shown: str, problem: _Problem) -> Identity:
+        """A record carrying its located message: listed in every report with the verdict `error`."""
+        message = self._where(index, problem.field, shown) + problem.message
+        statement = table.get("statement", "") if isinstance(table, dict) else ""
+        return Identity(name=shown, source=self.path, statement=statement if isinstance(statement, str) else "",
+                        lhs=sp.S.Zero, rhs=sp.S.Zero, origin=self.path, error=message)
 
     def _where(self, index: int, field: str, name: str) -> str:
         line = self.lines.of_identity(index, field)
@@ -247,6 +289,8 @@ class _Reader:
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
             raise _Problem("timeout", f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
         symbols = _symbols(table.get("symbols", {}))
+        if "vectors" in table or "matrices" in table:
+            return self._sized(table, name, statement, source, expect, float(timeout), symbols)
         lhs = self._side(table, "lhs", symbols)
         rhs = self._side(table, "rhs", symbols)
         steps, written = self._steps(table, symbols)
@@ -254,15 +298,122 @@ class _Reader:
         if "where" in table:
             text = _string(table, "where", "")
             where = _parsed("where", parse_condition, text, symbols, self.functions)
-            _require_sampled_points(where, symbols)
+            _check_condition(where)
         ordered = tuple(symbols.values())
-        primitive, derivative = _finite_difference_sides(lhs, rhs, ordered)
+        # Each link shows its own two expressions as written: the chain's ends are the sides.
+        written = (_side_text(table, "lhs"), *written, _side_text(table, "rhs"))
         derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+        lines = {field: self.lines.of_identity(index, field) for field in table}
+        parse = parse_latex_expression if "steps_latex" in table else parse_expression
+        errata = self._errata(table, len(steps), lambda text: parse(text, symbols, self.functions))
         return Identity(
             name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
-            expect=Expect(expect), derivations=derivations, numpy_primitive=primitive, numpy_rhs=derivative,
-            timeout=float(timeout), origin=self.path,
+            expect=Expect(expect), derivations=derivations, errata=errata,
+            finite_differences=_first_derivative(lhs, ordered),
+            timeout=float(timeout), origin=self.path, lines={k: v for k, v in lines.items() if v},
         )
+
+    def _errata(self, table: dict, steps: int, parse) -> tuple[Erratum, ...]:
+        """`errata = [{ links = [2], step = 1, corrected = "…", message = "…" }]`: known wrong steps.
+
+        The chain `lhs = steps[0] = … = rhs` is numbered step 0 (lhs), 1, …, steps + 1 (rhs); link k
+        is the `=` between step k − 1 and step k. The listed links must stay refuted, and with step
+        `step` replaced by `corrected` every link touching it must hold.
+        """
+        entries = table.get("errata", [])
+        if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+            raise _Problem("errata", "must be an array of tables such as "
+                                     "{ links = [1], step = 1, corrected = \"…\" }")
+        if entries and not steps:
+            raise _Problem("errata", "errata need written 'steps' to refer to")
+        errata = []
+        for number, entry in enumerate(entries, 1):
+            where = f"erratum {number}"
+            for key in entry:
+                if key not in ERRATUM_FIELDS:
+                    raise _Problem("errata", f"{where}: unknown key '{key}'{did_you_mean(key, ERRATUM_FIELDS)}")
+            links = entry.get("links")
+            links = [links] if isinstance(links, int) and not isinstance(links, bool) else links
+            if (not isinstance(links, list) or not links
+                    or not all(isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= steps + 1 for k in links)):
+                raise _Problem("errata", f"{where}: 'links' must list link numbers from 1 to {steps + 1} "
+                                         "(link k is the '=' between step k-1 and step k; step 0 is lhs)")
+            step = entry.get("step")
+            if not isinstance(step, int) or isinstance(step, bool) or not 1 <= step <= steps:
+                raise _Problem("errata", f"{where}: 'step' must be the number of the wrong step, from 1 to {steps}")
+            corrected = entry.get("corrected")
+            if not isinstance(corrected, str):
+                raise _Problem("errata", f"{where}: 'corrected' must be the expression step {step} should read")
+            try:
+                expr = parse(corrected)
+            except ExpressionError as failure:
+                raise _Problem("errata", f"{where}, 'corrected': {failure}") from None
+            message = entry.get("message", "")
+            if not isinstance(message, str):
+                raise _Problem("errata", f"{where}: 'message' must be a string")
+            errata.append(Erratum(wrong_links=tuple(k - 1 for k in links),
+                                  corrections=(Correction(step, expr, corrected),),
+                                  message=message or f"step {step} does not follow"))
+        return tuple(errata)
+
+    def _sized(self, table: dict, name, statement, source, expect, timeout, symbols) -> Identity:
+        """An identity over vectors and matrices (`vectors`, `matrices`): a sized.MatrixClaim."""
+        for symbol in symbols:
+            if symbol in MATRIX_FUNCTIONS:
+                raise _Problem("symbols", f"'{symbol}' is a function in vector and matrix claims")
+        declarations = sized_declarations(table.get("vectors", {}), table.get("matrices", {}), symbols)
+        for field in ("lhs_latex", "rhs_latex", "steps_latex"):
+            if field in table:
+                raise _Problem(field, "LaTeX input is not available for vector and matrix claims yet; "
+                                      f"write '{field.removesuffix('_latex')}' in NumPy notation")
+        indices: dict = {}
+        sides = {}
+        for side in ("lhs", "rhs"):
+            if side not in table:
+                raise _Problem(side, "missing")
+            sides[side] = _parsed(side, parse_sized, _string(table, side, ""), declarations, indices)
+        lhs, rhs = sides["lhs"], sides["rhs"]
+        if not _same_shape(lhs.shape, rhs.shape):
+            raise _Problem("rhs", f"the two sides have different shapes: lhs is a {shape_text(lhs.shape)}, "
+                                  f"rhs is a {shape_text(rhs.shape)}")
+        texts = table.get("steps", [])
+        if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
+            raise _Problem("steps", "must be a list of strings")
+        if len(texts) > MAX_STEPS:
+            raise _Problem("steps", f"{len(texts)} steps (at most {MAX_STEPS})")
+        steps = []
+        for number, text in enumerate(texts):
+            try:
+                step = parse_sized(text, declarations, indices)
+            except ExpressionError as failure:
+                raise _Problem("steps", f"step {number}: {failure}") from None
+            if not _same_shape(step.shape, lhs.shape):
+                raise _Problem("steps", f"step {number} is a {shape_text(step.shape)}, the sides are a "
+                                        f"{shape_text(lhs.shape)}")
+            steps.append(step)
+        where = None
+        if "where" in table:
+            where = _parsed("where", lambda text, d, _: parse_sized_condition(text, d), _string(table, "where", ""),
+                            declarations, None)
+        if indices and lhs.shape:
+            raise _Problem("lhs", "a claim written entry-wise (x[i]) compares scalars: take the entry of "
+                                  "both sides")
+        claim = MatrixClaim(lhs=lhs, rhs=rhs, declarations=declarations, where=where, steps=tuple(steps),
+                            written=(table["lhs"], *texts, table["rhs"]),
+                            free_indices=tuple((symbol, size) for symbol, size in indices.values()))
+        written = (table["lhs"], *texts, table["rhs"])
+        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+
+        def parse_step(text: str):
+            step = parse_sized(text, declarations, indices)
+            if not _same_shape(step.shape, lhs.shape):
+                raise ExpressionError(f"it is a {shape_text(step.shape)}, the sides are a {shape_text(lhs.shape)}")
+            return step
+
+        errata = self._errata(table, len(steps), parse_step)
+        return Identity(name=name, source=source, statement=statement, lhs=lhs, rhs=rhs,
+                        symbols=tuple(symbols.values()), expect=Expect(expect), timeout=timeout,
+                        origin=self.path, matrix=claim, derivations=derivations, errata=errata)
 
     def _side(self, table: dict, side: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
         latex = f"{side}_latex"
@@ -287,10 +438,69 @@ class _Reader:
         built = []
         for number, text in enumerate(texts):
             try:
-                built.append(parse(text, symbols, self.functions))
-            except ExpressionError as failure:
-                raise _Problem(field, f"step {number}: {failure}") from None
+                built.append(_parsed(field, parse, text, symbols, self.functions))
+            except _Problem as problem:
+                raise _Problem(field, f"step {number}: {problem.message}") from None
         return tuple(built), tuple(texts)
+
+
+def _side_text(table: dict, side: str) -> str:
+    return str(table.get(side, table.get(f"{side}_latex", "")))
+def _same_shape(a, b) -> bool:
+    return len(a) == len(b) and all(sp.simplify(p - q) == 0 for p, q in zip(a, b))
+
+
+def sized_declarations(vectors, matrices, symbols: Mapping[str, sp.Symbol]) -> Declarations:
+    """`vectors = { x = "n" }`, `matrices = { A = "m x n symmetric" }` → sizes and arrays."""
+    sizes: dict[str, sp.Symbol] = {}
+    arrays: dict[str, Array] = {}
+    for field, table in (("vectors", vectors), ("matrices", matrices)):
+        if not isinstance(table, dict):
+            raise _Problem(field, "must be a table such as { x = \"n\" }" if field == "vectors" else
+                           "must be a table such as { A = \"m x n\" }")
+        for name, spec in table.items():
+            if len(arrays) >= MAX_SYMBOLS:
+                raise _Problem(field, f"more than {MAX_SYMBOLS} vectors and matrices")
+            if not IDENTIFIER.match(name) or keyword.iskeyword(name) or len(name) > 16 or name.startswith("_"):
+                raise _Problem(field, f"'{name[:20]}' is not a valid name")
+            if name in symbols or name in arrays or name in MATRIX_FUNCTIONS or name in ("pi", "E"):
+                raise _Problem(field, f"'{name}' is already used (a symbol, another array or a function)")
+            if not isinstance(spec, str):
+                raise _Problem(field, f"the shape of '{name}' must be a string such as "
+                                      + ("\"n\"" if field == "vectors" else "\"m x n\""))
+            words = spec.replace("×", " x ").split()
+            count = 1 if field == "vectors" else 3
+            if len(words) < count or (field == "matrices" and words[1] != "x"):
+                raise _Problem(field, f"the shape of '{name}' must read " + ("\"n\" (a size name)" if field ==
+                                      "vectors" else "\"m x n\" (two size names), then any assumptions"))
+            dims = [words[0]] if field == "vectors" else [words[0], words[2]]
+            shape = tuple(_size(field, name, word, sizes, symbols, arrays) for word in dims)
+            known = VECTOR_ASSUMPTIONS if field == "vectors" else MATRIX_ASSUMPTIONS
+            assumptions = tuple(words[count:])
+            for word in assumptions:
+                if word not in known:
+                    raise _Problem(field, f"unknown assumption '{word}' for '{name}'{did_you_mean(word, known)} "
+                                          f"(known: {', '.join(known)})")
+            if assumptions and field == "matrices" and shape[0] != shape[1]:
+                raise _Problem(field, f"'{name}' is {assumptions[0]} but not square ({words[0]} x {words[2]})")
+            arrays[name] = Array(name, shape, tuple(sorted(set(assumptions))))
+    for name in sizes:
+        if name in arrays:
+            raise _Problem("vectors", f"'{name}' is both a size and a vector or matrix")
+    return Declarations(sizes=sizes, scalars=dict(symbols), arrays=arrays)
+
+
+def _size(field, name, word, sizes, symbols, arrays):
+    if word.isdigit():
+        value = int(word)
+        if not 1 <= value <= 1000:
+            raise _Problem(field, f"the size of '{name}' must be from 1 to 1000")
+        return sp.Integer(value)
+    if not IDENTIFIER.match(word) or keyword.iskeyword(word) or word in MATRIX_FUNCTIONS or word.startswith("_"):
+        raise _Problem(field, f"'{word[:20]}' in the shape of '{name}' is not a valid size name")
+    if word in symbols:
+        raise _Problem(field, f"'{word}' is a scalar symbol and cannot also be a size")
+    return sizes.setdefault(word, sp.Symbol(word, integer=True, positive=True))
 
 
 def _string(table: dict, field: str, default: str) -> str:
@@ -306,10 +516,20 @@ def _toml_type(value) -> str:
 
 
 def _parsed(field: str, parse, text: str, symbols, functions):
+    """Whatever goes wrong while one field is read is that field's problem, never a traceback."""
     try:
         return parse(text, symbols, functions)
     except ExpressionError as failure:
         raise _Problem(field, str(failure)) from None
+    except RecursionError:
+        raise _Problem(field, "the expression is nested too deeply to read") from None
+    except Exception as failure:  # noqa: BLE001 - SymPy refusing a construction, an unforeseen case
+        raise _Problem(field, _unexpected(failure)) from None
+
+
+def _unexpected(failure: Exception) -> str:
+    reason = " ".join(str(failure).split())[:200] or "no detail"
+    return f"cannot be read ({type(failure).__name__}: {reason})"
 
 
 def _symbols(table) -> dict[str, sp.Symbol]:
@@ -338,27 +558,16 @@ def _symbols(table) -> dict[str, sp.Symbol]:
     return symbols
 
 
-def _require_sampled_points(where, symbols: Mapping[str, sp.Symbol]) -> None:
-    """A domain that excludes every sampled point would leave nothing to check: say so up front."""
-    ordered = list(symbols.values())
+def _check_condition(where) -> None:
+    """What can be said of a condition without computing: whether points are left is the checks' job
+    (checks/domain.py, in the worker, under the identity's budget)."""
     if where is sp.false:
         raise _Problem("where", "the condition is always false")
-    if not ordered:
-        return
-    columns = list(sampling.scalar_sample(ordered, 0).values.values())
-    with np.errstate(all="ignore"):
-        mask = np.asarray(evaluate.compile_numpy(ordered, where)(*columns), dtype=bool)
-    if not np.any(mask):
-        raise _Problem("where", "the condition holds at none of the sampled points")
+    if where.has(sp.Derivative):
+        raise _Problem("where", "derivatives are not allowed in a condition: write the derivative out "
+                                "(2*x > 0, not diff(x**2, x) > 0)")
 
 
-def _finite_difference_sides(lhs, rhs, symbols):
-    """For a claim `diff(f(x), x) = g(x)` in one symbol: NumPy f and g, for the finite-difference check."""
-    if not (isinstance(lhs, sp.Derivative) and len(symbols) == 1 and lhs.variable_count == ((symbols[0], 1),)):
-        return None, None
-    from ..checks.symbolic import prepare
-
-    name = str(symbols[0])
-    f = evaluate.float_function(prepare(lhs.expr), symbols)
-    g = evaluate.float_function(prepare(rhs), symbols)
-    return (lambda **values: f(values[name])), (lambda **values: g(values[name]))
+def _first_derivative(lhs, symbols) -> bool:
+    """A claim `diff(f(x), x) = g(x)` in one symbol, which the checks also test by finite differences."""
+    return isinstance(lhs, sp.Derivative) and len(symbols) == 1 and lhs.variable_count == ((symbols[0], 1),)

@@ -1,4 +1,4 @@
-"""LaTeX input for user files: a maintained parser reads the LaTeX, a whitelist walk rebuilds it.
+"""LaTeX input: a maintained parser reads the LaTeX, a whitelist walk rebuilds it.
 
 SymPy's `parse_latex` (ANTLR backend, `antlr4-python3-runtime` 4.11) turns the text into an
 unevaluated SymPy tree without running any code. It does not know the ML vocabulary, so before
@@ -7,6 +7,17 @@ which it reads as applications of undefined functions; the walk below then rebui
 the whitelist, replacing those applications (and `\\sigma`) by the vocabulary's SymPy expressions,
 `e` by Euler's number and names by the declared symbols. The rebuild goes through the same
 `power` as the plain parser, so the same limits hold.
+
+Notation, as people write it: `w_1` and `z_{i}` are the declared symbols `w_1`, `z_i`; every Greek
+letter is a symbol (`\\lambda` is the symbol `lambda`); `\\sigma'(x)` and `f''(x)` are derivatives;
+`\\frac{d^2}{dx^2}` and `\\frac{\\partial^2 f}{\\partial x\\,\\partial y}` are higher derivatives;
+`\\sigma^2(x)` is `(\\sigma(x))^2`. A `notation` table (from a glossary or an identity file) maps a
+command (`'\\text{Softplus}' = "softplus"`, `'\\sigma' = "sigma"`) to a function or a declared symbol.
+A name that is both a declared symbol and a known function is never silently one of them: `\\sigma(x)`
+with a symbol `sigma` declared is an error that says how to choose.
+
+The ANTLR reader drops what it does not know without a word (`1_{x>0}` reads as `1`, `\\cancel{x}` as
+a product), so every command of the text is checked against a whitelist before it is read.
 """
 
 from __future__ import annotations
@@ -24,9 +35,12 @@ from .expression import (
     MAX_LENGTH,
     ExpressionError,
     UserFunction,
+    call_builder,
+    check_derivative_order,
     did_you_mean,
     power,
 )
+from .numbers import exact_latex_float
 
 # The name the LaTeX reader gives a function -> the vocabulary name it means.
 LATEX_FUNCTIONS = {
@@ -35,7 +49,21 @@ LATEX_FUNCTIONS = {
     "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "atan": "atan",
     "arctan": "atan", "sign": "sign", "sgn": "sign", "Heaviside": "Heaviside", "H": "Heaviside",
 }
+GREEK = frozenset([
+    "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
+    "kappa", "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "varrho", "sigma", "varsigma", "tau",
+    "upsilon", "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi",
+    "Sigma", "Upsilon", "Phi", "Psi", "Omega"
+])
+# Commands the reader understands; anything else is refused by name before reading.
+_STRUCTURE = frozenset([
+    "frac", "dfrac", "tfrac", "cdot", "times", "div", "left", "right", "sqrt", "partial", "exp", "log",
+    "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arctan", "max", "min", "mathrm", "operatorname",
+    "mathit", "text", "quad", "qquad", "displaystyle"
+])
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
 _NAMED_OPERATOR = re.compile(r"\\(?:operatorname|mathrm|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}")
+_NUMBER_SUBSCRIPT = re.compile(r"(?<![A-Za-z_}])\d\s*_")
 _SYMPY_FUNCTIONS = {
     sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh",
     sp.cosh: "cosh", sp.tanh: "tanh", sp.atan: "atan", sp.Abs: "Abs", sp.sign: "sign",
@@ -44,16 +72,40 @@ _SYMPY_FUNCTIONS = {
 
 
 def parse_latex_expression(text: str, symbols: Mapping[str, sp.Symbol],
-                           functions: Mapping[str, UserFunction] | None = None) -> sp.Expr:
-    """The SymPy expression the LaTeX `text` denotes over the declared `symbols` and user `functions`."""
+                           functions: Mapping[str, UserFunction] | None = None,
+                           notation: Mapping[str, str] | None = None) -> sp.Expr:
+    """The SymPy expression the LaTeX `text` denotes over the declared `symbols` and user `functions`.
+
+    `notation` maps a written command (`'\\sigma'`, `'\\text{Softplus}'`) to a function name or a
+    declared symbol name; see `notation_names`.
+    """
     if not isinstance(text, str):
         raise ExpressionError("a LaTeX expression must be a string")
     if len(text) > MAX_LENGTH:
         raise ExpressionError(f"the LaTeX expression has {len(text)} characters (at most {MAX_LENGTH})")
     if not text.strip():
         raise ExpressionError("the LaTeX expression is empty")
-    tree = _read(premapped(text))
-    return _Rebuild(symbols, functions or {}).walk(tree, 1)
+    names = notation_names(notation or {})
+    functions = functions or {}
+    prepared = _rewritten(premapped(text), names, symbols, functions)
+    _refuse_unknown_commands(prepared, names, functions)
+    tree = _read(prepared)
+    return _Rebuild(symbols, functions, names).walk(tree, 1)
+
+
+def notation_names(notation: Mapping[str, str]) -> dict[str, str]:
+    """`{'\\text{Softplus}': 'softplus'}` → `{'Softplus': 'softplus'}`: the command each key reads as."""
+    names = {}
+    for written, meaning in notation.items():
+        command = premapped(written.strip())
+        match = re.fullmatch(r"\\([A-Za-z]+)", command)
+        if not match:
+            raise ExpressionError(f"notation '{written}': a key must be one command such as '\\sigma' or "
+                                  "'\\operatorname{softplus}'")
+        if not isinstance(meaning, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", meaning):
+            raise ExpressionError(f"notation '{written}': the meaning must be a function or symbol name")
+        names[match.group(1)] = meaning
+    return names
 
 
 def premapped(text: str) -> str:
@@ -63,6 +115,93 @@ def premapped(text: str) -> str:
         return name if len(name) == 1 else "\\" + name
 
     return _NAMED_OPERATOR.sub(rename, text)
+
+
+def _rewritten(text: str, names: Mapping[str, str], symbols, functions) -> str:
+    """Notation the ANTLR reader has no rule for, rewritten into forms it reads exactly."""
+    text = _higher_derivatives(text)
+    return _powers_of_applications(text, names, symbols, functions)
+
+
+_HIGHER_D = re.compile(r"\\frac\s*\{\s*d\s*\^\s*\{?\s*(\d)\s*\}?\s*\}\s*\{\s*d\s*([A-Za-z])\s*\^\s*\{?\s*(\d)\s*\}?\s*\}")
+_PARTIAL_N = re.compile(r"\\frac\s*\{\s*\\partial\s*\^\s*\{?\s*(\d)\s*\}?\s*([^{}]*?)\}\s*\{((?:\s*\\partial\s*"
+                        r"[A-Za-z](?:\s*\^\s*\{?\s*\d\s*\}?)?\s*(?:\\,|\\;|\\!)?)+)\}")
+_PARTIAL_VARIABLE = re.compile(r"\\partial\s*([A-Za-z])(?:\s*\^\s*\{?\s*(\d)\s*\}?)?")
+
+
+def _higher_derivatives(text: str) -> str:
+    """`\\frac{d^2}{dx^2}` → `\\frac{d}{dx}\\frac{d}{dx}`; `\\frac{\\partial^2 f}{\\partial x\\,\\partial y}`
+    → `\\frac{\\partial}{\\partial x}\\frac{\\partial}{\\partial y}(f)`. Orders must agree."""
+    def ordinary(match: re.Match) -> str:
+        top, variable, bottom = match.group(1), match.group(2), match.group(3)
+        if top != bottom:
+            raise ExpressionError(f"the orders of '{match.group(0)}' do not agree")
+        return (r"\frac{d}{d" + variable + "}") * int(top)
+
+    def partial(match: re.Match) -> str:
+        order, body, below = int(match.group(1)), match.group(2).strip(), match.group(3)
+        variables = []
+        for name, power_ in _PARTIAL_VARIABLE.findall(below):
+            variables.extend([name] * int(power_ or 1))
+        if len(variables) != order:
+            raise ExpressionError(f"'{match.group(0)}': order {order} but {len(variables)} variables below")
+        operators = "".join(r"\frac{\partial}{\partial " + v + "}" for v in variables)
+        return operators + (f"({body})" if body else "")
+
+    return _PARTIAL_N.sub(partial, _HIGHER_D.sub(ordinary, text))
+
+
+def _powers_of_applications(text: str, names, symbols, functions) -> str:
+    """`\\sigma^2(x)` → `\\sigma(x)^{2}` for a function (the reader would multiply `sigma**2` by `x`)."""
+    pattern = re.compile(r"\\([A-Za-z]+)\s*\^\s*(\{[^{}]*\}|\d)\s*\(")
+    position = 0
+    while True:
+        match = pattern.search(text, position)
+        if match is None:
+            return text
+        name = match.group(1)
+        meaning = names.get(name, name)
+        is_function = (meaning in functions or meaning in LATEX_FUNCTIONS or meaning in BUILTINS) \
+            and not (meaning in symbols and name not in names)
+        if not is_function:
+            position = match.end()
+            continue
+        opening = match.end() - 1
+        closing = _matching(text, opening, "(", ")")
+        if closing < 0:
+            raise ExpressionError(f"unbalanced parentheses after '{match.group(0)}'")
+        exponent = match.group(2) if match.group(2).startswith("{") else "{" + match.group(2) + "}"
+        replacement = f"\\{name}{text[opening:closing + 1]}^{exponent}"
+        text = text[:match.start()] + replacement + text[closing + 1:]
+        position = match.start() + len(replacement)
+
+
+def _matching(text: str, opening: int, left: str, right: str) -> int:
+    depth = 0
+    for k in range(opening, len(text)):
+        if text[k] == left:
+            depth += 1
+        elif text[k] == right:
+            depth -= 1
+            if depth == 0:
+                return k
+    return -1
+
+
+def _refuse_unknown_commands(text: str, names, functions) -> None:
+    """Name the first command the reader would misread or drop (`\\vdots`, `\\cancel`, `1_{x>0}`)."""
+    for match in _COMMAND.finditer(text):
+        name = match.group(1)
+        if (name in _STRUCTURE or name in GREEK or name in LATEX_FUNCTIONS or name in names
+                or name in functions or name in BUILTINS):
+            continue
+        if re.match(r"\s*'*\(", text[match.end():]):
+            continue  # `\foo(x)`: an application; the rebuild names the unknown function
+        raise ExpressionError(f"cannot read `\\{name}` (not supported in LaTeX input; a glossary's "
+                              f"[notation] may name it)")
+    subscript = _NUMBER_SUBSCRIPT.search(text)
+    if subscript:
+        raise ExpressionError(f"cannot read a subscript on a number (`{text[subscript.start():subscript.end() + 6]}…`)")
 
 
 def _read(text: str):
@@ -79,41 +218,48 @@ def _read(text: str):
         raise ExpressionError(f"cannot read the LaTeX: {first}") from None
 
 
+def plain_name(name: str) -> str:
+    """The reader's `w_{1}` → `w_1`, `z_{i}` → `z_i`: subscripted names as they are declared."""
+    return re.sub(r"_\{\s*([A-Za-z0-9]+)\s*\}", r"_\1", name).replace(" ", "")
+
+
 class _Rebuild:
     """Walk the reader's unevaluated tree and build the real expression from whitelisted parts."""
 
-    def __init__(self, symbols: Mapping[str, sp.Symbol], functions: Mapping[str, UserFunction]):
+    def __init__(self, symbols: Mapping[str, sp.Symbol], functions: Mapping[str, UserFunction],
+                 names: Mapping[str, str] | None = None):
         self.symbols = symbols
         self.functions = functions
+        self.names = names or {}
 
     def walk(self, node, depth: int) -> sp.Expr:
         if depth > MAX_DEPTH:
             raise ExpressionError(f"the LaTeX expression is nested more than {MAX_DEPTH} levels deep")
+        _refuse_non_finite(node)
         if isinstance(node, sp.Number):
             if isinstance(node, sp.Float):
-                return sp.Rational(str(node))
+                return exact_latex_float(node)  # as written: not the Float's binary value
             return node
         if node in (sp.pi, sp.E):
             return node
         if isinstance(node, sp.Symbol):
-            return self._symbol(node.name)
+            return self._symbol(plain_name(node.name))
         if isinstance(node, sp.Add):
             return sp.Add(*[self.walk(a, depth + 1) for a in node.args])
         if isinstance(node, sp.Mul):
             return sp.Mul(*[self.walk(a, depth + 1) for a in node.args])
         if isinstance(node, sp.Pow):
             base, exponent = (self.walk(a, depth + 1) for a in node.args)
-            built = power(base, exponent)
-            if built.has(sp.zoo, sp.nan):
-                raise ExpressionError("the LaTeX expression is undefined (division by zero?)")
-            return built
+            return _finite(power(base, exponent), "the LaTeX expression is undefined (division by zero?)")
         if isinstance(node, sp.Derivative):
             return self._derivative(node, depth)
         if isinstance(node, sp.log) and len(node.args) == 2:  # \ln x reads as log(x, E)
             value, base = (self.walk(a, depth + 1) for a in node.args)
-            return sp.log(value) if base == sp.E else sp.log(value) / sp.log(base)
+            _check_log_base(base)
+            built = sp.log(value) if base == sp.E else sp.log(value) / sp.log(base)
+            return _finite(built, "the logarithm is undefined here (log of 0?)")
         if isinstance(node, AppliedUndef):
-            return self._apply(str(node.func), node.args, depth)
+            return self._applied(str(node.func), node.args, depth)
         if isinstance(node, (sp.Max, sp.Min)):
             return self._apply("Max" if isinstance(node, sp.Max) else "Min", node.args, depth)
         for function, name in _SYMPY_FUNCTIONS.items():
@@ -126,21 +272,75 @@ class _Rebuild:
     def _symbol(self, name: str) -> sp.Expr:
         if name in self.symbols:
             return self.symbols[name]
+        meaning = self.names.get(name)
+        if meaning is not None and meaning in self.symbols:
+            return self.symbols[meaning]
         if name == "e":
             return sp.E
         if name == "pi":
             return sp.pi
+        function = self.functions.get(meaning or name)
+        if function is not None and all(a.name in self.symbols for a in function.args):
+            # `\frac{\partial^2 f}{\partial x\,\partial y}`: f named alone means f at its own parameters
+            return function.apply([self.symbols[a.name] for a in function.args])
+        if meaning is not None or name in LATEX_FUNCTIONS:
+            raise ExpressionError(f"'\\{name}' is the function {meaning or LATEX_FUNCTIONS[name]}: write it "
+                                  f"applied, such as \\{name}(x)")
         raise ExpressionError(f"undeclared symbol '{name}'{did_you_mean(name, self.symbols)} (declare it in "
                               "'symbols'; in LaTeX, adjacent letters multiply: write \\operatorname{name}(x) "
                               "for a function)")
 
+    def _applied(self, written: str, args, depth: int) -> sp.Expr:
+        """`f(a)` as the reader saw it: a function, a derivative `f'(a)`, or a symbol times `(a)`."""
+        primes = len(written) - len(written.rstrip("'"))
+        name = plain_name(written.rstrip("'"))
+        meaning = self.names.get(name)
+        if meaning is not None and meaning in self.symbols:
+            return self._product(self.symbols[meaning], name, args, primes, depth)
+        function_name = meaning or name
+        is_function = function_name in self.functions or function_name in LATEX_FUNCTIONS \
+            or function_name in BUILTINS
+        if name in self.symbols and meaning is None:
+            if is_function:
+                known = name if name in self.functions else LATEX_FUNCTIONS.get(name, name)
+                raise ExpressionError(
+                    f"'\\{name}(…)' is ambiguous: '{name}' is a declared symbol and \\{name} is also the function "
+                    f"{known}; write '\\{name} \\cdot (…)' for the product, or say which in [notation] "
+                    f"('\\{name}' = \"{known}\" for the function, '\\{name}' = \"{name}\" for the symbol)")
+            return self._product(self.symbols[name], name, args, primes, depth)
+        if primes:
+            return self._prime_derivative(function_name, written, args, primes, depth)
+        return self._apply(function_name, args, depth)
+
+    def _product(self, symbol, name: str, args, primes: int, depth: int) -> sp.Expr:
+        if primes:
+            raise ExpressionError(f"'{name}' is a declared symbol: '{name}{chr(39) * primes}(…)' is not a derivative")
+        if len(args) != 1:
+            raise ExpressionError(f"'{name}' is a declared symbol, not a function of {len(args)} arguments")
+        return sp.Mul(symbol, self.walk(args[0], depth + 1))
+
+    def _prime_derivative(self, name: str, written: str, args, primes: int, depth: int) -> sp.Expr:
+        if len(args) != 1:
+            raise ExpressionError(f"'{written}(…)': a prime derivative needs a function of one argument")
+        variable = self.walk(args[0], depth + 1)
+        if not (isinstance(variable, sp.Symbol) and variable in self.symbols.values()):
+            raise ExpressionError(f"'{written}(…)' at an expression: write \\frac{{d}}{{dx}} of it instead")
+        if primes > MAX_DIFF_ORDER:
+            raise ExpressionError(f"derivative order {primes} is outside 1..{MAX_DIFF_ORDER}")
+        return sp.Derivative(self._apply_values(name, [variable]), (variable, primes))
+
     def _apply(self, name: str, args, depth: int) -> sp.Expr:
-        values = [self.walk(a, depth + 1) for a in args]
+        return self._apply_values(name, [self.walk(a, depth + 1) for a in args])
+
+    def _apply_values(self, name: str, values) -> sp.Expr:
+        return _finite(self._application(name, values), f"{name}(…) is undefined here")
+
+    def _application(self, name: str, values: list) -> sp.Expr:
         if name in self.functions:
             function = self.functions[name]
             if len(values) != len(function.args):
                 raise ExpressionError(f"{name}() takes {len(function.args)} arguments, got {len(values)}")
-            return function.apply(values)
+            return call_builder(function.apply, values, f"{name}(…)")
         builtin_name = LATEX_FUNCTIONS.get(name, name if name in BUILTINS else None)
         if builtin_name is None:
             known = set(LATEX_FUNCTIONS) | set(self.functions)
@@ -148,15 +348,47 @@ class _Rebuild:
         builtin = BUILTINS[builtin_name]
         if len(values) < builtin.min_args or (builtin.max_args is not None and len(values) > builtin.max_args):
             raise ExpressionError(f"{name}() does not take {len(values)} argument(s)")
-        return builtin.build(*values)
+        return call_builder(lambda arguments: builtin.build(*arguments), values, f"{name}(…)")
 
     def _derivative(self, node: sp.Derivative, depth: int) -> sp.Expr:
         body = self.walk(node.expr, depth + 1)
         variables = []
         for variable, order in node.variable_count:
-            if not (isinstance(variable, sp.Symbol) and variable.name in self.symbols):
+            name = plain_name(variable.name) if isinstance(variable, sp.Symbol) else str(variable)
+            if name not in self.symbols:
                 raise ExpressionError(f"\\frac{{d}}{{d{variable}}}: '{variable}' is not a declared symbol")
             if not (1 <= int(order) <= MAX_DIFF_ORDER):
                 raise ExpressionError(f"derivative order {order} is outside 1..{MAX_DIFF_ORDER}")
-            variables.append((self.symbols[variable.name], int(order)))
-        return sp.Derivative(body, *variables)
+            variables.append((self.symbols[name], int(order)))
+        built = sp.Derivative(body, *variables)
+        check_derivative_order(built, "\\frac{d}{d…}")
+        return built
+
+
+# --- the checks plain input passes, for what only LaTeX can write (\infty, \log_{b}) --------------------
+
+_NON_FINITE = (sp.oo, -sp.oo, sp.zoo, sp.nan)
+_SHOWN = {sp.oo: "\\infty", -sp.oo: "-\\infty", sp.zoo: "complex infinity (a division by zero?)"}
+
+
+def _refuse_non_finite(node) -> None:
+    """∞, complex infinity and nan are not values a claim is about (`\\infty` reads as oo)."""
+    if any(node is value or node == value for value in _NON_FINITE):
+        raise ExpressionError(f"'{_SHOWN.get(node, node)}' is not a number: infinities and undefined values "
+                              "are not allowed")
+
+
+def _finite(built: sp.Expr, message: str) -> sp.Expr:
+    """What a construction just made must be finite, as in the plain parser: log(0) is zoo, and zoo
+    vanishes in later arithmetic (x/zoo is 0), so it is caught where it appears."""
+    if built.has(*_NON_FINITE):
+        raise ExpressionError(message)
+    return built
+
+
+def _check_log_base(base: sp.Expr) -> None:
+    """`\\log_{b} x` is log x / log b: b must be a positive number other than 1 (log_0 x would be 0)."""
+    if base == sp.E:
+        return
+    if not (base.is_number and base.is_extended_real and base.is_positive and base != 1):
+        raise ExpressionError(f"the base of a logarithm must be a positive number other than 1, not '{base}'")

@@ -7,6 +7,7 @@ or a pytest traceback. Nothing here decides a verdict; it only reads `IdentityRe
 
 from __future__ import annotations
 
+from ..checks.core import meets
 from ..results import IdentityResult, LinkResult, RunResult, Verdict
 
 # The verdicts that mean "could not be checked" rather than "checked and wrong": CI tools call the
@@ -35,7 +36,10 @@ def headline(r: IdentityResult) -> str:
     """One line: what was expected and what was found."""
     if r.ok:
         return f"{r.name}: {r.verdict.value}, as expected ({r.expect})"
-    return f"{r.name} ({r.source}): expected {r.expect}, got {r.verdict.value}"
+    if meets(r.verdict, r.expect):
+        return (f"{r.name} ({r.location or r.source}): the claim is {r.verdict.value} as expected, "
+                "but a written step or a recorded erratum does not check")
+    return f"{r.name} ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"
 
 
 def wrong_links(r: IdentityResult) -> list[LinkResult]:
@@ -44,7 +48,8 @@ def wrong_links(r: IdentityResult) -> list[LinkResult]:
 
 def link_line(link: LinkResult) -> str:
     case = f" [{link.label}]" if link.label else ""
-    text = (f"link {link.derivation}.{link.index}{case}: {link.lhs} = {link.rhs}: "
+    where = f" at {link.location}" if link.location else ""
+    text = (f"link {link.derivation}.{link.index}{case}{where}: {link.lhs} = {link.rhs}: "
             f"{link.verdict.value}, expected {link.expect}")
     if link.message:
         text += f". {link.message}"
@@ -93,3 +98,14 @@ def summary_sentence(run: RunResult) -> str:
     if run.input_errors:
         text += f"; {len(run.input_errors)} input error(s)"
     return text
+
+
+def coverage_sentences(run: RunResult) -> list[str]:
+    """One sentence per document: how many of its equalities were checked, defined, left unread."""
+    return [f"{c.path}: {c.summary()}" for c in run.documents]
+
+
+def note_line(note) -> str:
+    """An equation that produced no verdict: where, what it is, why."""
+    written = note.written if len(note.written) <= 90 else note.written[:87] + "…"
+    return f"{note.location}: {note.status}: {note.reason} — {written}"

@@ -1,5 +1,5 @@
 """The machine-readable report, schema `qedcheck-report/1`: other tools read this, so its shape is a
-promise (see README, "JSON report")."""
+promise (see docs/ci.md, "JSON report")."""
 
 from __future__ import annotations
 
@@ -35,6 +35,21 @@ def report_dict(run: RunResult) -> dict:
             for e in r.errata
         ],
         "input_errors": list(run.input_errors),
+        "cache": None if run.cache is None else {"rejected": run.cache.rejected,
+                                                 "notices": list(run.cache.notices)},
+        "documents": [
+            {
+                "path": c.path,
+                "equalities": c.equalities,
+                "checked": c.checked,
+                "definitions": c.definitions,
+                "unread": c.unread,
+                "summary": c.summary(),
+                "equations": [{"location": n.location, "written": n.written, "status": n.status,
+                               "reason": n.reason} for n in c.notes],
+            }
+            for c in run.documents
+        ],
     }
 
 
@@ -60,6 +75,7 @@ def _identity(r: IdentityResult) -> dict:
         "name": r.name,
         "source": r.source,
         "origin": r.origin,
+        "location": r.location or None,
         "statement": r.statement,
         "expect": r.expect,
         "verdict": r.verdict.value,
@@ -73,6 +89,7 @@ def _identity(r: IdentityResult) -> dict:
                 "derivation": link.derivation,
                 "label": link.label,
                 "index": link.index,
+                "location": link.location or None,
                 "lhs": link.lhs,
                 "rhs": link.rhs,
                 "verdict": link.verdict.value,

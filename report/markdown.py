@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import groups, summary_sentence, wrong_links
+from .describe import coverage_sentences, groups, summary_sentence, wrong_links
 
 MARK = {True: "✅", False: "❌"}
 _STEP = re.compile(r"^(step \d+): (.*)$")
@@ -46,7 +46,15 @@ def markdown_report(run: RunResult) -> str:
                       f"  - {_inline(e.message)}",
                       f"  - corrected: {_corrected(e.corrected)} ({fix})"]
         lines.append("")
+    for coverage in run.documents:
+        lines += [f"## Document {_inline(coverage.path)}", "", _inline(coverage.summary()), ""]
+        if coverage.notes:
+            lines += ["| location | status | reason | written |", "|---|---|---|---|"]
+            lines += [f"| {_inline(n.location)} | {n.status} | {_inline(n.reason)} | {math(n.written)} |"
+                      for n in coverage.notes]
+            lines.append("")
     lines += ["## Summary", "", summary_sentence(run), ""]
+    lines += [_inline(sentence) for sentence in coverage_sentences(run)]
     return "\n".join(lines)
 
 
@@ -74,12 +82,13 @@ def _row(r: IdentityResult) -> str:
     strategy = f"{r.strategy} ({r.scope})" if r.strategy and r.scope else (r.strategy or "—")
     steps = f"{sum(link.ok for link in r.links)}/{len(r.links)}" if r.links else "—"
     error = f"{r.numeric.max_rel_err:.1e}" if r.numeric is not None else "—"
-    cells = [f"`{r.name}`", math(r.statement), r.expect, verdict, _inline(strategy), steps, error]
+    name = f"`{r.name}`" + (f" ({_inline(r.location)})" if r.location else "")
+    cells = [name, math(r.statement), r.expect, verdict, _inline(strategy), steps, error]
     return "| " + " | ".join(cells) + " |"
 
 
 def _failure(r: IdentityResult) -> list[str]:
-    lines = [f"- ❌ `{r.name}` ({_inline(r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
+    lines = [f"- ❌ `{r.name}` ({_inline(r.location or r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
     if r.statement:
         lines.append(f"  - statement: {math(r.statement)}")
     if r.counterexample is not None:

@@ -38,7 +38,7 @@ class CheckProgress:
     def __enter__(self) -> Self:
         if self.mode == "bar" and self.total:
             self._bar = Progress(TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.description}"), TimeElapsedColumn(),
+                                 TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                                  console=self.console, transient=True)
             self._bar.start()
             self._task = self._bar.add_task("", total=self.total)

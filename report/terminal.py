@@ -1,4 +1,9 @@
-"""The terminal report: rich renderables built from results, printed once by the CLI."""
+"""The terminal report: rich renderables built from results, printed once by the CLI.
+
+Every string that comes from a user (names, sources, statements, expressions, messages, counterexamples)
+is handed to rich as a `Text`, never as a str: rich reads `[...]` in a str as markup, so a source
+`"[/]"` would crash the report after the run and `"[link=https://…]"` would render a live link.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +29,8 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
     label = ("✓ " if ok else "✗ ") + result_verdict.value
     if expect == "fails":
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
+    elif not ok and result_verdict is Verdict.PROVED:
+        label += " (a step or erratum fails)"
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
@@ -44,7 +51,7 @@ def results_table(run: RunResult, width: int = 120) -> Table:
                          overflow="ellipsis" if column == "strategy" else "fold")
     for r in run.results:
         cells = {
-            "source": r.source,
+            "source": r.location or r.source,
             "identity": r.name,
             "verdict": verdict_text(r.verdict, r.ok, r.expect),
             "strategy": _strategy(r),
@@ -52,8 +59,13 @@ def results_table(run: RunResult, width: int = 120) -> Table:
             "rel err": _error(r),
             "time": f"{r.time_s:.2f}s",
         }
-        table.add_row(*[cells[column] for column in shown])
+        table.add_row(*[plain(cells[column]) for column in shown])
     return table
+
+
+def plain(value) -> Text:
+    """A cell or line shown exactly as written: a Text stays as it is, anything else is never markup."""
+    return value if isinstance(value, Text) else Text(str(value))
 
 
 def _columns_for(run: RunResult, width: int) -> list[str]:
@@ -62,7 +74,7 @@ def _columns_for(run: RunResult, width: int) -> list[str]:
         return max([floor, *(len(t) for t in texts)])
 
     needed = {
-        "source": longest((r.source for r in run.results), 6),
+        "source": longest((r.location or r.source for r in run.results), 6),
         "identity": longest((r.name for r in run.results), 8),
         "verdict": longest((verdict_text(r.verdict, r.ok, r.expect).plain for r in run.results), 7),
         "strategy": min(26, longest((_strategy(r) for r in run.results), 8)),
@@ -99,7 +111,10 @@ def failures_panel(run: RunResult) -> Panel | None:
         return None
     lines = []
     for r in failed:
-        lines.append(Text.assemble((f"{r.name}", "bold red"), f" ({r.source}): expected {r.expect}, got {r.verdict.value}"))
+        lines.append(Text.assemble((f"{r.name}", "bold red"),
+                                   f" ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"))
+        if r.location and r.statement:
+            lines.append(Text(f"    {r.statement}"))
         if r.message:
             lines.append(Text(f"    {r.message}"))
         for link in r.links:
@@ -122,6 +137,37 @@ def summary_line(run: RunResult) -> Text:
     return Text(text, style=style)
 
 
+def documents_panel(run: RunResult, quiet: bool = False) -> Panel | None:
+    """Every display equation of each document that produced no verdict, and each document's coverage."""
+    from .describe import note_line
+
+    if not run.documents:
+        return None
+    lines = []
+    for coverage in run.documents:
+        lines.append(Text.assemble((coverage.path, "bold"), f": {coverage.summary()}"))
+        if not quiet:
+            lines.extend(Text(f"    {note_line(note)}", style="dim" if note.status == "unread" else "")
+                         for note in coverage.notes)
+    return Panel(Group(*lines), title="documents: equations without a verdict", title_align="left")
+
+
+def document_errata_panel(run: RunResult) -> Panel | None:
+    """Wrong steps of documents recorded as known errata in their glossary: found, or gone."""
+    lines = []
+    for r in run.results:
+        if r.expect != "fails" or not r.location:
+            continue
+        status = Text("found", style="yellow") if r.ok else Text("NOT FOUND (the step now checks)", style="red")
+        lines.append(Text.assemble((r.location, "bold"), ": ", status, f"  {r.statement}"))
+        lines.extend(Text(f"    {note}") for note in r.notes)
+        if r.counterexample is not None:
+            lines.append(Text(f"    counterexample {r.counterexample.describe()}"))
+    if not lines:
+        return None
+    return Panel(Group(*lines), title="known errata in the documents", title_align="left")
+
+
 def input_errors_panel(run: RunResult) -> Panel | None:
     if not run.input_errors:
         return None
@@ -129,9 +175,18 @@ def input_errors_panel(run: RunResult) -> Panel | None:
                  border_style="red")
 
 
+def cache_panel(run: RunResult) -> Panel | None:
+    """Cache entries that failed authentication (ignored, checked again), or why the cache was off."""
+    if run.cache is None or not run.cache.notices:
+        return None
+    return Panel(Group(*[Text(notice) for notice in run.cache.notices]), title="cache", title_align="left",
+                 border_style="yellow")
+
+
 def run_report(run: RunResult, width: int = 120) -> Group:
     parts = [results_table(run, width)]
-    for panel in (errata_panel(run), failures_panel(run), input_errors_panel(run)):
+    for panel in (documents_panel(run), document_errata_panel(run), errata_panel(run), failures_panel(run),
+                  input_errors_panel(run), cache_panel(run)):
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
@@ -140,7 +195,8 @@ def run_report(run: RunResult, width: int = 120) -> Group:
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
-    parts = [panel for panel in (failures_panel(run), input_errors_panel(run)) if panel is not None]
+    panels = (documents_panel(run, quiet=True), failures_panel(run), input_errors_panel(run), cache_panel(run))
+    parts = [panel for panel in panels if panel is not None]
     return Group(*parts, summary_line(run))
 
 
@@ -149,30 +205,30 @@ def identity_detail(r: IdentityResult) -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="bold")
     head.add_column()
-    head.add_row("identity", r.name)
-    head.add_row("source", r.source)
-    head.add_row("statement", r.statement)
-    head.add_row("expect", r.expect)
-    head.add_row("verdict", verdict_text(r.verdict, r.ok, r.expect))
-    head.add_row("strategy", _strategy(r))
+    rows = [("identity", r.name), ("source", r.source)]
+    if r.location:
+        rows.append(("location", r.location))
+    rows += [("statement", r.statement), ("expect", r.expect),
+             ("verdict", verdict_text(r.verdict, r.ok, r.expect)), ("strategy", _strategy(r))]
     if r.tried:
-        head.add_row("tried", ", ".join(r.tried))
+        rows.append(("tried", ", ".join(r.tried)))
     if r.numeric is not None:
         n = r.numeric
-        head.add_row("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err {n.max_rel_err:.3g}"
-                     + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else ""))
-        head.add_row("high precision", f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
-                     f"{n.float64_undecided} that float64 could not decide")
+        rows.append(("numeric", f"{n.points} points, max abs err {n.max_abs_err:.3g}, max rel err "
+                     f"{n.max_rel_err:.3g}" + (f", sizes n = {', '.join(map(str, n.sizes))}" if n.sizes else "")))
+        rows.append(("high precision", (f"{n.mpmath_points} points re-evaluated with mpmath (≥ 50 digits); "
+                     f"{n.float64_undecided} that float64 could not decide")))
         if n.finite_difference_max_rel_err is not None:
-            head.add_row("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}")
+            rows.append(("finite differences", f"max rel err {n.finite_difference_max_rel_err:.3g}"))
         if n.message:
-            head.add_row("numeric detail", n.message)
+            rows.append(("numeric detail", n.message))
     if r.counterexample is not None:
-        head.add_row("counterexample", r.counterexample.describe())
+        rows.append(("counterexample", r.counterexample.describe()))
     if r.message:
-        head.add_row("message", r.message)
-    for note in r.notes:
-        head.add_row("note", note)
+        rows.append(("message", r.message))
+    rows += [("note", note) for note in r.notes]
+    for label, value in rows:
+        head.add_row(label, plain(value))
     parts = [head]
     if r.links:
         parts.append(Text("\nwritten derivation, link by link", style="bold"))

@@ -44,6 +44,11 @@ def _own_directory(tmp_path, monkeypatch):
     COLUMNS=80, and a temporary path's length varies)."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("COLUMNS", "400")
+    # The user's cache and configuration directories (result cache, cache key) of this test only.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ".user-cache"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / ".user-config"))
+    monkeypatch.delenv("QEDCHECK_CACHE_DIR", raising=False)
+    monkeypatch.delenv("QEDCHECK_CACHE_KEY_FILE", raising=False)
 
 
 

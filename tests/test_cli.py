@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sympy as sp
 from conftest import make_identity, replace_catalogue
 from qedcheck.cli import main
@@ -71,3 +72,68 @@ def test_cli_runs_from_a_checkout():
                                capture_output=True, text=True, check=False)
     assert completed.returncode == 0, completed.stderr
     assert "sign_eq_indicator_sub_indicator" in completed.stdout
+
+
+FALSE_DECIMAL_CLAIMS = '''
+[[identity]]
+name = "times_almost_one"
+symbols = { x = "real" }
+lhs = "x*1.00000000000000000001"
+rhs = "x"
+
+[[identity]]
+name = "almost_one"
+lhs = "0.99999999999999999999"
+rhs = "1"
+
+[[identity]]
+name = "plus_tiny"
+symbols = { x = "real" }
+lhs = "x + 1e-400"
+rhs = "x"
+
+[[identity]]
+name = "latex_almost_one"
+lhs_latex = "0.99999999999999999999"
+rhs = "1"
+'''
+
+
+def test_false_claims_hidden_in_decimal_digits_are_refuted_end_to_end(tmp_path):
+    """Issue 11: each of these was `proved` while literals went through float64."""
+    (tmp_path / "decimals.toml").write_text(FALSE_DECIMAL_CLAIMS)
+    report = tmp_path / "report.json"
+    assert main(["--no-color", "verify", "decimals.toml", "--no-cache", "--jobs", "1", "--json", str(report)]) == 1
+    verdicts = {entry["name"]: entry["verdict"] for entry in json.loads(report.read_text())["identities"]}
+    assert verdicts == dict.fromkeys(("times_almost_one", "almost_one", "plus_tiny", "latex_almost_one"), "refuted")
+
+
+def test_a_step_that_changes_a_far_decimal_digit_is_refuted(tmp_path):
+    (tmp_path / "step.toml").write_text('[[identity]]\nname = "double"\nsymbols = { x = "real" }\n'
+                                        'lhs = "2*x"\nrhs = "x + x"\nsteps = ["x*2.00000000000000000001"]\n')
+    report = tmp_path / "report.json"
+    assert main(["--no-color", "verify", "step.toml", "--no-cache", "--jobs", "1", "--json", str(report)]) == 1
+    (identity,) = json.loads(report.read_text())["identities"]
+    assert identity["ok"] is False
+    assert "refuted" in [step["verdict"] for step in identity["steps"]]
+
+
+@pytest.mark.parametrize("flags, message", [
+    (["--seed", "-1"], "argument --seed: the seed must be an integer from 0"),
+    (["--memory-limit", "0"], "argument --memory-limit: the memory limit must be a number of GiB"),
+    (["--timeout", "-5"], "argument --timeout: the timeout must be a number of seconds greater than 0"),
+    (["--timeout", "nan"], "argument --timeout: the timeout must be"),
+    (["--timeout", "inf"], "argument --timeout: the timeout must be"),
+    (["--jobs", "0"], "argument --jobs/-j: the number of jobs must be an integer from 1"),
+    (["--rtol", "0.5"], "argument --rtol: the relative tolerance must be a number from 1e-15 to 1e-06"),
+    (["--rtol", "0"], "argument --rtol: the relative tolerance"),
+    (["--seed", "x"], "argument --seed: 'x' is not an integer"),
+])
+def test_out_of_range_options_are_usage_errors_before_anything_runs(flags, message, capsys, monkeypatch):
+    from qedcheck.checks import schedule
+
+    monkeypatch.setattr(schedule, "plan_targets", lambda *a, **k: pytest.fail("the run started"))
+    with pytest.raises(SystemExit) as exited:
+        main(["--no-color", "verify", "sigmoid_deriv", *flags])
+    assert exited.value.code == 2
+    assert message in capsys.readouterr().err

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from qedcheck.derivations.vocabulary import relu, sigmoid, softplus
 from qedcheck.readers import expression as parse_expr
 from qedcheck.readers.expression import (
     MAX_DEPTH,
@@ -18,7 +19,6 @@ from qedcheck.readers.expression import (
     parse_condition,
     parse_expression,
 )
-from qedcheck.derivations.vocabulary import relu, sigmoid, softplus
 from sympy.parsing import sympy_parser
 
 x = sp.Symbol("x", real=True)
@@ -151,7 +151,8 @@ MALICIOUS = [
     ("sin(" * 60 + "x" + ")" * 60, "nested more than"),
     ("x+" * 1200 + "x", "characters (at most"),
     ("1" * 200, "digits"),
-    ("1e999", "not finite"),
+    ("1e1001", "exponent of .1e1001. is too large"),
+    ("1." + "0" * 120, "digits"),
     ("1j", "complex constants"),
     ("True", "bool constants"),
     ("None", "NoneType constants"),
@@ -243,3 +244,29 @@ def test_random_conditions_parse_or_raise_the_parsers_own_error(text):
 
 def test_module_exports_its_error_type():
     assert issubclass(parse_expr.ExpressionError, ValueError)
+
+
+# --- decimals exactly as written (issue 11): a float64 in between would prove these false claims ----------
+
+@pytest.mark.parametrize("text, expected", [
+    ("x*1.00000000000000000001", x * sp.Rational(10**20 + 1, 10**20)),
+    ("0.99999999999999999999", sp.Rational(10**20 - 1, 10**20)),
+    ("x + 1e-400", x + sp.Rational(1, 10**400)),
+    ("x*2.00000000000000000001", x * sp.Rational(2 * 10**20 + 1, 10**20)),
+])
+def test_decimal_literals_are_exact_from_the_source_text(text, expected):
+    assert parse(text) == expected
+
+
+def test_decimals_are_exact_in_conditions_and_function_bodies():
+    assert parse_condition("x > 1e-400", SYMBOLS) == (x > sp.Rational(1, 10**400))
+    t = sp.Dummy("t", real=True)
+    body = parse_expression("t*1.00000000000000000001", {"t": t})
+    scaled = UserFunction("scaled", (t,), body)
+    assert parse("scaled(x)", {"scaled": scaled}) == x * sp.Rational(10**20 + 1, 10**20)
+
+
+def test_numbers_built_by_arithmetic_stay_within_the_digit_limit():
+    assert parse("10**256*10**256*x") == sp.Integer(10) ** 512 * x  # 513 digits: allowed
+    with pytest.raises(ExpressionError, match="digits"):
+        parse("x*10**256*10**256*10**256*10**256")

@@ -50,10 +50,69 @@ def test_a_wrong_step_fails_the_identity_and_names_the_link(tmp_path):
     assert [link.verdict for link in result.links] == [Verdict.REFUTED, Verdict.REFUTED]
 
 
-def test_expect_fails_is_met_by_a_refuted_link(tmp_path):
+def test_expect_fails_concerns_the_claim_not_a_refuted_link(tmp_path):
+    """A true claim expected to fail is not rescued by a wrong step (once a green "proved (expected
+    refuted)")."""
     body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra='steps = ["x**2 + 1"]\nexpect = "fails"')
     result, = run(write(tmp_path, body)).results
-    assert result.ok
+    assert result.verdict is Verdict.PROVED and not result.ok
+
+
+def test_a_false_claim_expected_to_fail_is_ok(tmp_path):
+    result, = run(write(tmp_path, one(lhs='"(x + 1)**2"', rhs='"x**2 + 1"', extra='expect = "fails"'))).results
+    assert result.verdict is Verdict.REFUTED and result.ok
+
+
+ERRATUM = 'steps = ["x**2 + 1", "x**2 + 2*x + 1"]\nerrata = [{ links = [1], step = 1, corrected = "%s" }]'
+
+
+def test_a_recorded_erratum_keeps_the_identity_green_while_the_finding_stands(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra=ERRATUM % "x**2 + 2*x + 1")
+    result, = run(write(tmp_path, body)).results
+    assert [link.verdict for link in result.links] == [Verdict.REFUTED, Verdict.REFUTED, Verdict.PROVED]
+    assert [link.expect for link in result.links] == ["fails", "holds", "holds"]
+    assert result.errata[0].found and result.errata[0].corrected_holds
+    assert not result.ok  # link 2 (step 1 = step 2) is refuted too and is not recorded
+    result, = run(write(tmp_path, body.replace("links = [1]", "links = [1, 2]"))).results
+    assert result.verdict is Verdict.PROVED and result.ok
+
+
+def test_an_erratum_whose_correction_does_not_hold_fails(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"',
+               extra='steps = ["x**2 + 1"]\nerrata = [{ links = [1, 2], step = 1, corrected = "x**2 + 3" }]')
+    result, = run(write(tmp_path, body)).results
+    assert result.errata[0].found and not result.errata[0].corrected_holds and not result.ok
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"',
+               extra='steps = ["x**2 + 1"]\nerrata = [{ links = [1, 2], step = 1, corrected = "(x+1)**2" }]')
+    result, = run(write(tmp_path, body)).results
+    assert result.errata[0].found and result.errata[0].corrected_holds and result.ok
+
+
+def test_an_erratum_that_no_longer_stands_fails(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"',
+               extra='steps = ["(x+1)*(x+1)"]\nerrata = [{ links = [1], step = 1, corrected = "(x+1)**2" }]')
+    result, = run(write(tmp_path, body)).results
+    assert not result.errata[0].found and not result.ok
+
+
+def test_each_link_shows_its_own_two_expressions_as_written(tmp_path):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra='steps = ["(x+1)*(x+1)", "x*x + 2*x + 1"]')
+    result, = run(write(tmp_path, body)).results
+    assert [(link.lhs, link.rhs) for link in result.links] == [
+        ("(x + 1)**2", "(x+1)*(x+1)"), ("(x+1)*(x+1)", "x*x + 2*x + 1"), ("x*x + 2*x + 1", "x**2 + 2*x + 1")]
+
+
+@pytest.mark.parametrize("errata, message", [
+    ('[{ links = [3], step = 1, corrected = "x" }]', "'links' must list link numbers from 1 to 2"),
+    ('[{ links = [1], step = 2, corrected = "x" }]', "'step' must be the number of the wrong step, from 1 to 1"),
+    ('[{ links = [1], step = 1 }]', "'corrected' must be the expression"),
+    ('[{ links = [1], step = 1, corrected = "y" }]', "undeclared symbol 'y'"),
+    ('[{ link = [1], step = 1, corrected = "x" }]', "unknown key 'link'"),
+])
+def test_errata_entries_are_validated_with_located_messages(tmp_path, errata, message):
+    body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra=f'steps = ["x**2 + 1"]\nerrata = {errata}')
+    loaded = load_identity_file(write(tmp_path, body))
+    assert message in loaded.identities[0].error and "field 'errata'" in loaded.identities[0].error
 
 
 def test_assumptions_and_where_restrict_the_claim(tmp_path):
@@ -164,3 +223,190 @@ def test_json_report_lists_file_identities_and_errors(tmp_path):
     identities = json.loads(report.read_text())["identities"]
     assert {i["name"]: i["verdict"] for i in identities}["misspelt_function"] == "error"
     assert {i["name"]: i["verdict"] for i in identities}["checked_anyway"] == "proved"
+
+
+# --- issue 11: no traceback, no unbounded work while a file is read ----------------------------------
+
+NESTED_DIFF = "diff(diff(diff(diff(diff(x**x, x, 5), x, 5), x, 5), x, 5), x, 5)"
+
+
+@pytest.mark.parametrize("body, expected", [
+    (one(extra='where = "diff(x**2, x) > 0"'), "{path}:6: identity 'claim', field 'where': derivatives are not allowed"),
+    (one(lhs='"Max(x, sqrt(-1))"'), "{path}:4: identity 'claim', field 'lhs': 'Max(x, sqrt(-1))' cannot be built"),
+    (one(lhs=f'"{NESTED_DIFF}"'), "{path}:4: identity 'claim', field 'lhs': "),
+    (one(lhs='"diff(diff(x**3, x, 5), x, 5)"'), "field 'lhs': 'diff(diff(x**3, x, 5), x, 5)' differentiates 10 times"),
+    (one(lhs='"(x**200)**200"'), "field 'lhs': '(x**200)**200' makes the exponent 40000"),
+    (one(lhs='"(x + 1)**200*(x + 1)**200"'), "field 'lhs': '(x + 1)**200*(x + 1)**200' makes the exponent 400"),
+    ('[functions.f]\nargs = ["t"]\nbody = "t**200"\n' + one(lhs='"f(x**200)"'), "field 'lhs': 'f(x**200)'"),
+    ('[functions.f]\nargs = ["t"]\nbody = "diff(t**3, t, 5)"\n' + one(lhs='"diff(f(x), x, 5)"'),
+     "field 'lhs': 'diff(f(x), x, 5)' differentiates 10 times"),
+    ('[functions.f]\nargs = ["t"]\nbody = "1/(t - 1)"\n' + one(lhs='"f(1)"'), "field 'lhs': 'f(1)' is undefined"),
+    (one(extra='steps = ["Min(x, 2*sqrt(-1))"]'), "field 'steps': step 0: 'Min(x, 2*sqrt(-1))' cannot be built"),
+])
+def test_what_sympy_refuses_or_what_would_grow_is_a_located_input_error(tmp_path, body, expected):
+    messages, path = located(tmp_path, body)
+    assert any(expected.replace("{path}", path) in m for m in messages), messages
+
+
+def test_an_unexpected_failure_while_reading_is_that_identitys_located_error(tmp_path, monkeypatch):
+    from qedcheck.readers import identity_file
+
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(identity_file, "parse_condition", broken)
+    body = one("first", extra='where = "x > 0"') + one("second")
+    run_result = run(write(tmp_path, body))
+    assert [(r.name, r.verdict) for r in run_result.results] == [("first", Verdict.ERROR), ("second", Verdict.PROVED)]
+    assert "ids.toml:6: identity 'first', field 'where': cannot be read (KeyError: 'surprise')" in \
+        run_result.results[0].message
+
+
+def test_reading_never_compiles_samples_or_simplifies(tmp_path, monkeypatch):
+    """Work on user input belongs to the checks, under the identity's budget, not to the reader."""
+    from qedcheck.checks import evaluate, sampling, symbolic
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("the reader did work on user input")
+
+    for module, name in ((evaluate, "compile_numpy"), (evaluate, "float_function"), (sampling, "scalar_sample"),
+                         (symbolic, "prepare"), (sp_module(), "simplify")):
+        monkeypatch.setattr(module, name, forbidden)
+    body = one(lhs=f'"{NESTED_DIFF.replace(", x, 5)", ", x)")}"', extra='where = "x > 1 & x < -1"')
+    body += one("slope", lhs='"diff(x**3, x)"', rhs='"3*x**2"')
+    loaded = load_identity_file(write(tmp_path, body))
+    assert [identity.error for identity in loaded.identities] == ["", ""]
+    assert loaded.identities[1].finite_differences
+
+
+def sp_module():
+    import sympy
+
+    return sympy
+
+
+def test_an_empty_domain_is_found_by_the_checks_with_its_location(tmp_path):
+    body = one(extra='where = "x > 1 & x < -1"')
+    (identity,) = load_identity_file(write(tmp_path, body)).identities
+    assert identity.error == ""  # nothing computed while reading
+    (result,) = run(write(tmp_path, body)).results
+    assert result.verdict is Verdict.ERROR
+    assert result.message.endswith("ids.toml:6: identity 'claim', field 'where': the condition holds at none of "
+                                   "the sampled points")
+
+
+def test_a_derivative_in_a_function_body_is_taken_at_the_argument(tmp_path):
+    body = ('[functions.g]\nargs = ["t"]\nbody = "diff(t**3, t)"\n'
+            '[functions.h]\nargs = ["t", "s"]\nbody = "diff(t*s, t)"\n'
+            + one("cube", lhs='"g(2*x)"', rhs='"12*x**2"') + one("same_point", lhs='"h(x, x)"', rhs='"x"'))
+    results = run(write(tmp_path, body)).results
+    assert [(r.name, r.verdict) for r in results] == [("cube", Verdict.PROVED), ("same_point", Verdict.PROVED)]
+
+
+def test_every_report_is_written_when_identities_are_broken(tmp_path):
+    body = (one("where_diff", extra='where = "diff(x**2, x) > 0"') + one("not_real", lhs='"Max(x, sqrt(-1))"')
+            + one("huge_where", extra='where = "10**256*10**256*x > 0"') + one("fine"))
+    path = write(tmp_path, body)
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    assert main(["--no-color", "verify", path, "--no-cache", "--json", str(report), "--junit", str(junit)]) == 2
+    import json
+
+    verdicts = {entry["name"]: entry["verdict"] for entry in json.loads(report.read_text())["identities"]}
+    assert verdicts["where_diff"] == verdicts["not_real"] == "error" and verdicts["fine"] == "proved"
+    assert "huge_where" in verdicts and junit.exists()
+
+
+def test_reading_one_identity_is_bounded_in_time(tmp_path, monkeypatch):
+    from qedcheck.readers import identity_file
+
+    def endless(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(identity_file, "READ_SECONDS", 1.0)  # a loaded machine still reads "quick" in time
+    monkeypatch.setattr(identity_file, "parse_condition", endless)
+    loaded = load_identity_file(write(tmp_path, one("slow", extra='where = "x > 0"') + one("quick")))
+    assert "identity 'slow', field 'identity': reading it took longer than 1 s" in loaded.identities[0].error
+    assert loaded.identities[1].name == "quick" and loaded.identities[1].error == ""
+
+
+# --- issue 11: only regular files, read up to the size limit ------------------------------------------
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda path: path.symlink_to("/dev/zero"), "a device"),  # read whole, it would fill the memory
+    (lambda path: __import__("os").mkfifo(path), "a FIFO"),  # opened for reading, it would block forever
+    (lambda path: path.mkdir(), "a directory"),
+])
+def test_only_a_regular_file_is_read(tmp_path, make, kind):
+    path = tmp_path / "ids.toml"
+    make(path)
+    loaded = load_identity_file(path)
+    assert loaded.identities == ()
+    (error,) = loaded.errors
+    assert error.startswith(f"{path}: not a regular file ({kind}") and error.endswith("only regular files are read")
+
+
+def test_a_symbolic_link_to_a_regular_file_is_read(tmp_path):
+    target = write(tmp_path, one(), "real.toml")
+    (tmp_path / "link.toml").symlink_to(target)
+    assert [i.name for i in load_identity_file(tmp_path / "link.toml").identities] == ["claim"]
+
+
+def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_the_limit_is_read(tmp_path):
+    text = one()
+    at_limit = text + "#" * (MAX_FILE_BYTES - len(text))
+    assert load_identity_file(write(tmp_path, at_limit)).errors == ()
+    over = at_limit + "#"
+    assert load_identity_file(write(tmp_path, over)).errors[0].endswith(f"larger than {MAX_FILE_BYTES} bytes")
+
+
+def test_a_fifo_target_is_an_input_error_and_the_run_goes_on(tmp_path):
+    import os
+
+    os.mkfifo(tmp_path / "pipe.toml")
+    good = write(tmp_path, one())
+    assert main(["--no-color", "verify", str(tmp_path / "pipe.toml"), good, "--no-cache", "--jobs", "1"]) == 2
+
+
+def test_an_unexpected_failure_in_a_function_is_that_functions_located_error(tmp_path, monkeypatch):
+    from qedcheck.readers import identity_file
+
+    def broken(*args, **kwargs):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(identity_file, "UserFunction", broken)
+    body = '[functions.f]\nargs = ["t"]\nbody = "t + 1"\n' + one()
+    loaded = load_identity_file(write(tmp_path, body))
+    assert loaded.errors == (f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': "
+                             "cannot be read (KeyError: 'surprise')",)
+    assert [i.name for i in loaded.identities] == ["claim"]
+
+
+def test_reading_a_whole_file_is_bounded_in_time(tmp_path, monkeypatch):
+    from qedcheck.readers import identity_file
+
+    def endless(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(identity_file, "READ_FILE_SECONDS", 0.1)
+    monkeypatch.setattr(identity_file, "parse_condition", endless)
+    body = "".join(one(f"slow_{k}", extra='where = "x > 0"') for k in range(3))
+    errors = [identity.error for identity in load_identity_file(write(tmp_path, body)).identities]
+    assert len(errors) == 3 and all("not read: reading this file took longer than 0.1 s" in e for e in errors[1:])
+
+
+def test_the_read_backstop_is_not_mistaken_for_a_latex_syntax_error(tmp_path, monkeypatch):
+    """The LaTeX reader turns every Exception of its parser into 'cannot read the LaTeX'."""
+    import sympy.parsing.latex
+    from qedcheck.readers import identity_file
+
+    def endless(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(identity_file, "READ_SECONDS", 0.5)
+    monkeypatch.setattr(sympy.parsing.latex, "parse_latex", endless)
+    (identity,) = load_identity_file(write(tmp_path, one(lhs='"2*x"', rhs='"x + x"').replace(
+        'lhs = "2*x"', 'lhs_latex = "2x"'))).identities
+    assert "field 'identity': reading it took longer than 0.5 s" in identity.error

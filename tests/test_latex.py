@@ -2,10 +2,10 @@
 
 import pytest
 import sympy as sp
-from qedcheck.readers.latex import parse_latex_expression
-from qedcheck.readers.expression import ExpressionError, parse_expression
 from qedcheck.checks.runner import RunSettings, verify_all
+from qedcheck.readers.expression import ExpressionError, parse_expression
 from qedcheck.readers.identity_file import load_identity_file
+from qedcheck.readers.latex import parse_latex_expression
 
 x = sp.Symbol("x", real=True)
 SYMBOLS = {"x": x}
@@ -70,3 +70,48 @@ def test_latex_and_plain_files_give_the_same_verdicts(tmp_path):
     assert verdicts[0] == verdicts[1]
     assert dict(verdicts[0]) == {"sigmoid_deriv": "proved", "softplus_odd_part": "proved",
                                  "sigmoid_even_wrong": "refuted", "relu_deriv_wrong": "refuted"}
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"x \cdot 1.00000000000000000001", x * sp.Rational(10**20 + 1, 10**20)),
+    ("0.99999999999999999999", sp.Rational(10**20 - 1, 10**20)),  # SymPy's Float holds 0.99999999999999999998984…
+    ("0.000001", sp.Rational(1, 10**6)),
+])
+def test_latex_decimals_are_exact_as_written(latex, expected):
+    assert parse_latex_expression(latex, SYMBOLS) == expected
+
+
+# --- issue 11: LaTeX passes the checks plain input passes ----------------------------------------------
+
+@pytest.mark.parametrize("latex, message", [
+    (r"\log_{0} x", "base of a logarithm must be a positive number other than 1, not '0'"),
+    (r"\log_{1} x", "other than 1, not '1'"),
+    (r"\log_{-2} x", "not '-2'"),
+    (r"\log_{x} 2", "not 'x'"),
+    (r"\infty", r"cannot read `\\infty`"),
+    (r"x + \infty", r"cannot read `\\infty`"),
+    (r"-\infty", r"cannot read `\\infty`"),
+    (r"\sqrt[0]{x}", "complex infinity"),
+    (r"\frac{x}{\log 0}", "undefined"),  # log 0 is zoo, and x/zoo would be 0
+    (r"\max(x, \sqrt{-1})", "cannot be built"),
+])
+def test_latex_refuses_what_plain_input_refuses(latex, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_latex_expression(latex, SYMBOLS)
+
+
+def test_plain_input_refuses_a_zoo_that_later_arithmetic_would_hide():
+    with pytest.raises(ExpressionError, match="undefined"):
+        parse_expression("x/log(0)", SYMBOLS)
+
+
+def test_a_log_base_zero_claim_is_an_input_error_not_a_proof(tmp_path):
+    path = tmp_path / "log.toml"
+    path.write_text('[[identity]]\nname = "log_base_zero"\nsymbols = { x = "positive" }\n'
+                    'lhs_latex = "\\\\log_{0} x"\nrhs_latex = "\\\\log_{0}(2x)"\n')
+    (result,) = verify_all(load_identity_file(path).identities, RunSettings()).results
+    assert result.verdict.value == "error" and "field 'lhs_latex': the base of a logarithm" in result.message
+
+
+def test_a_log_with_a_valid_base_still_reads():
+    assert parse_latex_expression(r"\log_{2} x", SYMBOLS) == sp.log(x) / sp.log(2)

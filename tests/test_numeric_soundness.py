@@ -47,9 +47,16 @@ def test_an_imaginary_part_float64_would_drop_is_seen():
 
 
 def test_a_side_undefined_where_the_other_is_defined_is_a_counterexample():
-    result = refuted((x**2 - 1) / (x - 1), x + 1)
-    assert result.counterexample.point == {"x": 1.0}
+    result = refuted(sp.sin(x) / x, sp.Piecewise((sp.sin(x) / x, sp.Ne(x, 0)), (2, True)))
+    assert result.counterexample.point == {"x": 0.0}
     assert result.counterexample.lhs == "undefined"
+
+
+def test_a_removable_singularity_of_sympys_form_is_excluded_not_a_counterexample():
+    # SymPy writes d/dx xⁿ as n·xⁿ/x: undefined at x = 0, where the derivative the user wrote exists
+    n = sp.Symbol("n", real=True)
+    outcome = no_counterexample(sp.Derivative(x**n, x), n * x**(n - 1), (n, x))
+    assert "removable singularity" in outcome.region
 
 
 def test_points_where_neither_side_is_defined_are_outside_the_domain_and_said_so():
@@ -167,11 +174,7 @@ def test_a_positive_integer_is_never_sampled_at_a_fraction():
 # 6. Derivatives with a domain
 
 def test_a_derivative_with_a_where_is_checked_inside_its_domain():
-    from qedcheck.readers.identity_file import _finite_difference_sides
-
-    lhs, rhs = sp.Derivative(sp.log(x), x), 1 / x
-    primitive, derivative = _finite_difference_sides(lhs, rhs, (x,))
-    result = verdict(lhs, rhs, where=x > 0, numpy_primitive=primitive, numpy_rhs=derivative)
+    result = verdict(sp.Derivative(sp.log(x), x), 1 / x, where=x > 0, finite_differences=True)
     assert result.verdict is Verdict.PROVED, result.message
     assert result.numeric.finite_difference_max_rel_err < 1e-4
 

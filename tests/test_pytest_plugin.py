@@ -69,3 +69,20 @@ def test_junitxml_and_input_errors(project, monkeypatch):
     assert set(failed) == {"sigmoid_deriv_eq_sq", "input_error_1"}
     assert "expected holds, got refuted" in failed["sigmoid_deriv_eq_sq"].text
     assert "unknown identity 'nope'" in failed["input_error_1"].text
+
+
+def test_an_endless_check_stops_at_its_wall_limit_in_this_process(project, monkeypatch):
+    """Issue 11: the plugin checks in pytest's own process, under the wall limit a worker would have."""
+    from qedcheck.checks import workers
+
+    def spin(seed):
+        while True:
+            pass
+
+    endless = make_identity(x, x, [x], name="endless", source="test", timeout=0.1, model_checks=(spin,))
+    replace_catalogue(monkeypatch, (endless,))
+    monkeypatch.setattr(workers, "DEFAULT_MARGIN", 0.3)
+    monkeypatch.setattr(workers.verify_with_wall_limit, "__defaults__", (0.3,))
+    result = project.runpytest_inprocess(*plugin_args(), "--qedcheck", "-k", "endless")
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["*endless (test): expected holds, got timeout*"])

@@ -1,0 +1,257 @@
+"""Sized expressions as explicit SymPy matrices at fixed sizes: the exact side of the small cases.
+
+At n = 2 a vector `x` is the column (x_0, x_1) of real symbols, a symmetric `A` has A_0_1 = A_1_0,
+a diagonal one zeros off the diagonal. Every operation is carried out exactly; `grad(f, X)` is the
+matrix of derivatives of f with respect to independent entries of X (substituted back afterwards,
+so a symmetric X is differentiated as a general matrix evaluated at a symmetric point). The same
+function evaluates at rational points (all values numbers) to confirm counterexamples exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+from ..derivations.vocabulary import relu, sigmoid, softplus
+from ..sized import Declarations, Node
+
+ELEMENTWISE = {
+    "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
+    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "atan": sp.atan, "abs": sp.Abs, "Abs": sp.Abs,
+    "sign": sp.sign, "sigmoid": sigmoid, "softplus": softplus, "relu": relu, "Heaviside": sp.Heaviside,
+}
+
+
+def symbolic_values(declarations: Declarations, sizes: dict) -> dict:
+    """name -> explicit SymPy value (Matrix of symbols, or the scalar symbol) at the given sizes."""
+    values: dict = dict(declarations.scalars)
+    for name, array in declarations.arrays.items():
+        dims = [int(sp.sympify(s).subs(sizes)) for s in array.shape]
+        values[name] = _symbol_matrix(name, dims, array.assumptions)
+    return values
+
+
+def _symbol_matrix(name: str, dims, assumptions, prefix: str = "") -> sp.Matrix:
+    kinds = set(assumptions)
+    entry_facts = {"real": True}
+    for fact in ("positive", "negative", "nonnegative", "nonzero"):
+        if fact in kinds:
+            entry_facts[fact] = True
+    if len(dims) == 1:
+        return sp.Matrix(dims[0], 1, lambda i, _j: sp.Symbol(f"{prefix}{name}_{i}", **entry_facts))
+    rows, cols = dims
+
+    def entry(i, j):
+        if "diagonal" in kinds and i != j:
+            return sp.S.Zero
+        if kinds & {"symmetric", "spd"}:
+            i, j = min(i, j), max(i, j)
+        return sp.Symbol(f"{prefix}{name}_{i}_{j}", real=True)
+
+    return sp.Matrix(rows, cols, entry)
+
+
+class Explicit:
+    """Evaluate a tree exactly: `values` name -> SymPy value (as symbolic_values), `sizes` symbol -> int."""
+
+    def __init__(self, values: dict, sizes: dict, indices: dict | None = None):
+        self.values = values
+        self.sizes = sizes
+        self.indices = dict(indices or {})
+        self.fresh = itertools.count()
+
+    def __call__(self, node: Node):
+        return getattr(self, f"_{node.op}")(node)
+
+    def _dim(self, size) -> int:
+        return int(sp.sympify(size).subs(self.sizes))
+
+    def _num(self, node):
+        return node.value
+
+    def _scalar(self, node):
+        return self.values.get(node.value.name, node.value)
+
+    def _size(self, node):
+        return sp.Integer(self.sizes[node.value])
+
+    def _vector(self, node):
+        return self.values[node.value]
+
+    _matrix = _vector
+
+    def _index(self, node):
+        return sp.Integer(self.indices[node.value])
+
+    def _pair(self, node):
+        a, b = (self(arg) for arg in node.args)
+        return a, b
+
+    def _elementwise(self, node, combine):
+        a, b = self._pair(node)
+        if isinstance(a, sp.MatrixBase) and isinstance(b, sp.MatrixBase):
+            return sp.Matrix(a.rows, a.cols, lambda i, j: combine(a[i, j], b[i, j]))
+        if isinstance(a, sp.MatrixBase):
+            return a.applyfunc(lambda e: combine(e, b))
+        if isinstance(b, sp.MatrixBase):
+            return b.applyfunc(lambda e: combine(a, e))
+        return combine(a, b)
+
+    def _add(self, node):
+        return self._elementwise(node, lambda p, q: p + q)
+
+    def _sub(self, node):
+        return self._elementwise(node, lambda p, q: p - q)
+
+    def _mul(self, node):
+        return self._elementwise(node, lambda p, q: p * q)
+
+    def _div(self, node):
+        return self._elementwise(node, lambda p, q: p / q)
+
+    def _pow(self, node):
+        return self._elementwise(node, lambda p, q: p ** q)
+
+    def _neg(self, node):
+        return -self(node.args[0])
+
+    def _matmul(self, node):
+        a, b = node.args
+        left, right = self(a), self(b)
+        if len(a.shape) == 1:
+            left = left.T
+        product = left * right
+        if len(a.shape) == 1 and len(b.shape) == 1:
+            return product[0, 0]
+        return product.T if len(a.shape) == 1 else product
+
+    def _T(self, node):
+        value = self(node.args[0])
+        return value.T if len(node.shape) == 2 else value
+
+    def _fn(self, node):
+        value = self(node.args[0])
+        function = ELEMENTWISE[node.value]
+        return value.applyfunc(function) if isinstance(value, sp.MatrixBase) else function(value)
+
+    def _sum(self, node):
+        value = self(node.args[0])
+        return sp.Add(*value) if isinstance(value, sp.MatrixBase) else value
+
+    def _trace(self, node):
+        return self(node.args[0]).trace()
+
+    def _det(self, node):
+        return self(node.args[0]).det(method="berkowitz")
+
+    def _inv(self, node):
+        value = self(node.args[0])
+        return value.adjugate() / value.det(method="berkowitz")
+
+    def _diag(self, node):
+        value = self(node.args[0])
+        if len(node.args[0].shape) == 1:
+            return sp.diag(*value)
+        return sp.Matrix([value[k, k] for k in range(value.rows)])
+
+    def _outer(self, node):
+        a, b = self._pair(node)
+        return a * b.T
+
+    def _eye(self, node):
+        return sp.eye(self._dim(node.shape[0]))
+
+    def _ones(self, node):
+        dims = [self._dim(s) for s in node.shape]
+        return sp.ones(dims[0], dims[1] if len(dims) == 2 else 1)
+
+    def _zeros(self, node):
+        dims = [self._dim(s) for s in node.shape]
+        return sp.zeros(dims[0], dims[1] if len(dims) == 2 else 1)
+
+    def _norm(self, node):
+        value = self(node.args[0])
+        return sp.sqrt(sp.Add(*[e ** 2 for e in value]))
+
+    def _norm1(self, node):
+        return sp.Add(*[sp.Abs(e) for e in self(node.args[0])])
+
+    def _softmax(self, node):
+        value = self(node.args[0])
+        total = sp.Add(*[sp.exp(e) for e in value])
+        return value.applyfunc(lambda e: sp.exp(e) / total)
+
+    def _logsumexp(self, node):
+        return sp.log(sp.Add(*[sp.exp(e) for e in self(node.args[0])]))
+
+    def _entry(self, node):
+        value = self(node.args[0])
+        positions = [int(self(i)) for i in node.args[1:]]
+        return value[positions[0], positions[1] if len(positions) == 2 else 0]
+
+    def _delta(self, node):
+        return sp.KroneckerDelta(self(node.args[0]), self(node.args[1]))
+
+    def _isum(self, node):
+        symbol, low, high = node.value
+        total = sp.S.Zero
+        saved = self.indices.get(symbol)
+        for position in range(self._dim(low), self._dim(high) + 1):
+            self.indices[symbol] = position
+            total += self(node.args[0])
+        if saved is None:
+            self.indices.pop(symbol, None)
+        else:
+            self.indices[symbol] = saved
+        return total
+
+    def _independent(self, variable: Node):
+        """A copy of the variable with independent fresh entries, and the map back to its value."""
+        name = variable.value if variable.op in ("vector", "matrix") else variable.value.name
+        current = self.values.get(name, variable.value)
+        tag = f"δ{next(self.fresh)}_"
+        if isinstance(current, sp.MatrixBase):
+            dims = [current.rows] if len(variable.shape) == 1 else [current.rows, current.cols]
+            free = _symbol_matrix(name, dims, (), prefix=tag)
+            back = {free[k]: current[k] for k in range(len(current))}
+        else:
+            free = sp.Symbol(tag + name, real=True)
+            back = {free: current}
+        return name, current, free, back
+
+    def _with(self, name, value, body: Node):
+        saved = self.values.get(name)
+        self.values[name] = value
+        try:
+            return self(body)
+        finally:
+            if saved is None:
+                self.values.pop(name, None)
+            else:
+                self.values[name] = saved
+
+    def _grad(self, node):
+        body, variable = node.args
+        name, _current, free, back = self._independent(variable)
+        f = self._with(name, free, body)
+        if isinstance(free, sp.MatrixBase):
+            return free.applyfunc(lambda e: sp.diff(f, e).xreplace(back))
+        return sp.diff(f, free).xreplace(back)
+
+    def _jacobian(self, node):
+        body, variable = node.args
+        name, _current, free, back = self._independent(variable)
+        F = self._with(name, free, body)
+        return sp.Matrix(F.rows, free.rows, lambda i, j: sp.diff(F[i], free[j]).xreplace(back))
+
+
+def numeric_values(declarations: Declarations, draw_arrays: dict, draw_scalars: dict) -> dict:
+    """name -> exact SymPy value of a rational draw (nested lists of Fractions / Rationals)."""
+    values: dict = {}
+    for name in declarations.scalars:
+        values[name] = sp.Rational(draw_scalars[name])
+    for name, array in draw_arrays.items():
+        matrix = sp.Matrix(array) if declarations.arrays[name].is_matrix else sp.Matrix([[v] for v in array])
+        values[name] = matrix.applyfunc(sp.Rational)
+    return values

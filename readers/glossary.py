@@ -1,0 +1,209 @@
+"""The glossary of a document: what its notation means, in TOML.
+
+A Markdown file may start with TOML front matter between `+++` lines; `--glossary FILE.toml` gives the
+same for any document and overrides it (key by key: a symbol, function or notation entry of the file
+replaces the front matter's; errata add up). Keys are those of identity files plus two:
+
+    symbols = { x = "real", lambda = "positive" }   # Greek names are allowed: \\lambda is `lambda`
+    vectors = { x = "real" }                        # named, so their use is reported as such
+    [functions.ell]                                 # plain-text body over its arguments
+    args = ["z"]
+    body = "log(1 + exp(-z))"
+    [notation]                                      # what the document writes -> what it means
+    '\\sigma' = "sigmoid"
+    '\\text{Softplus}' = "softplus"
+    [[errata]]                                      # a known wrong step, matched by what is written:
+    written = '\\ln\\left(\\frac{e^x(1+e^{-x})}{1+e^x}\\right)'   # its right side, or the whole link
+    message = "…"                                    # 'A = B' when the right side alone is ambiguous
+
+The glossary is data: TOML read by `tomllib`, function bodies through the whitelisting parser.
+Every problem is a located sentence; a broken entry is left out and the rest is used.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sympy as sp
+
+from .expression import BUILTINS, RESERVED, ExpressionError, UserFunction, did_you_mean, parse_expression
+from .latex import notation_names
+
+KEYS = ("symbols", "vectors", "matrices", "functions", "notation", "errata")
+ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
+MAX_SYMBOLS = 64
+MAX_FUNCTIONS = 100
+MAX_ARGS = 32
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,23}$")
+
+
+@dataclass(frozen=True)
+class KnownErratum:
+    """A step the document writes that does not follow, recorded without editing the document."""
+
+    written: str
+    message: str
+    origin: str
+
+    @property
+    def key(self) -> str:
+        return written_key(self.written)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    symbols: dict[str, sp.Symbol] = field(default_factory=dict)
+    vectors: frozenset[str] = frozenset()
+    functions: dict[str, UserFunction] = field(default_factory=dict)
+    notation: dict[str, str] = field(default_factory=dict)
+    errata: tuple[KnownErratum, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    def names_text(self, content: str) -> bool:
+        """Whether `\\text{content}` is named by the notation (then it is read, not dropped as prose)."""
+        return content.strip() in self._named_texts
+
+    @property
+    def _named_texts(self) -> frozenset[str]:
+        named = set()
+        for written in self.notation:
+            match = re.fullmatch(r"\s*\\(?:text|textrm|mathrm|operatorname)\s*\{\s*([^{}]*?)\s*\}\s*", written)
+            if match:
+                named.add(match.group(1))
+        return frozenset(named)
+
+
+def written_key(text: str) -> str:
+    """What two writings of one step share: no spaces, no \\left/\\right, no spacing commands."""
+    text = re.sub(r"\\(?:left|right)(?![A-Za-z])|\\[,;!: ]|\\q?quad(?![A-Za-z])", "", text)
+    return re.sub(r"\s+", "", text).rstrip(".,;")
+
+
+def front_matter(text: str) -> tuple[str | None, int]:
+    """The TOML between a first line `+++` and the next `+++` line, and the line where it starts."""
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "+++":
+        return None, 0
+    for k in range(1, len(lines)):
+        if lines[k].strip() == "+++":
+            return "\n".join(lines[1:k]), 1
+    return None, 0
+
+
+def load_glossary(document: str, front: str | None, front_line: int, override: str | None) -> Glossary:
+    """The glossary of `document`: its front matter (TOML text or None), overridden by the file `override`."""
+    errors: list[str] = []
+    data: dict = {}
+    origins: dict[str, str] = {}
+    sources = []
+    if front is not None:
+        sources.append((f"{document}:{front_line} (front matter)", front))
+    if override is not None:
+        try:
+            sources.append((override, Path(override).read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError) as failure:
+            errors.append(f"{override}: cannot read the glossary: {getattr(failure, 'strerror', None) or failure}")
+    for origin, text in sources:
+        try:
+            table = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as failure:
+            errors.append(f"{origin}: invalid TOML: {failure}")
+            continue
+        _merge(data, table, origin, origins, errors)
+    return _read(data, origins, errors)
+
+
+def _merge(data: dict, table: dict, origin: str, origins: dict, errors: list[str]) -> None:
+    for key, value in table.items():
+        if key not in KEYS:
+            errors.append(f"{origin}: unknown glossary key '{key}'{did_you_mean(key, KEYS)} "
+                          f"(known: {', '.join(KEYS)})")
+            continue
+        origins[key] = origin
+        if key == "errata":
+            if not isinstance(value, list):
+                errors.append(f"{origin}: 'errata' must be an array of tables, written [[errata]]")
+                continue
+            data.setdefault("errata", []).extend((origin, v) for v in value)
+        elif not isinstance(value, dict):
+            errors.append(f"{origin}: '{key}' must be a table")
+        else:
+            data.setdefault(key, {}).update(value)
+
+
+def _read(data: dict, origins: dict, errors: list[str]) -> Glossary:
+    symbols = _symbols(data.get("symbols", {}), origins.get("symbols", ""), errors)
+    vectors = frozenset(data.get("vectors", {})) | frozenset(data.get("matrices", {}))
+    functions = _functions(data.get("functions", {}), origins.get("functions", ""), errors)
+    notation = {}
+    for written, meaning in data.get("notation", {}).items():
+        try:
+            notation_names({written: meaning})
+        except ExpressionError as failure:
+            errors.append(f"{origins.get('notation', '')}: [notation] {failure}")
+            continue
+        notation[written] = meaning
+    errata = []
+    for origin, table in data.get("errata", []):
+        if not (isinstance(table, dict) and isinstance(table.get("written"), str) and table["written"].strip()):
+            errors.append(f"{origin}: each [[errata]] needs 'written', the wrong step as the document writes it")
+            continue
+        unknown = set(table) - {"written", "message"}
+        if unknown:
+            errors.append(f"{origin}: [[errata]] has unknown field(s) {', '.join(sorted(unknown))} "
+                          "(known: written, message)")
+            continue
+        errata.append(KnownErratum(table["written"], str(table.get("message", "")), origin))
+    return Glossary(symbols, vectors, functions, notation, tuple(errata), tuple(errors))
+
+
+def _symbols(table: dict, origin: str, errors: list[str]) -> dict[str, sp.Symbol]:
+    symbols = {}
+    for count, (name, spec) in enumerate(table.items()):
+        if count >= MAX_SYMBOLS:
+            errors.append(f"{origin}: more than {MAX_SYMBOLS} symbols; the rest are ignored")
+            break
+        if not _NAME.match(name) or name in RESERVED or name in BUILTINS or name == "e":
+            errors.append(f"{origin}: symbols: '{name[:24]}' cannot be a symbol name")
+            continue
+        words = spec.split() if isinstance(spec, str) else None
+        if words is None or any(w not in ASSUMPTIONS for w in words):
+            errors.append(f"{origin}: symbols: the assumptions of '{name}' must be words among "
+                          f"{', '.join(ASSUMPTIONS)}")
+            continue
+        try:
+            symbols[name] = sp.Symbol(name, **{"real": True, **{w: True for w in words}})
+        except Exception as failure:  # noqa: BLE001 - SymPy's InconsistentAssumptions
+            errors.append(f"{origin}: symbols: the assumptions of '{name}' contradict each other: {failure}")
+    return symbols
+
+
+def _functions(tables: dict, origin: str, errors: list[str]) -> dict[str, UserFunction]:
+    functions: dict[str, UserFunction] = {}
+    for count, (name, table) in enumerate(tables.items()):
+        if count >= MAX_FUNCTIONS:
+            errors.append(f"{origin}: more than {MAX_FUNCTIONS} functions; the rest are ignored")
+            break
+        where = f"{origin}: function '{name}'"
+        if not _NAME.match(name) or name in RESERVED:
+            errors.append(f"{where}: not a valid function name")
+            continue
+        args = table.get("args") if isinstance(table, dict) else None
+        body = table.get("body") if isinstance(table, dict) else None
+        if not (isinstance(args, list) and 1 <= len(args) <= MAX_ARGS and all(isinstance(a, str) and _NAME.match(a)
+                                                                              for a in args)):
+            errors.append(f"{where}, field 'args': a list of 1 to {MAX_ARGS} argument names, such as [\"t\"]")
+            continue
+        if not isinstance(body, str):
+            errors.append(f"{where}, field 'body': missing or not a string")
+            continue
+        placeholders = {a: sp.Dummy(a, real=True) for a in args}
+        try:
+            functions[name] = UserFunction(name, tuple(placeholders.values()),
+                                           parse_expression(body, placeholders, functions))
+        except ExpressionError as failure:
+            errors.append(f"{where}, field 'body': {failure}")
+    return functions

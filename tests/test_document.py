@@ -1,0 +1,188 @@
+"""Documents: every display equation accounted for, each link located at the line of its right side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from qedcheck.checks.runner import RunSettings, verify_all
+from qedcheck.cli import main
+from qedcheck.readers.document import load_document
+from qedcheck.report.annotations import annotation, annotations
+from qedcheck.results import Verdict
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+# CI has shared/ beside the clone; a git worktree (wt/NAME) finds it one level further up.
+HOMEWORK = next((p for p in (ROOT.parent / "shared" / "homework" / "hw3-solutions.md",
+                             ROOT.parent.parent / "shared" / "homework" / "hw3-solutions.md") if p.exists()),
+                ROOT.parent / "shared" / "homework" / "hw3-solutions.md")
+HOMEWORK_GLOSSARY = EXAMPLES / "hw3-glossary.toml"
+
+
+def checked(load):
+    run = verify_all(load.identities, RunSettings())
+    return {r.location.rsplit(":", 1)[1]: r for r in run.results}
+
+
+def write(tmp_path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("document, glossary, wrong_line", [
+    ("derivation.md", None, "21"),
+    ("derivation.tex", "derivation-glossary.toml", "16"),
+])
+def test_the_wrong_step_of_the_example_is_reported_at_its_line(document, glossary, wrong_line):
+    load = load_document(EXAMPLES / document, str(EXAMPLES / glossary) if glossary else None)
+    assert load.errors == ()
+    results = checked(load)
+    refuted = sorted(line for line, r in results.items() if r.verdict is Verdict.REFUTED)
+    assert refuted == [wrong_line]
+    assert all(r.verdict is Verdict.PROVED for line, r in results.items() if line != wrong_line)
+    coverage = load.coverage
+    assert coverage.definitions == 1 and coverage.unread == 1 and coverage.not_checked == 1
+    assert coverage.checked == len(results)
+    assert coverage.equalities == coverage.checked + coverage.definitions + coverage.unread
+    statuses = {n.status: n for n in coverage.notes}
+    assert "defines ell(z)" in statuses["definition"].reason
+    assert "cannot read `\\sum`" in statuses["unread"].reason
+    assert "≈" in statuses["not checked"].reason
+
+
+def test_a_trailing_condition_becomes_the_where_of_its_link(tmp_path):
+    path = write(tmp_path, "c.md", "+++\nsymbols = { x = \"real\" }\n+++\n\n"
+                                   "$$\\frac{x^2 - 1}{x - 1} = x + 1 \\quad (x \\neq 1)$$\n\n"
+                                   "$$\\frac{|x|}{x} = 1, \\; x > 0$$\n")
+    load = load_document(path)
+    assert [str(i.where) for i in load.identities] == ["Ne(x, 1)", "x > 0"]
+    assert {r.verdict for r in checked(load).values()} == {Verdict.PROVED}
+
+
+def test_chains_continue_across_rows_and_displays_but_not_across_a_question_label(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n+++\n"
+            "$$x + x = 2x$$\n"            # line 4
+            "\n$$= x \\cdot 2$$\n"          # line 6: continues
+            "\nb) another question\n"
+            "\n$$= 3x$$\n"                  # line 10: after a label, continues nothing
+            "\n$$\n\\begin{aligned}\nx^2 &= x \\cdot x \\\\\n&= x x\n\\end{aligned}\n$$\n")
+    load = load_document(write(tmp_path, "chain.md", text))
+    assert [(i.location.rsplit(":", 1)[1], i.statement) for i in load.identities] == [
+        ("4", "x + x = 2x"), ("6", "2x = x \\cdot 2"), ("14", "x^2 = x \\cdot x"), ("15", "x \\cdot x = x x")]
+    unread = [n for n in load.coverage.notes if n.status == "unread"]
+    assert [(n.location.rsplit(":", 1)[1], n.reason.split(":")[0]) for n in unread] == [("10", "continues no chain")]
+
+
+def test_layout_is_ignored_and_prose_is_not_read(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n[notation]\n'\\text{Softplus}' = \"softplus\"\n+++\n"
+            "$$e) \\boxed{\\text{Softplus}(x) - \\text{Softplus}(-x) = x} \\quad \\text{--- } \\textcircled{1}$$\n"
+            "$$\\text{Output width} = \\frac{28 - 2}{2} + 1 \\tag{2}$$\n"
+            "$$\\left(x + 1\\right)^2 = x^2 + 2x + 1, \\text{ and } x = x.$$\n")
+    load = load_document(write(tmp_path, "layout.md", text))
+    assert [i.statement for i in load.identities] == ["\\text{Softplus}(x) - \\text{Softplus}(-x) = x",
+                                                      "(x + 1 )^2 = x^2 + 2x + 1"]
+    reasons = sorted(n.reason for n in load.coverage.notes)
+    assert reasons == ["in prose after `\\text{…}`", "the left side is prose: `\\text{Output width}`"]
+
+
+def test_unread_equations_say_why_and_are_never_reported_wrong(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\nvectors = { v = \"real\" }\n+++\n"
+            "$$N = x$$\n"
+            "$$\\begin{bmatrix} x \\\\ \\vdots \\end{bmatrix} = x$$\n"
+            "$$1_{x>0}(x) = x$$\n"
+            "$$v_i = x$$\n")
+    load = load_document(write(tmp_path, "unread.md", text))
+    assert load.identities == ()
+    reasons = [n.reason for n in load.coverage.notes]
+    assert reasons == ["unknown symbol N: declare it in the glossary", "cannot read `\\begin{bmatrix}`",
+                       "cannot read a subscript on a number (`1_{x>0}(…`)",
+                       "uses the vector 'v': vector equations are not read in documents yet"]
+    assert load.coverage.summary() == "0 of 4 equalities checked, 0 definitions, 4 unread"
+
+
+def test_a_symbol_that_is_also_a_function_is_an_unread_reason_not_a_silent_choice(tmp_path):
+    text = "+++\nsymbols = { x = \"real\", sigma = \"positive\" }\n+++\n$$\\sigma(x) = \\sigma x$$\n"
+    load = load_document(write(tmp_path, "ambiguous.md", text))
+    assert load.identities == ()
+    (note,) = load.coverage.notes
+    assert "ambiguous" in note.reason and "[notation]" in note.reason
+
+
+def test_a_known_erratum_keeps_ci_green_while_it_stands_and_fails_when_it_disappears(tmp_path):
+    erratum = "[[errata]]\nwritten = '-\\sigma(z)'\nmessage = \"sigma(z) - 1 = -sigma(-z)\"\n"
+    glossary = write(tmp_path, "g.toml", (EXAMPLES / "derivation-glossary.toml").read_text() + erratum)
+    load = load_document(EXAMPLES / "derivation.tex", str(glossary))
+    results = checked(load)
+    assert results["16"].expect == "fails" and results["16"].ok
+    assert all(r.ok for r in results.values())
+    fixed = write(tmp_path, "fixed.md", (EXAMPLES / "derivation.md").read_text().replace(
+        "$$= -\\sigma(z)$$", "$$= \\sigma(z) - 1$$"))
+    load = load_document(fixed, str(glossary))
+    assert any("matches no equality" in e for e in load.errors)
+
+
+def test_reader_problems_are_located_errors_not_tracebacks(tmp_path):
+    assert load_document(tmp_path / "missing.md").errors == (f"{tmp_path / 'missing.md'}: no such file",)
+    bad = write(tmp_path, "bad.md", "+++\nsymbols = { x = 3 }\nfoo = 1\n+++\n$$\\frac{ = x$$\n")
+    load = load_document(bad)
+    assert any("unknown glossary key 'foo'" in e for e in load.errors)
+    assert any("assumptions of 'x'" in e for e in load.errors)
+    assert load.coverage.unread == 1
+
+
+def test_a_greek_symbol_may_be_declared_and_subscripts_name_symbols(tmp_path):
+    text = ("+++\nsymbols = { lambda = \"real\", w_1 = \"real\", z_i = \"real\" }\n+++\n"
+            "$$\\lambda (w_1 + z_{i}) = \\lambda w_1 + \\lambda z_i$$\n")
+    load = load_document(write(tmp_path, "greek.md", text))
+    assert load.errors == ()
+    assert checked(load)["4"].verdict is Verdict.PROVED
+
+
+def test_cli_reports_locations_in_json_junit_and_markdown(tmp_path):
+    report, junit, markdown = tmp_path / "r.json", tmp_path / "r.xml", tmp_path / "r.md"
+    code = main(["--no-color", "verify", str(EXAMPLES / "derivation.md"), "--no-cache", "--jobs", "1",
+                 "--json", str(report), "--junit", str(junit), "--markdown", str(markdown)])
+    assert code == 1
+    data = json.loads(report.read_text())
+    wrong = [i for i in data["identities"] if i["verdict"] == "refuted"]
+    assert [i["location"] for i in wrong] == [f"{EXAMPLES / 'derivation.md'}:21"]
+    (document,) = data["documents"]
+    assert document["summary"] == "6 of 8 equalities checked, 1 definition, 1 unread; 1 other relation not checked"
+    assert 'line="21"' in junit.read_text()
+    assert "derivation.md:21" in markdown.read_text()
+
+
+def test_github_annotations_mark_the_wrong_line(tmp_path, capsys):
+    load = load_document(EXAMPLES / "derivation.md")
+    run = verify_all(load.identities, RunSettings())
+    (line,) = annotations(run)
+    assert line.startswith(f"::error file={EXAMPLES / 'derivation.md'},line=21,title=qedcheck%3A refuted::")
+    assert "\n" not in line and "counterexample" in line
+    wrong = next(r for r in run.results if not r.ok)
+    assert annotation(wrong) == line
+    main(["--no-color", "verify", str(EXAMPLES / "derivation.md"), "--jobs", "1", "--no-cache", "-q",
+          "--annotations", "github"])
+    assert "::error file=" in capsys.readouterr().out
+
+
+def test_annotation_escapes_follow_the_workflow_command_format():
+    from qedcheck.report.annotations import _message, _property
+
+    assert _message("50%\nnext\r") == "50%25%0Anext%0D"
+    assert _property("a:b,c") == "a%3Ab%2Cc"
+
+
+@pytest.mark.skipif(not HOMEWORK.exists(), reason=f"the homework is not beside the clone ({HOMEWORK})")
+def test_the_homework_as_written():
+    load = load_document(HOMEWORK, str(HOMEWORK_GLOSSARY))
+    assert load.errors == ()
+    results = checked(load)
+    refuted = {line: r for line, r in results.items() if r.verdict is Verdict.REFUTED}
+    # Q1(e): ln((1+e^x)/(1+1/e^x)) = ln(e^x) = x, but the homework writes ln(e^x(1+e^{-x})/(1+e^x)) = ln 1 = 0
+    assert "97" in refuted and "\\ln" in refuted["97"].statement
+    assert set(refuted) == {"97", "99", "228", "236"}  # each listed with why in docs/documents.md
+    assert all(r.ok for r in results.values())  # the four are recorded errata of the glossary
+    assert all(r.verdict is Verdict.PROVED for line, r in results.items() if line not in refuted)
