@@ -95,6 +95,12 @@ def test_a_claim_false_on_a_narrow_interval_of_a_second_symbol_is_refuted():
     refuted(x + y * relu(y - 5) * relu(R(50001, 10000) - y), x + y * 0, (x, y))
 
 
+def test_a_claim_false_only_near_a_kink_that_moves_with_another_symbol_is_refuted():
+    outcome = numeric.cross_check_scalar(x + relu(x - y) * relu(y + R(1, 10**6) - x), x, [x, y])
+    assert outcome.counterexample is not None
+    assert "x = y (and beside)" in outcome.region
+
+
 def test_the_region_names_the_special_points_and_reaches_the_json_report():
     from qedcheck.checks.runner import RunSettings, verify_all
     from qedcheck.report.json_report import report_dict
