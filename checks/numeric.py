@@ -477,7 +477,7 @@ def _where_mask(symbols, where, columns) -> np.ndarray:
             try:
                 with mpmath.workdps(evaluate.digits_for(point, evaluate.constant_digits(where))):
                     mask.append(bool(holds(*[mpmath.mpf(float(v)) for v in point])))
-            except (ArithmeticError, TypeError, ValueError):
+            except (ArithmeticError, TypeError, ValueError, MemoryError):
                 mask.append(False)
         return np.array(mask, dtype=bool)
 

@@ -161,6 +161,7 @@ BESIDE = (1e-12, 1e-9, 1e-6, 1e-3)
 MAX_SPECIAL = 400  # special points per symbol (a claim with hundreds of kinks keeps the first ones)
 _MAX_CRITICAL = 24  # expressions whose zeros are looked for, per claim
 _MAX_DEGREE = 8
+_MAX_EXACT_OPS = 60
 
 
 def special_points(exprs, symbols) -> Specials:
@@ -317,6 +318,8 @@ def _real_zeros(expr, symbol) -> list[float]:
     degree, by sign changes and bisection on a grid for the rest."""
     import sympy as sp
 
+    if sp.count_ops(expr) > _MAX_EXACT_OPS:  # together/Poly on a large expression costs more than it finds
+        return _sign_changes(expr, symbol)
     try:
         numerator, denominator = sp.together(expr).as_numer_denom()
         roots = []

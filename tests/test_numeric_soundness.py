@@ -234,3 +234,65 @@ def test_a_user_symbol_cannot_shadow_a_name_of_the_generated_code(name):
     # the 50-digit check is not switched off: a 1e-30 difference is still found
     outcome = numeric.cross_check_scalar(sp.Max(s, 1), sp.Max(s, 1) + R(1, 10**30), [s])
     assert outcome.counterexample is not None
+
+
+ISSUE_FILE = """
+[[identity]]
+name = "log_abs_branch"
+symbols = { mpf = "real", reduce = "real" }
+lhs = "log(Abs(mpf*reduce))"
+rhs = "log(Abs(mpf)) + log(reduce)"
+where = "mpf != 0 & reduce != 0"
+expect = "fails"
+
+[[identity]]
+name = "imaginary_part"
+symbols = { x = "real" }
+lhs = "x + sqrt(-1)*x**2"
+rhs = "x"
+expect = "fails"
+
+[[identity]]
+name = "tiny_factor"
+symbols = { x = "real" }
+lhs = "x*(1 + 10**-40)"
+rhs = "x"
+expect = "fails"
+
+[[identity]]
+name = "bump"
+symbols = { x = "real" }
+lhs = "x + 5e-8*x*relu(x - 1.2)*relu(1.4 - x)"
+rhs = "x"
+expect = "fails"
+
+[[identity]]
+name = "min_pole"
+symbols = { x = "real" }
+lhs = "Min(1/(x - 3)**2, 10**12)"
+rhs = "1/(x - 3)**2"
+where = "x != 3"
+expect = "fails"
+
+[[identity]]
+name = "dlog"
+symbols = { x = "real" }
+lhs = "diff(log(x), x)"
+rhs = "1/x"
+where = "x > 0"
+"""
+
+
+def test_the_issues_examples_through_the_cli(tmp_path, capsys):
+    import json
+
+    from qedcheck.cli import main
+
+    path = tmp_path / "issue.toml"
+    path.write_text(ISSUE_FILE)
+    report = tmp_path / "report.json"
+    assert main(["--no-color", "verify", str(path), "--no-cache", "--json", str(report)]) == 0
+    assert "6/6 identities as expected" in capsys.readouterr().out
+    results = {r["name"]: r for r in json.loads(report.read_text())["identities"]}
+    assert "j" in results["log_abs_branch"]["counterexample"]["rhs"]
+    assert "zeros/kinks at 2.999999" in results["min_pole"]["numeric"]["region"]
