@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "cache-dir, else the user's cache directory; see docs/cache.md)")
     verify.add_argument("--memory-limit", type=_setting(float, "memory_problem"), default=4.0, metavar="GIB",
                         help="address-space cap of each worker process in GiB (default 4)")
+    verify.add_argument("--accept-numeric", action=argparse.BooleanOptionalAction, default=None,
+                        help="let a claim expected to hold pass as numeric-only when no proof is found "
+                             "(still reported as numeric-only; default: [tool.qedcheck] accept-numeric, "
+                             "else no)")
     verify.add_argument("--slow", action="store_true",
                         help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
@@ -72,12 +76,17 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("--cache-dir", default=None, metavar="DIR")
     cache.set_defaults(handler=_cache)
 
-    listing = commands.add_parser("list", help="list the catalogue")
+    listing = commands.add_parser("list", help="list identities: the catalogue, or those of FILE.toml")
+    listing.add_argument("targets", nargs="*", metavar="FILE.toml",
+                         help="identity files (default: [tool.qedcheck] files, else the catalogue)")
     listing.set_defaults(handler=_list)
 
-    show = commands.add_parser("show", help="explain one identity: statement, every link, numbers")
-    show.add_argument("name")
-    show.add_argument("--seed", type=_setting(int, "seed_problem"), default=0)
+    show = commands.add_parser("show", help="explain one identity: statement, every link, numbers",
+                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE.toml NAME")
+    show.add_argument("first", metavar="FILE.toml|NAME", help="an identity file, or a catalogue name")
+    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE.toml")
+    show.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
+                      help="seed of the numeric sample (default 0)")
     show.set_defaults(handler=_show)
 
     from .audit_cli import add_audit_command
@@ -138,7 +147,8 @@ def _verify(args) -> int:
     options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
                          cache_dir=None if args.no_cache else resolve_dir(args.cache_dir, config.cache_dir),
-                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
+                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow,
+                         accept_numeric=config.accept_numeric_or(args.accept_numeric))
     plan = plan_targets(config.targets(args.targets), options, glossary=args.glossary)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
@@ -184,22 +194,42 @@ def _list(args) -> int:
     from rich.table import Table
     from rich.text import Text
 
+    from .config import load_config
+
+    config = load_config()
+    targets = config.targets(args.targets)
+    errors: list[str] = list(config.errors)
+    if targets == ["all"]:
+        title, listed = "qedcheck catalogue", _catalogue_rows()
+    else:
+        from .derivations import catalogue_modules
+        from .selection import select
+
+        chosen = select(targets, catalogue_modules)
+        errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
+        title = "qedcheck identities"
+        listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,
+                   "error" if i.error else i.expect.value, i.statement) for i in chosen.identities]
+    table = Table(title=title, title_justify="left")
+    for column in ("source", "identity", "expect", "statement"):
+        table.add_column(column, overflow="fold")
+    for row in listed:
+        table.add_row(*map(Text, row))  # never read as markup: `[…]` is common in LaTeX statements
+    _console(args).print(table)
+    for error in errors:
+        print(f"qedcheck: {error}", file=sys.stderr)
+    return EXIT_USAGE if errors else EXIT_OK
+
+
+def _catalogue_rows() -> list[tuple[str, str, str, str]]:
     from .derivations.index import entries
 
     listed = entries()  # the light index; the catalogue itself (SymPy) only when it is out of date
     if listed is None:
         from .derivations import catalogue
 
-        listed = [(i.source, i.name, i.expect.value, i.statement) for i in catalogue()]
-    else:
-        listed = [(e.source, e.name, e.expect, e.statement) for e in listed]
-    table = Table(title="qedcheck catalogue", title_justify="left")
-    for column in ("source", "identity", "expect", "statement"):
-        table.add_column(column, overflow="fold")
-    for row in listed:
-        table.add_row(*map(Text, row))  # never read as markup: `[…]` is common in LaTeX statements
-    _console(args).print(table)
-    return EXIT_OK
+        return [(i.source, i.name, i.expect.value, i.statement) for i in catalogue()]
+    return [(e.source, e.name, e.expect, e.statement) for e in listed]
 
 
 def _cache(args) -> int:
@@ -222,18 +252,37 @@ def _cache(args) -> int:
 
 
 def _show(args) -> int:
-    from .checks.runner import RunSettings, verify_identity
-    from .derivations import by_name, slow_catalogue
+    """One identity, checked in this process with the settings `verify` would use ([tool.qedcheck],
+    then --seed): the command every replay line of a report names."""
+    from .checks.workers import verify_with_wall_limit
+    from .config import load_config
+    from .derivations import catalogue_modules, slow_catalogue
     from .report import terminal
-    from .selection import did_you_mean
+    from .results import RunResult
+    from .selection import is_file_target, select
 
-    known = {**by_name(), **{identity.name: identity for identity in slow_catalogue()}}
-    if args.name not in known:
-        print(f"qedcheck: unknown identity '{args.name}'{did_you_mean(args.name, known)}", file=sys.stderr)
+    if args.name is not None and not is_file_target(args.first):
+        print(f"qedcheck show: '{args.first}' is not an identity file (FILE.toml); "
+              "use `qedcheck show NAME` for the catalogue or `qedcheck show FILE.toml NAME`", file=sys.stderr)
         return EXIT_USAGE
-    result = verify_identity(known[args.name], RunSettings(seed=args.seed))
+    if args.name is None and is_file_target(args.first):
+        print(f"qedcheck show: which identity of {args.first}? `qedcheck show {args.first} NAME` "
+              f"(`qedcheck list {args.first}` lists them)", file=sys.stderr)
+        return EXIT_USAGE
+    targets = [args.first] if args.name is None else [args.first, args.name]
+    def batches():  # the catalogue module by module, then the slow checks: built only as far as needed
+        yield from catalogue_modules()
+        yield slow_catalogue()
+
+    chosen = select(targets, batches)
+    for error in chosen.errors:
+        print(f"qedcheck: {error}", file=sys.stderr)
+    if not chosen.identities:
+        return EXIT_USAGE
+    config = load_config()
+    result = verify_with_wall_limit(chosen.identities[0], config.run_settings(seed=args.seed))
     _console(args).print(terminal.identity_detail(result))
-    return EXIT_OK if result.ok else EXIT_FAILED
+    return RunResult((result,), config.resolve(args.seed, None, None)[0]).exit_code
 
 
 def entry() -> None:

@@ -35,7 +35,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     from .config import load_config
 
     settings_table = load_config(Path(config.rootpath))
-    if not (config.getoption("qedcheck") or settings_table.files):
+    if not (config.getoption("qedcheck") or settings_table.names_files):
         return
     items.extend(collect_identities(session, settings_table))
 
@@ -56,10 +56,10 @@ class QedcheckCollector(pytest.Collector):
     settings_table = None
 
     def collect(self):
-        from .derivations import catalogue
+        from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(self.settings_table.targets([]), catalogue())
+        chosen = select(self.settings_table.targets([]), catalogue_modules)
         run_settings = self.settings_table.run_settings()
         groups: dict[str, list] = {}
         for identity in chosen.identities:
@@ -112,7 +112,7 @@ class IdentityItem(pytest.Item):
         if isinstance(excinfo.value, IdentityFailed):
             from .report.describe import failure_text
 
-            return failure_text(excinfo.value.result)
+            return failure_text(excinfo.value.result, self.settings.seed)
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):

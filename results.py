@@ -55,6 +55,8 @@ class ProofOutcome:
     scope: str = ""  # "" for scalar claims, "all n" or "n ≤ 8" for vector claims
     residual: str | None = None
     message: str = ""
+    # an exact refutation at a point (a kink where a derivative does not exist): (symbol, value) pairs
+    point: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:  # engines may pass the plain name ("proved"): one type from here on
         object.__setattr__(self, "status", ProofStatus(self.status))
@@ -89,7 +91,9 @@ class NumericOutcome:
     finite_difference_max_rel_err: float | None = None
     sizes: tuple[int, ...] = ()
     message: str = ""
-    region: str = ""  # what was sampled (range, special points): all a `numeric-only` verdict rests on
+    # Where the numbers were compared: each symbol's range, the special points the sample was made to
+    # include (zeros, kinks, constants' scale), points settled at high precision, points excluded.
+    region: str = ""
 
 
 @dataclass(frozen=True)

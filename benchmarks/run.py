@@ -2,7 +2,8 @@
 
     python benchmarks/run.py [--repeat 3]
 
-Prints: `verify all` cold (empty cache) and warm (full cache) as whole processes, `--help`, the naive
+Prints: `verify all` cold (empty cache) and warm (full cache) as whole processes, `verify FILE.toml` cold and
+warm (examples/identities.toml), `--help`, the naive
 baseline `sympy.simplify(lhs - rhs) == 0` on the same catalogue, numeric throughput of vectorised NumPy
 against SymPy `evalf` point by point, and the softmax-Jacobian proof time as n grows.
 """
@@ -25,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT.parent))
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (os.environ.get("PYTHONPATH"), str(ROOT.parent)) if p)}
 CLI = [sys.executable, "-m", "qedcheck.cli", "--no-color"]
+EXAMPLE = ROOT / "examples" / "identities.toml"
 
 
 def wall(argv, **kwargs) -> float:
@@ -38,6 +40,7 @@ def wall(argv, **kwargs) -> float:
 
 def cli_figures(repeat: int) -> dict:
     cold, warm, ok = [], [], None
+    file_cold, file_warm = [], []
     for _ in range(repeat):
         with tempfile.TemporaryDirectory() as cache:
             report = Path(cache) / "report.json"
@@ -46,10 +49,13 @@ def cli_figures(repeat: int) -> dict:
                 summary = json.loads(report.read_text())["summary"]
                 ok = f"{summary['ok']}/{summary['total']}"
             warm.extend(wall(CLI + ["verify", "all", "--cache-dir", cache]) for _ in range(2))
+            file_cold.append(wall(CLI + ["verify", str(EXAMPLE), "--cache-dir", cache]))
+            file_warm.extend(wall(CLI + ["verify", str(EXAMPLE), "--cache-dir", cache]) for _ in range(2))
     single = wall(CLI + ["verify", "all", "--no-cache", "--jobs", "1"])
     helps = [wall(CLI + ["--help"]) for _ in range(5)]
     return {"cold": statistics.median(cold), "warm": statistics.median(warm), "single": single,
-            "help": statistics.median(helps), "ok": ok or "no report"}
+            "help": statistics.median(helps), "ok": ok or "no report",
+            "file_cold": statistics.median(file_cold), "file_warm": statistics.median(file_warm)}
 
 
 class _Late(Exception):
@@ -141,14 +147,29 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="cold runs (each followed by two warm runs)")
+    parser.add_argument("--cli-only", action="store_true", help="only the whole-command figures (no baseline)")
     args = parser.parse_args()
     print(machine())
     cli = cli_figures(args.repeat)
+    file_rows = [
+        (f"verify {EXAMPLE.name}, cold (empty cache)", f"{cli['file_cold']:.2f} s", ""),
+        (f"verify {EXAMPLE.name}, warm (full cache)", f"{cli['file_warm']:.3f} s", "SymPy not imported"),
+    ]
+    if args.cli_only:
+        rows = [("verify all, cold (empty cache, default --jobs)", f"{cli['cold']:.2f} s", ""),
+                ("verify all, warm (full cache)", f"{cli['warm']:.3f} s", ""), *file_rows,
+                ("verify all, --jobs 1 --no-cache", f"{cli['single']:.2f} s", ""),
+                ("qedcheck --help", f"{cli['help']:.3f} s", "")]
+        width = max(len(r[0]) for r in rows)
+        for label, value, ratio in rows:
+            print(f"{label:<{width}}  {value:>22}  {ratio}")
+        return
     decided, total, naive = baseline()
     fast, slow = throughput()
     rows = [
         ("verify all, cold (empty cache, default --jobs)", f"{cli['cold']:.2f} s", f"{cli['cold'] / naive:.2f}× baseline"),
         ("verify all, warm (full cache)", f"{cli['warm']:.3f} s", f"{cli['warm'] / naive:.4f}× baseline"),
+        *file_rows,
         ("verify all, --jobs 1 --no-cache", f"{cli['single']:.2f} s", f"{cli['single'] / naive:.2f}× baseline"),
         ("qedcheck --help", f"{cli['help']:.3f} s", ""),
         ("baseline simplify(lhs - rhs) == 0", f"{naive:.2f} s", f"decides {decided}/{total} (qedcheck, cold run: {cli['ok']} as expected)"),

@@ -186,8 +186,9 @@ def _index_assumptions(symbol) -> dict:
 def explicit_symbol(base, position: int):
     """The real symbol that stands for `base[position]` in an explicit instance.
 
-    A Dummy (one fixed object per entry and assumptions): a named `x_2` would be the same SymPy
-    object as a scalar `x_2` the user declares next to the vector x.
+    Named `x[2]`, a name no reader accepts for a symbol (so it reads well in a message): a named
+    `x_2` would be the same SymPy object as a scalar `x_2` the user declares next to the vector x.
+    lambdify renames arguments that are not identifiers.
     """
     assumptions = base.label.assumptions0 if hasattr(base.label, "assumptions0") else {}
     kw = {key: val for key, val in assumptions.items() if key in ("real", "positive", "negative", "nonzero")}
@@ -195,7 +196,7 @@ def explicit_symbol(base, position: int):
         kw = {"real": True}
     key = (str(base.label), position, tuple(sorted(kw.items())))
     if key not in _EXPLICIT_SYMBOLS:
-        _EXPLICIT_SYMBOLS[key] = sp.Dummy(f"{base.label}_{position}", **kw)
+        _EXPLICIT_SYMBOLS[key] = sp.Symbol(f"{base.label}[{position}]", **kw)
     return _EXPLICIT_SYMBOLS[key]
 
 
@@ -214,7 +215,7 @@ def explicit_instance(expr, size, size_value: int, index_values: dict):
         concrete = concrete.as_explicit().applyfunc(lambda e: evaluate_limits(e).doit())
     else:
         concrete = evaluate_limits(concrete).doit()
-    return _as_symbols(concrete)
+    return as_symbols(concrete)
 
 
 def explicit_entries(expr, size, size_value: int, assignments, prepare):
@@ -242,7 +243,7 @@ def explicit_entries(expr, size, size_value: int, assignments, prepare):
             fixed = expanded.xreplace({k: sp.Integer(v) for k, v in assignment.items()})
             if fixed.has(*UNEVALUATED):  # otherwise doit only rebuilds the tree (as slowly as building it)
                 fixed = fixed.doit()
-            entries.append(prepare(_as_symbols(fixed)))
+            entries.append(prepare(as_symbols(fixed)))
     _EXPLICIT_CACHE[key] = entries
     return entries
 
@@ -251,7 +252,7 @@ _EXPLICIT_CACHE: dict = {}
 UNEVALUATED = (sp.Derivative, sp.Sum, sp.Product, sp.Limit, sp.Integral, sp.Subs)
 
 
-def _as_symbols(expr):
+def as_symbols(expr):
     """x[2] → x_2 for every entry with a concrete index."""
     concrete = {e: explicit_symbol(e.base, int(e.indices[0])) for e in expr.atoms(sp.Indexed)
                 if all(ix.is_Integer for ix in e.indices)}

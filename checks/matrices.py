@@ -24,19 +24,22 @@ from ..results import Counterexample, NumericOutcome, ProofOutcome
 from ..sized import Condition, Declarations, MatrixClaim, Node
 from . import strategies
 from .budget import BudgetExceeded, Deadline, interrupt_after
+from .matrix_algebra import rewritten
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import Explicit, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
 
 ALL_SIZES = "all sizes"
 MAX_EXPLICIT_LEVEL = 3  # explicit proofs at every combination of sizes up to this
-MAX_CONFIRM_SIZE = 4  # counterexamples are confirmed exactly up to this size
+MAX_CONFIRM_SIZE = 4  # counterexamples of claims with derivatives are confirmed exactly up to this size
+MAX_CONFIRM_SIZE_ALGEBRAIC = 12  # and of claims without (exact rational arithmetic stays cheap)
 SMALL_POINTS = 6
 LARGE_POINTS = 2
 MAX_VECTOR = 1000
 MAX_MATRIX = 200
 MAX_DERIVATIVE_VECTOR = 300
 MAX_DERIVATIVE_MATRIX = 30
+NESTED_DERIVATIVE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -95,8 +98,31 @@ def scope_text(level: int) -> str:
 
 # --- proofs ---------------------------------------------------------------------------------------
 
+KINKED = ("abs", "Abs", "sign", "relu", "Heaviside")
+
+
+def kinked_derivative(claim: Sides) -> bool:
+    """Whether a grad or jacobian differentiates a function with kinks (relu, abs, sign, a 1-norm).
+
+    At a kink the derivative does not exist, and SymPy's formulas (d relu = Heaviside) would prove
+    a value there: such claims are left to the numeric check, as scalar claims without a `where`.
+    log|u| is the exception: it is smooth wherever it is defined.
+    """
+    def kinks(node: Node, under_log: bool = False) -> bool:
+        if node.op == "norm1" or (node.op == "fn" and node.value in KINKED and not under_log):
+            return True
+        log = node.op == "fn" and node.value == "log"
+        return any(kinks(arg, log and arg.op == "fn" and arg.value in ("abs", "Abs")) for arg in node.args)
+
+    return any(n.op in ("grad", "jacobian") and kinks(n.args[0])
+               for side in (claim.lhs, claim.rhs) for n in side.walk())
+
+
 def prove(claim: Sides, deadline: Deadline) -> ProofOutcome:
     tried: list[str] = []
+    if kinked_derivative(claim):
+        return ProofOutcome("unknown", tried=("kinks",), message="a derivative of relu, abs or sign: it does not "
+                            "exist at the kinks, so no symbolic proof is attempted")
     try:
         with interrupt_after(deadline):
             generic = _prove_all_sizes(claim, tried)
@@ -116,15 +142,15 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
             entries.ranges[symbol] = size
         symmetric = {name for name, a in claim.declarations.arrays.items()
                      if set(a.assumptions) & {"symmetric", "spd", "diagonal"}}
-        a = normal_form(entries(claim.lhs, at), entries.ranges, symmetric)
-        b = normal_form(entries(claim.rhs, at), entries.ranges, symmetric)
+        a = normal_form(entries(rewritten(claim.lhs), at), entries.ranges, symmetric)
+        b = normal_form(entries(rewritten(claim.rhs), at), entries.ranges, symmetric)
     except NoEntryForm:
         return None
     except BudgetExceeded:
         raise
     except Exception:  # noqa: BLE001 - SymPy cannot always build the general form; explicit sizes remain
         return None
-    difference = a - b
+    difference = _log_abs_derivatives(a - b)
     if difference == 0:
         return ProofOutcome("proved", "entry-form", tuple(tried), scope=ALL_SIZES)
     if difference.has(sp.Piecewise):
@@ -139,35 +165,56 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
     return None
 
 
-def size_combinations(names: list, level: int):
-    """Every assignment of 1..level to the size names in which some size equals level."""
+def size_combinations(names: list, level: int, claim: Sides | None = None):
+    """Every assignment of 1..level to the size names in which some size equals level (and at which
+    every numbered entry such as x[2] exists)."""
     for values in itertools.product(range(1, level + 1), repeat=len(names)):
-        if level in values or not names:
-            yield dict(zip(names, values))
+        sizes = dict(zip(names, values))
+        if (level in values or not names) and (claim is None or fits(claim, sizes)):
+            yield sizes
+
+
+def fits(claim: Sides, sizes: dict) -> bool:
+    """Whether every entry with a number for an index (x[2], A[0, j]) is inside its array at these sizes."""
+    for side in (claim.lhs, claim.rhs, *_condition_nodes(claim.where)):
+        for node in side.walk():
+            if node.op != "entry":
+                continue
+            array, *indices = node.args
+            for index, size in zip(indices, array.shape):
+                if index.op == "num" and int(index.value) >= int(sp.sympify(size).subs(sizes)):
+                    return False
+    return True
 
 
 def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str]) -> ProofOutcome:
     names = list(claim.declarations.sizes.values())
-    proved_level, winners = 0, set()
+    proved_level, winners, instances = 0, set(), 0
     tried.append("explicit")
     try:
         with interrupt_after(deadline):
             for level in range(1, MAX_EXPLICIT_LEVEL + 1):
-                for sizes in size_combinations(names, level):
+                for sizes in size_combinations(names, level, claim):
                     outcome = _prove_at(claim, sizes, tried)
                     if outcome.status == "refuted":
                         return outcome
                     if outcome.status != "proved":
-                        return _partial(proved_level, winners, tried, outcome.message)
+                        return _partial(proved_level if instances else 0, winners, tried, outcome.message)
                     winners.add(outcome.strategy)
+                    instances += 1
                 proved_level = level
                 if not names:
                     break
     except BudgetExceeded:
-        if proved_level == 0:
+        if proved_level == 0 or instances == 0:
             return ProofOutcome("timeout", tried=tuple(dict.fromkeys(tried)),
                                 message=f"symbolic budget of {deadline.seconds:g} s spent")
-    return _partial(proved_level, winners, tried, "")
+    if instances == 0:
+        return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), message="no size to prove it at")
+    if not names:  # fixed sizes only: the explicit instance is the whole claim
+        return ProofOutcome("proved", "explicit:" + "+".join(sorted(w for w in winners if w)),
+                            tuple(dict.fromkeys(tried)), scope=ALL_SIZES)
+    return _partial(proved_level, winners, tried, "")  # instances > 0 here
 
 
 def _partial(level: int, winners, tried, message: str) -> ProofOutcome:
@@ -261,13 +308,26 @@ class _Tally:
 
 
 def numeric_check(claim: Sides, seed: int = 0, rtol: float = 1e-8) -> NumericOutcome:
+    """The numeric check of `claim` (memoised: the core asks again for an unproved link)."""
+    key = (claim, seed, rtol)
+    if key not in _NUMERIC:
+        _NUMERIC[key] = _numeric_check(claim, seed, rtol)
+    return _NUMERIC[key]
+
+
+_NUMERIC: dict = {}
+
+
+def _numeric_check(claim: Sides, seed: int, rtol: float) -> NumericOutcome:
     rng = np.random.default_rng(seed)
     tally = _Tally(sizes=set())
     tolerance = 1e-5 if uses_central_differences(claim.lhs) or uses_central_differences(claim.rhs) else rtol
     for sizes, points, small in _size_plan(claim, rng):
+        if not fits(claim, sizes):
+            continue
         sample = draw(claim.declarations, sizes, points, rng)
-        if small:
-            sample = _dyadic(sample, claim.declarations, rng)
+        if max(sizes.values(), default=1) <= MAX_CONFIRM_SIZE:
+            sample = _dyadic(sample, claim.declarations, rng)  # counterexamples read as fractions
         _compare(claim, sample, tally, tolerance, rng)
         if tally.counterexample is not None and not small:
             break  # confirmed at a small size; larger draws cannot give a simpler one
@@ -282,12 +342,18 @@ def _size_plan(claim: Sides, rng):
     declarations = claim.declarations
     names = list(declarations.sizes.values())
     in_matrix = {s for a in declarations.arrays.values() if a.is_matrix for s in a.shape}
-    derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
+    depth = max(_derivative_depth(claim.lhs), _derivative_depth(claim.rhs))
+    derivative = depth > 0
     for level in range(1, 4):
-        for sizes in size_combinations(names, level):
+        for sizes in size_combinations(names, level, claim):
             yield sizes, SMALL_POINTS, True
         if not names:
             return
+    if depth > 1:  # a derivative of a derivative perturbs every pair of entries: small sizes only
+        for low, high in ((4, 8), (9, NESTED_DERIVATIVE_SIZE)):
+            yield {name: int(rng.integers(low, high + 1)) + k for k, name in enumerate(names)}, LARGE_POINTS, False
+        return
+    yield {name: 4 + k for k, name in enumerate(names)}, LARGE_POINTS, False  # the first size beyond the proofs
     bands = [(4, 9), (10, 40), (50, 200)] if not derivative else [(4, 9), (10, 30)]
     for low, high in bands:
         for _ in range(2):
@@ -295,7 +361,8 @@ def _size_plan(claim: Sides, rng):
             for name in names:
                 cap = (MAX_MATRIX if name in in_matrix else MAX_VECTOR) if not derivative else (
                     30 if name in in_matrix else 300)
-                top = min(high if name in in_matrix else high * (5 if not derivative else 1), cap)
+                widen = 5 if not derivative and low > 4 and name not in in_matrix else 1
+                top = min(high * widen, cap)
                 while True:
                     value = int(rng.integers(low, max(top, low) + 1))
                     if value not in chosen.values() or top - low < len(names):
@@ -307,6 +374,11 @@ def _size_plan(claim: Sides, rng):
     else:
         top = {name: (MAX_MATRIX if name in in_matrix else MAX_VECTOR) for name in names}
     yield {name: value - k for k, (name, value) in enumerate(top.items())}, 1, False
+
+
+def _derivative_depth(node: Node) -> int:
+    inner = max((_derivative_depth(a) for a in node.args), default=0)
+    return inner + 1 if node.op in ("grad", "jacobian") else inner
 
 
 def _dyadic(sample, declarations: Declarations, rng):
@@ -377,7 +449,7 @@ def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None
         tally.points += int(usable.sum())
         tally.sizes.update(sample.sizes.values())
         tally.max_abs = max(tally.max_abs, float(error[usable].max()))
-        tally.max_rel = max(tally.max_rel, float((error / np.maximum(scale, 1e-300))[usable].max()))
+        tally.max_rel = max(tally.max_rel, float((error / np.maximum(scale, 1.0))[usable].max()))
         bad = np.flatnonzero(usable & (error > tolerance * (1 + scale)))
         for point in bad[:2]:
             _confirm(claim, sample, int(point), assignment, tally)
@@ -395,10 +467,12 @@ def _sampled_assignments(free_indices, sizes, rng):
 def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally) -> None:
     """Settle a float64 disagreement exactly; keep the counterexample with the smallest sizes."""
     weight = sum(sample.sizes.values())
-    if max(sample.sizes.values(), default=1) > MAX_CONFIRM_SIZE:
+    derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
+    limit = MAX_CONFIRM_SIZE if derivative else MAX_CONFIRM_SIZE_ALGEBRAIC
+    if max(sample.sizes.values(), default=1) > limit:
         if not tally.unconfirmed:
             tally.unconfirmed = (f"float64 disagrees at {_sizes_text(sample.sizes)}, too large to confirm "
-                                 "exactly; no small size disagrees")
+                                 f"exactly (up to {limit}); no smaller size disagrees")
         return
     if tally.counterexample is not None and tally.counterexample_weight <= weight:
         return
@@ -451,7 +525,7 @@ def _confirmed_gap(a, b):
     if difference.free_symbols or difference.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return None
     if difference.is_Rational:
-        return (abs(float(difference)), str(difference)) if difference != 0 else ()
+        return (abs(float(difference)), _number(difference)) if difference != 0 else ()
     low, high = sp.N(difference, 50), sp.N(difference, 100)
     if not (low.is_real and high.is_real):
         return None
@@ -473,7 +547,7 @@ def _point(claim: Sides, sizes, arrays, scalars, assignment) -> dict:
     for name, value in arrays.items():
         if name in used:
             if value.ndim == 1:
-                point[name] = [_fraction(v) for v in value]
+                point[name] = "[" + ", ".join(_fraction(v) for v in value) + "]"
             else:
                 point[name] = "[" + ", ".join("[" + ", ".join(_fraction(v) for v in row) + "]" for row in value) + "]"
     return point
@@ -496,6 +570,6 @@ def _shown(value) -> str:
 
 def _number(value) -> str:
     value = sp.nsimplify(value) if isinstance(value, sp.Float) else value
-    if isinstance(value, sp.Rational):
+    if isinstance(value, sp.Rational) and value.q <= 4096:
         return str(value)
     return sp.sstr(sp.N(value, 8))

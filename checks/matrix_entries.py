@@ -22,7 +22,40 @@ from .matrix_explicit import ELEMENTWISE
 
 
 class NoEntryForm(ValueError):
-    """The expression has no entry form for symbolic sizes (det, inv, a numbered entry, ...)."""
+    """The expression has no entry form for symbolic sizes (det or inv of an expression, ...)."""
+
+
+class InverseEntry(sp.Function):
+    """Entry (a, b) of X⁻¹ for a declared square matrix X (the IndexedBase is the first argument, so
+    SymPy sees that the entry depends on X and asks `_eval_derivative`).
+
+    ∂(X⁻¹)_ab / ∂X_ij = −(X⁻¹)_ai (X⁻¹)_jb; it depends on no other variable. Valid wherever X is
+    invertible, which is where the claim's inverse is defined at all.
+    """
+
+    nargs = 3
+    is_real = True
+
+    def _eval_derivative(self, s):
+        base, a, b = self.args
+        if isinstance(s, sp.Indexed) and s.base == base:
+            i, j = s.indices
+            return -InverseEntry(base, a, i) * InverseEntry(base, j, b)
+        return sp.S.Zero
+
+
+class Determinant(sp.Function):
+    """det X for a declared square matrix X: ∂ det X / ∂X_ij = det X · (X⁻¹)_ji (Jacobi's formula)."""
+
+    nargs = 1
+    is_real = True
+
+    def _eval_derivative(self, s):
+        (base,) = self.args
+        if isinstance(s, sp.Indexed) and s.base == base:
+            i, j = s.indices
+            return Determinant(base) * InverseEntry(base, j, i)
+        return sp.S.Zero
 
 
 class Entries:
@@ -36,6 +69,9 @@ class Entries:
                     facts[fact] = True
             self.bases[name] = sp.IndexedBase(name, **facts)
         self.ranges: dict = {}  # index symbol -> size it ranges over (0..size-1)
+        for name, array in declarations.arrays.items():
+            if array.is_matrix and array.shape[0] == array.shape[1]:
+                self.ranges[("matrix", self.bases[name])] = array.shape[0]
         self.counter = itertools.count()
 
     def fresh(self, size) -> sp.Symbol:
@@ -122,11 +158,22 @@ class Entries:
         k = self.fresh(child.shape[0])
         return sp.Sum(self(child, (k, k)), (k, 0, child.shape[0] - 1))
 
+    def _declared(self, node: Node):
+        """(base, transposed) when `node` is a declared matrix or its transpose, else NoEntryForm."""
+        if node.op == "matrix":
+            return self.bases[node.value], False
+        if node.op == "T" and node.args[0].op == "matrix":
+            return self.bases[node.args[0].value], True
+        raise NoEntryForm("det or inv of an expression")
+
     def _det(self, node, at):
-        raise NoEntryForm("det")
+        base, _ = self._declared(node.args[0])  # det Xᵀ = det X
+        return Determinant(base)
 
     def _inv(self, node, at):
-        raise NoEntryForm("inv")
+        base, transposed = self._declared(node.args[0])  # (Xᵀ)⁻¹ = (X⁻¹)ᵀ
+        a, b = at[::-1] if transposed else at
+        return InverseEntry(base, a, b)
 
     def _diag(self, node, at):
         child = node.args[0]
@@ -197,17 +244,59 @@ def normal_form(expr, ranges: dict, symmetric: set[str] = frozenset()):
         before = expr
         expr = expr.replace(lambda e: isinstance(e, sp.Sum) and len(e.limits) > 1, indexed._nest)
         expr = expr.replace(lambda e: isinstance(e, sp.Sum), _split_sum)
+        expr = _cancel_inverses(expr, ranges)
         expr = resolve(indexed.targeted_doit(expr), ranges)
         if expr == before:
             break
+    expr = _eliminate_deltas(merged_sums(expr), ranges)
     expr = canonical_sums(expr)
-    if symmetric:
+    if expr.has(sp.exp):  # e^{a} e^{−a} from the chain rule through softmax: names now agree, so it cancels
+        expr = canonical_sums(merged_sums(sp.powsimp(expr, combine="exp", deep=True)))
+    if symmetric:  # X = Xᵀ, and then X⁻¹ = (X⁻¹)ᵀ
+        def later(p, q) -> bool:
+            return sp.default_sort_key(p) > sp.default_sort_key(q)
+
         expr = expr.replace(
             lambda e: isinstance(e, sp.Indexed) and str(e.base.label) in symmetric and len(e.indices) == 2
-            and sp.default_sort_key(e.indices[0]) > sp.default_sort_key(e.indices[1]),
+            and later(*e.indices),
             lambda e: e.base[e.indices[1], e.indices[0]],
         )
+        expr = expr.replace(
+            lambda e: isinstance(e, InverseEntry) and str(e.args[0].label) in symmetric and later(*e.args[1:]),
+            lambda e: InverseEntry(e.args[0], e.args[2], e.args[1]),
+        )
     return expr
+
+
+def _cancel_inverses(expr, ranges):
+    """Σ_k X[a, k] (X⁻¹)[k, b] = δ_ab and Σ_k (X⁻¹)[a, k] X[k, b] = δ_ab, when k runs over all of 0..n−1."""
+    def cancel(total):
+        if len(total.limits) != 1 or total.limits[0][1] != 0:
+            return total
+        bound, _, high = total.limits[0]
+        factors = sp.Mul.make_args(total.function)
+        if len(factors) != 2:
+            return total
+        inverse = [f for f in factors if isinstance(f, InverseEntry)]
+        entry = [f for f in factors if isinstance(f, sp.Indexed)]
+        if len(inverse) != 1 or len(entry) != 1:
+            return total
+        (inv,), (x,) = inverse, entry
+        base, p, q = inv.args
+        if x.base != base or len(x.indices) != 2:
+            return total
+        size = ranges.get(("matrix", base))
+        if size is None or sp.simplify(high - (size - 1)) != 0:
+            return total
+        if x.indices[1] == bound and p == bound and x.indices[0] != bound and q != bound:
+            return sp.KroneckerDelta(x.indices[0], q)
+        if q == bound and x.indices[0] == bound and p != bound and x.indices[1] != bound:
+            return sp.KroneckerDelta(p, x.indices[1])
+        return total
+
+    if not expr.has(InverseEntry):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Sum), cancel)
 
 
 def resolve(expr, ranges: dict):
@@ -259,6 +348,94 @@ def _split_sum(total):
 
 
 MAX_PERMUTED_LIMITS = 4
+
+
+def _eliminate_deltas(expr, ranges):
+    """Σ_{k,…} δ(k, p) f(k, …) = Σ_… f(p, …) when p ranges over exactly k's range (0..size−1)."""
+    def eliminate(total):
+        limits = list(total.limits)
+        sizes = {bound: high + 1 for bound, low, high in limits if low == 0}
+        for factor in sp.Mul.make_args(total.function):
+            if not isinstance(factor, sp.KroneckerDelta):
+                continue
+            for k, p in (factor.args, factor.args[::-1]):
+                if k not in sizes or p == k or not isinstance(p, sp.Symbol):
+                    continue
+                if any(k in (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols) for _, lo, hi in limits):
+                    continue  # another limit depends on k
+                other = sizes.get(p, ranges.get(p))
+                if other is None or sp.simplify(sp.sympify(other) - sizes[k]) != 0:
+                    continue
+                body = total.function.xreplace({k: p})
+                kept = [limit for limit in limits if limit[0] != k]
+                return eliminate(sp.Sum(body, *kept)) if kept else body
+        return total
+
+    if not expr.has(sp.KroneckerDelta):
+        return expr
+    return expr.replace(lambda e: isinstance(e, sp.Sum), eliminate)
+
+
+def merged_sums(expr):
+    """Every product holding sums as one multiple sum, numbers outside: c · Σ_{k,l} (a_k b_kl …).
+
+    Σ_k a_k (Σ_l b_kl c_l) and Σ_k Σ_l a_k b_kl c_l are the same; splitting sums (to evaluate deltas)
+    leaves either form depending on the order of operations, so both sides are brought to this one.
+    A factor is moved inside a sum only when it does not mention that sum's bound index.
+    """
+    if not getattr(expr, "args", None) or not expr.has(sp.Sum):
+        return expr
+    if isinstance(expr, sp.Sum):
+        body = merged_sums(expr.function)
+        limits = list(expr.limits)
+    elif isinstance(expr, sp.Mul):
+        body, limits = sp.Mul(*[merged_sums(a) for a in expr.args]), []
+    else:
+        return expr.func(*[merged_sums(a) for a in expr.args])
+    coefficient, factors = sp.S.One, []
+    for factor in sp.Mul.make_args(body):
+        if factor.is_Number:
+            coefficient *= factor
+        elif isinstance(factor, sp.Sum):
+            factors.append(factor)
+        else:
+            factors.append(factor)
+    inner = [f for f in factors if isinstance(f, sp.Sum)]
+    if not inner and not limits:
+        return coefficient * sp.Mul(*factors)
+    if not inner:
+        return coefficient * _pulled(sp.Mul(*factors), limits)
+    plain = [f for f in factors if not isinstance(f, sp.Sum)]
+    for total in inner:
+        bounds = {limit[0] for limit in total.limits}
+        others = [f for f in factors if f is not total]
+        if any(bounds & f.free_symbols for f in others) or any(
+                bounds & (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols) for _, lo, hi in limits):
+            return coefficient * sp.Sum(sp.Mul(*factors), *limits) if limits else coefficient * sp.Mul(*factors)
+    product = sp.Mul(*plain)
+    for total in inner:
+        inner_coefficient, rest = sp.S.One, []
+        for factor in sp.Mul.make_args(total.function):
+            if factor.is_Number:
+                inner_coefficient *= factor
+            else:
+                rest.append(factor)
+        coefficient *= inner_coefficient
+        product *= sp.Mul(*rest)
+        limits = list(total.limits) + limits
+    return coefficient * _pulled(product, limits)
+
+
+def _pulled(product, limits):
+    """Σ_L (free · tied) = free · Σ_L tied: factors that mention none of the bound indices go outside."""
+    bounds = {limit[0] for limit in limits}
+    free, tied = [], []
+    for factor in sp.Mul.make_args(product):
+        (tied if factor.free_symbols & bounds else free).append(factor)
+    if not tied:
+        count = sp.Mul(*[high - low + 1 for _, low, high in limits])
+        return sp.Mul(*free) * count
+    return sp.Mul(*free) * sp.Sum(sp.Mul(*tied), *limits)
 
 
 def canonical_sums(expr, depth: int = 0):

@@ -1,6 +1,7 @@
 """Sized expressions as explicit SymPy matrices at fixed sizes: the exact side of the small cases.
 
-At n = 2 a vector `x` is the column (x_0, x_1) of real symbols, a symmetric `A` has A_0_1 = A_1_0,
+At n = 2 a vector `x` is the column (x[0], x[1]) of real symbols (names no declared scalar can take:
+brackets are not allowed in names), a symmetric `A` has A[0,1] = A[1,0],
 a diagonal one zeros off the diagonal. Every operation is carried out exactly; `grad(f, X)` is the
 matrix of derivatives of f with respect to independent entries of X (substituted back afterwards,
 so a symmetric X is differentiated as a general matrix evaluated at a symmetric point). The same
@@ -39,7 +40,7 @@ def _symbol_matrix(name: str, dims, assumptions, prefix: str = "") -> sp.Matrix:
         if fact in kinds:
             entry_facts[fact] = True
     if len(dims) == 1:
-        return sp.Matrix(dims[0], 1, lambda i, _j: sp.Symbol(f"{prefix}{name}_{i}", **entry_facts))
+        return sp.Matrix(dims[0], 1, lambda i, _j: sp.Symbol(f"{prefix}{name}[{i}]", **entry_facts))
     rows, cols = dims
 
     def entry(i, j):
@@ -47,7 +48,7 @@ def _symbol_matrix(name: str, dims, assumptions, prefix: str = "") -> sp.Matrix:
             return sp.S.Zero
         if kinds & {"symmetric", "spd"}:
             i, j = min(i, j), max(i, j)
-        return sp.Symbol(f"{prefix}{name}_{i}_{j}", real=True)
+        return sp.Symbol(f"{prefix}{name}[{i},{j}]", real=True)
 
     return sp.Matrix(rows, cols, entry)
 

@@ -76,6 +76,7 @@ class _Tally:
     undecided: int = 0
     counterexample: Counterexample | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said in the message, never a disagreement
     sizes: set = field(default_factory=set)
     excluded: list = field(default_factory=list)  # (point text, reason) where neither side has a value
     unresolved: list = field(default_factory=list)  # (point text, reason) no stable answer at high precision
@@ -108,7 +109,7 @@ class _Tally:
             reasons = sorted({reason for _, reason in self.excluded})
             example = self.excluded[0][0]
             parts.append(f"{_points(len(self.excluded))} excluded, outside the domain ({'; '.join(reasons)}), "
-                         f"e.g. {example}: add a `where` that excludes them")
+                         f"e.g. {example}: {_where_suggestion(self.excluded)}")
         if self.unresolved:
             parts.append(f"{_points(len(self.unresolved))} unresolved at high precision "
                          f"({self.unresolved[0][1]}, e.g. {self.unresolved[0][0]})")
@@ -123,6 +124,23 @@ def _points(count: int) -> str:
     return f"{count} point" if count == 1 else f"{count} points"
 
 
+def _where_suggestion(excluded) -> str:
+    """A `where` that states the domain, when every excluded point shares one coordinate (x = 0)."""
+    shared = None
+    for text, _ in excluded:
+        pairs = set(text.split(", "))
+        shared = pairs if shared is None else shared & pairs
+    for pair in sorted(shared or ()):
+        name, _, value = pair.partition(" = ")
+        try:
+            number = float(value)
+        except ValueError:
+            continue
+        shown = int(number) if number.is_integer() else number
+        return f'state the domain with where = "{name} != {shown}"'
+    return "add a `where` that excludes them"
+
+
 def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_rhs=None,
                        settings: NumericSettings = NumericSettings()) -> NumericOutcome:
     """Scalar claims (and the links of their derivations).
@@ -133,6 +151,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     when two precisions agree on it); so are the hard values and a spread of the rest.
     """
     symbols = list(symbols)
+    rewritten = (_rewritten(lhs), _rewritten(rhs))
     lhs, rhs = prepare(lhs), prepare(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _cross_check_entries(sp.Matrix(lhs), sp.Matrix(rhs), symbols, where, settings)
@@ -168,7 +187,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             tally.stopped = f"high precision stopped after {SETTLE_SECONDS:g} s with {len(left)} points left"
             break
         point = [column[index] for column in columns]
-        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation)
+        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten)
         where_text = ", ".join(f"{n} = {float(v)!r}" for n, v in zip(names, point))
         if settled.status == "excluded":
             tally.excluded.append((where_text, settled.reason))
@@ -184,7 +203,15 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
         else:
             tally.counterexample = _counterexample(dict(zip(names, point)), L, R, settled.digits, settled.reason)
+    if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
+        tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
     return tally.outcome()
+
+
+def _rewritten(side) -> bool:
+    """Whether evaluating the side makes SymPy write a new expression (a derivative, a sum, a limit),
+    whose singularities may be its own rather than the claim's."""
+    return isinstance(side, sp.Basic) and bool(side.atoms(sp.Derivative, sp.Sum, sp.Limit, sp.Subs))
 
 
 def _audited(a, b, scale, bad, settings) -> list[int]:

@@ -19,6 +19,7 @@ import sympy as sp
 from .. import __version__
 from ..identity import Identity
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
+from ..sized import Node
 from . import domain, evaluate, finite_diff, matrices, numeric, sampling
 from .budget import Deadline
 from .core import Claim, Decision, Engines, check_claim, identity_ok
@@ -106,8 +107,8 @@ def versions() -> dict[str, str]:
 
 
 def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
-    if claim.context.matrix is not None:  # vectors and matrices of named sizes (checks/matrices.py)
-        return matrices.prove(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), deadline)
+    if isinstance(claim.lhs, Node):  # vectors and matrices of named sizes: checks/matrices.py
+        return matrices.prove(_sized_sides(claim), deadline)
     return prove(claim.lhs, claim.rhs, where=claim.where, size=claim.size, indices=claim.indices,
                  sizes=claim.sizes, deadline=deadline)
 
@@ -115,8 +116,8 @@ def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
 def _numeric(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome | None:
     """The numeric proposer: the SymPy sides sampled, plus, for the identity's own claim, its
     hand-written NumPy sides, finite differences and model checks."""
-    if claim.context.matrix is not None:
-        return matrices.numeric_check(matrices.sides(claim.context.matrix, claim.lhs, claim.rhs), settings.seed)
+    if isinstance(claim.lhs, Node):
+        return matrices.numeric_check(_sized_sides(claim), settings.seed)
     outcome = _sampled(claim, settings)
     if claim.independent:
         for check in claim.context.model_checks:
@@ -161,15 +162,19 @@ def _finite_difference(claim: Claim, settings: numeric.NumericSettings):
     if primitive is None:  # a user file's diff claim: compiled here, in the worker, under the budget
         primitive, derivative = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
     return finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed,
-                                    _where_mask(claim), identity.symbols[0])
+                                    _where_mask(identity), identity.symbols[0])
 
 
-def _where_mask(claim: Claim):
-    """The claim's `where` as a NumPy test of its one symbol (for the finite differences), or None."""
-    if claim.where is None:
+def _where_mask(identity: Identity):
+    """The identity's `where` as a NumPy test of its one symbol (for the finite differences), or None."""
+    if identity.where is None:
         return None
-    holds = evaluate.float_function(claim.where, list(claim.symbols)[:1])
+    holds = evaluate.float_function(identity.where, identity.symbols[:1])
     return lambda values: np.asarray(holds(values)) != 0
+
+
+def _sized_sides(claim: Claim) -> matrices.Sides:
+    return matrices.sides(claim.context.matrix, claim.lhs, claim.rhs, claim.where)
 
 
 ENGINES = Engines(numeric=_numeric, prove=_prove)

@@ -26,9 +26,10 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no cache (the CLI passes the user's cache directory)
     memory_limit: int | None = None  # bytes per worker; None: the workers' default
     slow: bool = False  # also the timing checks (never cached: a measurement is redone every run)
+    accept_numeric: bool = False  # --accept-numeric / [tool.qedcheck] accept-numeric
 
     def settings_key(self) -> dict:
-        return result_cache.settings_description(self.seed, self.rtol, self.timeout)
+        return result_cache.settings_description(self.seed, self.rtol, self.timeout, self.accept_numeric)
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,9 @@ class Plan:
     batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
     expected: int = 0  # how many identities the batches hold (from the light index)
     store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
+    files: tuple = ()  # the identity files read (selection.LoadedFile): their names go to the cache
     documents: tuple = ()  # DocumentCoverage of each document named
+    document_key: str | None = None  # documents only: where to remember what they yielded
 
     @property
     def size(self) -> int:
@@ -52,28 +55,48 @@ class Plan:
 
 
 def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | None = None) -> Plan:
-    """Resolve what the command line names (`all`, catalogue names, identity files, documents)."""
-    from ..derivations.index import entries
+    """Resolve what the command line names (`all`, catalogue names, identity files and their names,
+    documents read with `glossary`).
 
-    index = entries()  # None when stale: then nothing below may rely on it
+    Nothing named, nothing checked: callers that mean the catalogue say `all`.
+    """
+    from ..derivations.index import entries
+    from ..selection import is_document_target
+
     store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
-    cached = None if options.slow or store is None else _fully_cached(targets, store, options, index)
+    documents_only = bool(targets) and all(is_document_target(target) for target in targets) and not options.slow
+    document_key = None
+    if documents_only and store is not None:
+        from . import document_cache
+
+        document_key = document_cache.documents_key(targets, glossary, options.settings_key())
+        hit = document_cache.cached(store, document_key) if document_key is not None else None
+        if hit is not None:
+            results, errors, coverages = hit
+            return Plan(results, errors=errors, store=store, documents=coverages)
+    cached = None if options.slow or store is None else _fully_cached(targets, store, options)
     if cached is not None:
         return Plan(cached, store=store)
-    if index is not None and not options.slow and all(target == "all" for target in targets):
-        from ..derivations import catalogue_modules
+    if targets and not options.slow and all(target == "all" for target in targets):
+        index = entries()  # None when stale: then the catalogue is built before it is checked
+        if index is not None:
+            from ..derivations import catalogue_modules
 
-        return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
-    from ..readers.document import is_document
+            return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
     from ..selection import select
 
-    if targets and all(is_document(target) for target in targets) and not options.slow:
-        chosen = select(list(targets), (), glossary)  # documents only: no catalogue to build
-    else:
-        from ..derivations import catalogue, slow_catalogue
+    chosen = select(list(targets), lambda: _catalogue_batches(options.slow), glossary)
+    return Plan(None, chosen.identities, chosen.errors, store=store, files=chosen.files,
+                documents=chosen.documents, document_key=document_key)
 
-        chosen = select(list(targets), catalogue() + (slow_catalogue() if options.slow else ()), glossary)
-    return Plan(None, chosen.identities, chosen.errors, store=store, documents=chosen.documents)
+
+def _catalogue_batches(slow: bool):
+    """The catalogue module by module (built as select reaches them), then the slow checks if asked."""
+    from ..derivations import catalogue_modules, slow_catalogue
+
+    yield from catalogue_modules()
+    if slow:
+        yield slow_catalogue()
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -88,6 +111,13 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
         results = verify_batches(plan.batches(), options, on_result, plan.store)
     else:
         results = verify_batches((plan.identities,), options, on_result, plan.store)
+    if plan.store is not None:
+        _remember_files(plan.store, plan.files, options.settings_key())
+    if plan.document_key is not None and plan.store is not None:
+        from . import document_cache
+
+        document_cache.remember(plan.store, plan.document_key, plan.identities, plan.errors, plan.documents,
+                                options.settings_key())
     return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
                      cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 
@@ -171,7 +201,8 @@ def _checker(options: RunOptions):
     """Worker processes for `jobs` > 1; otherwise this process, under the SIGALRM budget."""
     from .runner import RunSettings
 
-    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout)
+    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout,
+                           accept_numeric=options.accept_numeric)
     if options.jobs <= 1:
         return _InProcess(settings)
     from .workers import WorkerLimits, WorkerPool
@@ -207,25 +238,73 @@ class _InProcess:
             yield position, verify_with_wall_limit(identity, self.settings)
 
 
-def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache, options: RunOptions,
-                  index) -> tuple[IdentityResult, ...] | None:
-    if index is None:
-        return None
-    known = [e.name for e in index]
-    names: list[str] = []
-    for target in targets or ["all"]:
+def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache,
+                  options: RunOptions) -> tuple[IdentityResult, ...] | None:
+    """The whole answer from the cache, without SymPy, or None: catalogue identities by quick key
+    (through the light index), a file's identities by its file key. Anything else (a miss, an unknown
+    name, a file that changed or was never read cleanly, a name used twice) goes the full way, which
+    checks and reports it."""
+    from ..selection import group_targets, is_file_target
+
+    settings_key = options.settings_key()
+    wanted: list[tuple[str, str | None, str]] = []  # (name, origin, key); origin None: the catalogue
+    known: list[str] | None = None
+    for target, names in group_targets(targets):
+        if is_file_target(target):
+            pairs = _file_names(store, target, names, settings_key)
+            if pairs is None:
+                return None
+            wanted.extend((name, target, key) for name, key in pairs)
+            continue
+        if known is None:
+            from ..derivations.index import entries
+
+            index = entries()
+            if index is None:
+                return None
+            known = [e.name for e in index]
         picked = known if target == "all" else [target] if target in known else None
         if picked is None:
-            return None  # an unknown name or a file: the full path reports it
-        names.extend(n for n in picked if n not in names)
-    settings_key = options.settings_key()
-    results = []
-    for name in names:
-        hit = store.quick_lookup(result_cache.quick_key(name, settings_key))
+            return None
+        wanted.extend((name, None, result_cache.quick_key(name, settings_key)) for name in picked)
+    if not wanted:
+        return None
+    results, seen = [], {}
+    for name, origin, key in wanted:
+        if name in seen:
+            if origin is None and seen[name] is None:
+                continue  # a catalogue identity named twice (`all` and its name) is checked once
+            return None
+        seen[name] = origin
+        hit = store.quick_lookup(key) if origin is None else store.lookup(key)
         if hit is None:
             return None
         results.append(hit)
     return tuple(results)
+
+
+def _file_names(store: result_cache.ResultCache, path: str, names: list[str],
+                settings_key: dict) -> list[tuple[str, str]] | None:
+    """(name, content key) of the identities of `path` a command line selects, from the cache."""
+    digest = result_cache.file_digest(path)
+    if digest is None:
+        return None
+    pairs = store.manifest(result_cache.file_key(path, digest, settings_key))
+    if pairs is None or not names:
+        return pairs
+    by_name = dict(pairs)
+    if any(name not in by_name for name in names):
+        return None
+    return [(name, by_name[name]) for name in names]
+
+
+def _remember_files(store: result_cache.ResultCache, files, settings_key: dict) -> None:
+    """Record the names and content keys of every file this run read cleanly, under its file key."""
+    for loaded in files:
+        if loaded.clean and loaded.digest:
+            pairs = [(identity.name, result_cache.content_key(identity, settings_key))
+                     for identity in loaded.identities]
+            store.store_manifest(result_cache.file_key(loaded.path, loaded.digest, settings_key), pairs)
 
 
 def _link_quick(store, identity, key: str, settings_key: dict) -> None:

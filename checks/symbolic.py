@@ -7,10 +7,13 @@ the difference reduces to a nonzero constant; anything else is left to the numer
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import replace
+
 import sympy as sp
 
 from ..results import ProofOutcome
-from . import indexed, strategies
+from . import indexed, kinks, strategies
 from .budget import BudgetExceeded, Deadline, interrupt_after
 
 
@@ -77,9 +80,21 @@ def _prepare_uncached(expr, size=None):
     else:
         evaluated = _full_doit(expr)
     evaluated = indexed.resolve_index_range(evaluated, size)
+    evaluated = _without_dirac(evaluated)
     if size is None:
         return evaluated
     return indexed.canonical_sums(indexed.expand_sums(evaluated, size))
+
+
+def _without_dirac(expr):
+    """DiracDelta (SymPy's derivative of Heaviside and sign) is 0 off the kink points, the only
+    points where the formulas it comes from are the derivative; the kinks themselves are decided
+    exactly by kinks.py before any proof. Numbers never see a distribution."""
+    if isinstance(expr, sp.Basic) and expr.has(sp.DiracDelta):
+        return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    if isinstance(expr, sp.MatrixBase) and any(e.has(sp.DiracDelta) for e in expr):
+        return expr.applyfunc(_without_dirac)
+    return expr
 
 
 def _full_doit(expr):
@@ -98,8 +113,12 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     differentiated = _has_derivative(lhs) or _has_derivative(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _prove_matrix(sp.Matrix(lhs), sp.Matrix(rhs), where, differentiated, tried)
+    prepared = prepare(lhs), prepare(rhs)
+    at_kinks = _kink_outcome(lhs, rhs, where, tried, prepared=prepared)
+    if at_kinks is not None:
+        return at_kinks
     refined = refinement(where)
-    difference = _refined(prepare(lhs) - prepare(rhs), refined)
+    difference = _refined(prepared[0] - prepared[1], refined)
     return _run_strategies(difference, _refined(where, refined), differentiated, tried, scope="")
 
 
@@ -108,7 +127,11 @@ def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
         return ProofOutcome("refuted", "shape", ("shape",), message=f"shapes differ: {lhs.shape} vs {rhs.shape}")
     winners = set()
     for a, b in zip(lhs, rhs):
-        outcome = _run_strategies(prepare(a) - prepare(b), where, differentiated, tried, scope="",
+        prepared = prepare(a), prepare(b)
+        at_kinks = _kink_outcome(a, b, where, tried, prepared=prepared)
+        if at_kinks is not None:
+            return at_kinks
+        outcome = _run_strategies(prepared[0] - prepared[1], where, differentiated, tried, scope="",
                                   pipeline=strategies.ENTRYWISE)
         if outcome.status != "proved":
             return outcome
@@ -117,7 +140,12 @@ def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
 
 
 def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
-    generic = _prove_generic(lhs, rhs, where, size, indices, tried)
+    kinked = kinks.has_kinked_derivative(lhs) or kinks.has_kinked_derivative(rhs)
+    if kinked and not _kinks_excluded(lhs, rhs, where, indices):
+        # the entry form for all n hides where each derivative's kinks are: explicit instances only
+        generic = ProofOutcome("unknown", message="kinks of the derivatives are analysed entry by entry")
+    else:
+        generic = _prove_generic(lhs, rhs, where, size, indices, tried)
     if generic.status in ("proved", "refuted"):
         return generic
     winners: set[str] = set()
@@ -126,6 +154,13 @@ def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
             a = indexed.explicit_instance(indexed.entry_form(lhs, indices), size, size_value, assignment)
             b = indexed.explicit_instance(indexed.entry_form(rhs, indices), size, size_value, assignment)
             local_where = _explicit_where(where, indices, size, size_value, assignment)
+            if kinked or generic.message.startswith("a side may be undefined"):
+                at_kinks = _kink_outcome(_unevaluated_instance(lhs, indices, size, size_value, assignment),
+                                         _unevaluated_instance(rhs, indices, size, size_value, assignment),
+                                         local_where, tried, scope=f"n = {size_value}",
+                                         prepared=(prepare(a), prepare(b)))
+                if at_kinks is not None:
+                    return replace(at_kinks, message=f"entry {assignment} at n = {size_value}: {at_kinks.message}")
             differentiated = _has_derivative(lhs) or _has_derivative(rhs)
             refined = refinement(local_where)
             difference = _refined(prepare(a) - prepare(b), refined)
@@ -157,6 +192,38 @@ def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
     )
 
 
+def _unevaluated_instance(expr, indices, size, size_value, assignment):
+    """An explicit instance with its derivatives left to take: the kink analysis needs them whole."""
+    concrete = indexed.entry_form(expr, indices).xreplace(
+        {size: sp.Integer(size_value), **{k: sp.Integer(v) for k, v in assignment.items()}})
+    concrete = concrete.replace(lambda e: isinstance(e, sp.Sum), lambda e: e.doit())
+    return indexed.as_symbols(concrete)
+
+
+def _kinks_excluded(lhs, rhs, where, indices) -> bool:
+    """Does the domain (as assumptions) put every kink of every derivative out of reach, for all n?
+
+    True when each argument of Abs, sign and Heaviside, and each difference of two arguments of Max
+    and Min, inside a derivative is nonzero by the facts `where` states (x[k] ≠ 0 for |x[k]|).
+    """
+    replacements = refinement(where)
+    for side in (lhs, rhs):
+        side = _refined(indexed.entry_form(side, indices), replacements)
+        for node in side.atoms(sp.Derivative):
+            for inner in sp.preorder_traversal(node.expr):
+                if not isinstance(inner, kinks.NON_SMOOTH):
+                    continue
+                if isinstance(inner, (sp.Max, sp.Min)):
+                    gaps = [a - b for a, b in itertools.combinations(inner.args, 2)]
+                elif isinstance(inner, (sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta)):
+                    gaps = [inner.args[0]]
+                else:
+                    return False
+                if any(gap.is_zero is not False for gap in gaps):
+                    return False
+    return True
+
+
 def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
     try:
         a = indexed.entry_form(lhs, indices)
@@ -165,15 +232,41 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
         difference = indexed.resolve_index_range(
             indexed.apply_index_condition(difference, indexed.index_part(where, indices), indices), size
         )
-        difference = refine_by_where(difference, where)
+        replacements = refinement(where)
+        difference = _refined(difference, replacements)
+        prepared = [_refined(prepare(side, size), replacements) for side in (a, b)]
     except BudgetExceeded:
         raise
     except Exception as failure:  # noqa: BLE001 - SymPy cannot always evaluate the general form
         return ProofOutcome("unknown", message=f"no entry form for all n ({type(failure).__name__})")
+    if prepared[0] != prepared[1] and kinks.singular_bases(*prepared):
+        # a denominator that may be 0 for some entries: its points are decided entry by entry
+        return ProofOutcome("unknown", message="a side may be undefined for some entries: checked entry by entry")
     outcome = _run_strategies(difference, None, False, tried, scope="all n", generic=True)
     if outcome.status == "refuted" and difference.free_symbols & {size}:
         return ProofOutcome("unknown", message="difference depends on n")
     return outcome
+
+
+def _kink_outcome(lhs, rhs, where, tried, scope="", prepared=None) -> ProofOutcome | None:
+    """The verdict of the analysis of special points when it settles the claim or forbids a proof,
+    else None.
+
+    Runs before any strategy: the strategies see SymPy's derivative formulas, which are the
+    derivative only off the kink points, and cancel factors, which changes a side only where that
+    factor is 0 (see kinks.py).
+    """
+    verdict = kinks.analyse(lhs, rhs, where, prepared)
+    if verdict.status in ("smooth", "covered"):
+        if verdict.status == "covered":
+            tried.append("kink")
+        return None
+    tried.append("kink")
+    if verdict.status == "refuted":
+        point = tuple((str(s), str(v)) for s, v in verdict.point.items())
+        return ProofOutcome("refuted", verdict.strategy, tuple(dict.fromkeys(tried)), scope=scope,
+                            message=verdict.message, point=point)
+    return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), scope=scope, message=verdict.message)
 
 
 def _run_strategies(difference, where, differentiated, tried, scope, generic=False,
@@ -274,9 +367,11 @@ def _kinks_if(differentiated: bool, expr):
 
 
 def _is_nonzero_constant(expr) -> bool:
-    if expr.free_symbols or not expr.is_number:
+    """A refutation by an exact difference: a finite nonzero number (zoo, ∞ and nan are not values:
+    a side that reduced to one of them is undefined, which is no difference)."""
+    if expr.free_symbols or not expr.is_number or expr.has(sp.AccumBounds):
         return False
-    return expr.is_zero is False
+    return expr.is_finite is True and expr.is_zero is False
 
 
 def _has_derivative(expr) -> bool:

@@ -14,11 +14,14 @@ line (the header's line when the field is not written on a line of its own).
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import keyword
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -27,7 +30,6 @@ import sympy as sp
 from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
 from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
-from .files import FileRefused, read_limited
 from .expression import (
     BUILTINS,
     IDENTIFIER,
@@ -38,9 +40,11 @@ from .expression import (
     parse_condition,
     parse_expression,
 )
-from .latex import parse_latex_expression
+from .files import FileRefused, read_limited
+from .latex import notation_names, parse_latex_expression
 from .matrix_expression import FUNCTIONS as MATRIX_FUNCTIONS
 from .matrix_expression import parse_sized, parse_sized_condition
+from .matrix_latex import latex_to_numpy
 
 MAX_FILE_BYTES = 1_000_000
 MAX_IDENTITIES = 500
@@ -53,7 +57,7 @@ READ_SECONDS = 5.0  # reading one identity (or function) takes milliseconds; thi
 READ_FILE_SECONDS = 30.0  # and all of one file's
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
-                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices")
+                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices", "accept")
 ERRATUM_FIELDS = ("links", "step", "corrected", "message")
 FUNCTION_FIELDS = ("args", "body")
 
@@ -64,6 +68,7 @@ class FileLoad:
 
     identities: tuple[Identity, ...]
     errors: tuple[str, ...]
+    digest: str = ""  # SHA-256 of the bytes read (the result cache's file key)
 
 
 class _Problem(Exception):
@@ -95,7 +100,7 @@ def load_identity_file(path: str | Path) -> FileLoad:
     except tomllib.TOMLDecodeError as failure:
         return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
     try:
-        return _Reader(shown, text).read(data)
+        return dataclasses.replace(_Reader(shown, text).read(data), digest=hashlib.sha256(raw).hexdigest())
     except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
         return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
 
@@ -136,15 +141,17 @@ class _Reader:
         self.lines = _Lines(text)
         self.errors: list[str] = []
         self.functions: dict[str, UserFunction] = {}
+        self.notation: dict[str, str] = {}
         self.file_deadline = Deadline(READ_FILE_SECONDS)
 
     def read(self, data: dict) -> FileLoad:
         for key in data:
-            if key not in ("functions", "identity"):
+            if key not in ("functions", "identity", "notation"):
                 self.errors.append(f"{self.path}: unknown top-level key '{key}'"
-                                   f"{did_you_mean(key, ('functions', 'identity'))} "
-                                   "(expected [functions.NAME] and [[identity]] tables)")
+                                   f"{did_you_mean(key, ('functions', 'identity', 'notation'))} "
+                                   "(expected [functions.NAME], [notation] and [[identity]] tables)")
         self._read_functions(data.get("functions", {}))
+        self._read_notation(data.get("notation", {}))
         tables = data.get("identity")
         if tables is None:
             self.errors.append(f"{self.path}: no [[identity]] tables")
@@ -158,7 +165,7 @@ class _Reader:
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
-            identity = self._guarded(lambda: self._identity(index, table), lambda: self._unreadable(index, table))
+            identity = self._guarded(partial(self._identity, index, table), partial(self._unreadable, index, table))
             if identity.name in seen:
                 self.errors.append(self._where(index, "name", identity.name) +
                                    f"duplicate name (first used at line {seen[identity.name]})")
@@ -166,6 +173,40 @@ class _Reader:
             seen[identity.name] = self.lines.of_identity(index, "name") or "?"
             identities.append(identity)
         return FileLoad(tuple(identities), tuple(self.errors))
+
+    # --- [notation]: what the LaTeX fields write -> the function or symbol it means -----------------
+
+    def _read_notation(self, table) -> None:
+        if not isinstance(table, dict):
+            self.errors.append(f"{self.path}: 'notation' must be a table such as [notation] '\\sigma' = \"sigmoid\"")
+            return
+        for written, meaning in table.items():
+            try:
+                notation_names({written: meaning})
+            except ExpressionError as failure:
+                line = next((k + 1 for k, text in enumerate(self.lines.lines) if written in text), None)
+                self.errors.append(f"{self.path}:{line}: [notation] {failure}" if line else
+                                   f"{self.path}: [notation] {failure}")
+                continue
+            self.notation[written] = meaning
+
+    def _step_locations(self, index: int, table: dict, written: tuple[str, ...]) -> tuple[str, ...]:
+        """FILE:LINE of lhs, of each step (the line of the steps list that holds its text, else the
+        list's first line) and of rhs: each link of a written derivation is reported where it ends."""
+        field = "steps_latex" if "steps_latex" in table else "steps"
+        first = self.lines.of_identity(index, field) or 0
+        side = {name: self.lines.of_identity(index, name) for name in ("lhs", "rhs", "lhs_latex", "rhs_latex")}
+        found, line = [], first
+        for text in written[1:-1]:
+            at = next((k + 1 for k in range(max(line - 1, 0), len(self.lines.lines)) if text and text in
+                       self.lines.lines[k]), first)
+            found.append(at)
+            line = at
+        ends = [side["lhs"] or side["lhs_latex"], *found, side["rhs"] or side["rhs_latex"]]
+        return tuple(f"{self.path}:{k}" if k else self.path for k in ends)
+
+    def _latex(self, text: str, symbols, functions) -> sp.Expr:
+        return parse_latex_expression(text, symbols, functions, self.notation)
 
     # --- [functions.NAME] -------------------------------------------------------------------------
 
@@ -179,7 +220,7 @@ class _Reader:
                 return
             try:
                 try:
-                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                    self.functions[name] = self._guarded(partial(self._function, name, table))
                 except _Problem:
                     raise
                 except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
@@ -233,7 +274,8 @@ class _Reader:
             built = _parsed("body", parse_expression, body, placeholders, self.functions)
         except _Problem as problem:
             if "unknown function" in problem.message:
-                raise _Problem("body", f"{problem.message} (a function may only call built-ins and functions "
+                unknown = problem.message.split(" (known functions:")[0]
+                raise _Problem("body", f"{unknown} (a function may only call built-ins and functions "
                                        "defined above it)") from None
             raise
         return UserFunction(name, tuple(placeholders.values()), built)
@@ -280,17 +322,24 @@ class _Reader:
         if not NAME_PATTERN.match(name):
             raise _Problem("name", f"'{name[:40]}' is not a valid name: lowercase letters, digits and _, "
                                    "starting with a letter")
-        statement = _string(table, "statement", "")
+        statement = _string(table, "statement", "") or _latex_statement(table)
         source = _string(table, "source", self.path)
         expect = _string(table, "expect", "holds")
         if expect not in ("holds", "fails"):
             raise _Problem("expect", f"must be \"holds\" or \"fails\", not \"{expect[:20]}\"")
+        accept = _string(table, "accept", "proof")
+        if accept not in ("proof", "numeric"):
+            raise _Problem("accept", f"must be \"proof\" (the default) or \"numeric\", not \"{accept[:20]}\"")
+        if accept == "numeric" and expect == "fails":
+            raise _Problem("accept", "\"numeric\" lets a claim expected to hold pass without a proof; "
+                                     "a claim expected to fail must still be refuted")
         timeout = table.get("timeout", 10.0)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
             raise _Problem("timeout", f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
         symbols = _symbols(table.get("symbols", {}))
         if "vectors" in table or "matrices" in table:
-            return self._sized(table, name, statement, source, expect, float(timeout), symbols)
+            return replace(self._sized(table, name, statement, source, expect, float(timeout), symbols),
+                           accept_numeric=accept == "numeric")
         lhs = self._side(table, "lhs", symbols)
         rhs = self._side(table, "rhs", symbols)
         steps, written = self._steps(table, symbols)
@@ -302,15 +351,17 @@ class _Reader:
         ordered = tuple(symbols.values())
         # Each link shows its own two expressions as written: the chain's ends are the sides.
         written = (_side_text(table, "lhs"), *written, _side_text(table, "rhs"))
-        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written,
+                                  locations=self._step_locations(index, table, written)),) if steps else ()
         lines = {field: self.lines.of_identity(index, field) for field in table}
-        parse = parse_latex_expression if "steps_latex" in table else parse_expression
+        parse = self._latex if "steps_latex" in table else parse_expression
         errata = self._errata(table, len(steps), lambda text: parse(text, symbols, self.functions))
         return Identity(
             name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
             expect=Expect(expect), derivations=derivations, errata=errata,
             finite_differences=_first_derivative(lhs, ordered),
             timeout=float(timeout), origin=self.path, lines={k: v for k, v in lines.items() if v},
+            accept_numeric=accept == "numeric",
         )
 
     def _errata(self, table: dict, steps: int, parse) -> tuple[Erratum, ...]:
@@ -362,34 +413,46 @@ class _Reader:
             if symbol in MATRIX_FUNCTIONS:
                 raise _Problem("symbols", f"'{symbol}' is a function in vector and matrix claims")
         declarations = sized_declarations(table.get("vectors", {}), table.get("matrices", {}), symbols)
-        for field in ("lhs_latex", "rhs_latex", "steps_latex"):
-            if field in table:
-                raise _Problem(field, "LaTeX input is not available for vector and matrix claims yet; "
-                                      f"write '{field.removesuffix('_latex')}' in NumPy notation")
         indices: dict = {}
-        sides = {}
+
+        def numpy(text, _declarations, _indices):
+            return parse_sized(text, declarations, indices)
+
+        def latex(text, _declarations, _indices):
+            return parse_sized(latex_to_numpy(text, declarations), declarations, indices)
+
+        sides, shown = {}, {}
         for side in ("lhs", "rhs"):
-            if side not in table:
-                raise _Problem(side, "missing")
-            sides[side] = _parsed(side, parse_sized, _string(table, side, ""), declarations, indices)
+            field = f"{side}_latex"
+            if side in table and field in table:
+                raise _Problem(field, f"give '{side}' or '{field}', not both")
+            if side not in table and field not in table:
+                raise _Problem(side, f"missing (give '{side}' or '{field}')")
+            field = field if field in table else side
+            shown[side] = _string(table, field, "")
+            sides[side] = _parsed(field, latex if field.endswith("_latex") else numpy, shown[side], None, None)
         lhs, rhs = sides["lhs"], sides["rhs"]
         if not _same_shape(lhs.shape, rhs.shape):
             raise _Problem("rhs", f"the two sides have different shapes: lhs is a {shape_text(lhs.shape)}, "
                                   f"rhs is a {shape_text(rhs.shape)}")
-        texts = table.get("steps", [])
+        if "steps" in table and "steps_latex" in table:
+            raise _Problem("steps_latex", "give 'steps' or 'steps_latex', not both")
+        steps_field = "steps_latex" if "steps_latex" in table else "steps"
+        reading = latex if steps_field == "steps_latex" else numpy
+        texts = table.get(steps_field, [])
         if not isinstance(texts, list) or not all(isinstance(t, str) for t in texts):
-            raise _Problem("steps", "must be a list of strings")
+            raise _Problem(steps_field, "must be a list of strings")
         if len(texts) > MAX_STEPS:
-            raise _Problem("steps", f"{len(texts)} steps (at most {MAX_STEPS})")
+            raise _Problem(steps_field, f"{len(texts)} steps (at most {MAX_STEPS})")
         steps = []
         for number, text in enumerate(texts):
             try:
-                step = parse_sized(text, declarations, indices)
+                step = reading(text, None, None)
             except ExpressionError as failure:
-                raise _Problem("steps", f"step {number}: {failure}") from None
+                raise _Problem(steps_field, f"step {number}: {failure}") from None
             if not _same_shape(step.shape, lhs.shape):
-                raise _Problem("steps", f"step {number} is a {shape_text(step.shape)}, the sides are a "
-                                        f"{shape_text(lhs.shape)}")
+                raise _Problem(steps_field, f"step {number} is a {shape_text(step.shape)}, the sides are a "
+                                            f"{shape_text(lhs.shape)}")
             steps.append(step)
         where = None
         if "where" in table:
@@ -398,29 +461,28 @@ class _Reader:
         if indices and lhs.shape:
             raise _Problem("lhs", "a claim written entry-wise (x[i]) compares scalars: take the entry of "
                                   "both sides")
+        written = (shown["lhs"], *texts, shown["rhs"])
         claim = MatrixClaim(lhs=lhs, rhs=rhs, declarations=declarations, where=where, steps=tuple(steps),
-                            written=(table["lhs"], *texts, table["rhs"]),
-                            free_indices=tuple((symbol, size) for symbol, size in indices.values()))
-        written = (table["lhs"], *texts, table["rhs"])
+                            written=written, free_indices=tuple((symbol, size) for symbol, size in indices.values()))
         derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
 
-        def parse_step(text: str):
-            step = parse_sized(text, declarations, indices)
+        def corrected(text: str):
+            step = reading(text, None, None)
             if not _same_shape(step.shape, lhs.shape):
                 raise ExpressionError(f"it is a {shape_text(step.shape)}, the sides are a {shape_text(lhs.shape)}")
             return step
 
-        errata = self._errata(table, len(steps), parse_step)
+        errata = self._errata(table, len(steps), corrected)
         return Identity(name=name, source=source, statement=statement, lhs=lhs, rhs=rhs,
-                        symbols=tuple(symbols.values()), expect=Expect(expect), timeout=timeout,
-                        origin=self.path, matrix=claim, derivations=derivations, errata=errata)
+                        symbols=tuple(symbols.values()), where=where, expect=Expect(expect),
+                        derivations=derivations, errata=errata, timeout=timeout, origin=self.path, matrix=claim)
 
     def _side(self, table: dict, side: str, symbols: Mapping[str, sp.Symbol]) -> sp.Expr:
         latex = f"{side}_latex"
         if side in table and latex in table:
             raise _Problem(latex, f"give '{side}' or '{latex}', not both")
         if latex in table:
-            return _parsed(latex, parse_latex_expression, _string(table, latex, ""), symbols, self.functions)
+            return _parsed(latex, self._latex, _string(table, latex, ""), symbols, self.functions)
         if side not in table:
             raise _Problem(side, f"missing (give '{side}' or '{latex}')")
         return _parsed(side, parse_expression, _string(table, side, ""), symbols, self.functions)
@@ -434,7 +496,7 @@ class _Reader:
             raise _Problem(field, "must be a list of strings")
         if len(texts) > MAX_STEPS:
             raise _Problem(field, f"{len(texts)} steps (at most {MAX_STEPS})")
-        parse = parse_latex_expression if field == "steps_latex" else parse_expression
+        parse = self._latex if field == "steps_latex" else parse_expression
         built = []
         for number, text in enumerate(texts):
             try:
@@ -442,6 +504,14 @@ class _Reader:
             except _Problem as problem:
                 raise _Problem(field, f"step {number}: {problem.message}") from None
         return tuple(built), tuple(texts)
+
+
+def _latex_statement(table: dict) -> str:
+    """An identity written in LaTeX states itself: `$lhs = rhs$` (a statement is text with `$…$` math)."""
+    sides = table.get("lhs_latex"), table.get("rhs_latex")
+    if all(isinstance(side, str) and side.strip() for side in sides):
+        return f"${sides[0].strip()} = {sides[1].strip()}$"
+    return ""
 
 
 def _side_text(table: dict, side: str) -> str:

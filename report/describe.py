@@ -7,6 +7,8 @@ or a pytest traceback. Nothing here decides a verdict; it only reads `IdentityRe
 
 from __future__ import annotations
 
+import shlex
+
 from ..checks.core import meets
 from ..results import IdentityResult, LinkResult, RunResult, Verdict
 
@@ -28,6 +30,31 @@ def groups(run: RunResult) -> dict[str, list[IdentityResult]]:
     return grouped
 
 
+ACCEPTED = " (accepted without proof)"
+
+
+def accepted_label(verdict: Verdict, ok: bool) -> str:
+    """What every report adds to a `numeric-only` verdict that passed because numeric was accepted
+    (`accept = "numeric"`, `--accept-numeric`): the reader must see the claim is not proved."""
+    return ACCEPTED if ok and verdict is Verdict.NUMERIC_ONLY else ""
+
+
+def numeric_note(r: IdentityResult) -> str:
+    """What the numeric check adds to a failure that its message does not already say (points
+    excluded where a side has no real value, with the `where` that would state the domain)."""
+    if r.numeric is None or not r.numeric.message or r.numeric.message in r.message:
+        return ""
+    return r.numeric.message
+
+
+def shown_rel_err(r: IdentityResult) -> float | None:
+    """The numeric check's largest relative error, where it means something: not for a refuted claim,
+    whose counterexample is the finding (the error there only measures how false the claim is)."""
+    if r.numeric is None or r.verdict is Verdict.REFUTED:
+        return None
+    return r.numeric.max_rel_err
+
+
 def is_unchecked(r: IdentityResult) -> bool:
     return not r.ok and r.verdict in UNCHECKED
 
@@ -40,6 +67,18 @@ def headline(r: IdentityResult) -> str:
         return (f"{r.name} ({r.location or r.source}): the claim is {r.verdict.value} as expected, "
                 "but a written step or a recorded erratum does not check")
     return f"{r.name} ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"
+
+
+def replay_command(r: IdentityResult, seed: int) -> str:
+    """The command that checks `r` again on its own and explains it, counterexample and links included:
+    `qedcheck show NAME --seed S` for the catalogue, `qedcheck show FILE NAME --seed S` for a file."""
+    target = [] if r.origin == "catalogue" else [r.origin]
+    return shlex.join(["qedcheck", "show", *target, r.name, "--seed", str(seed)])
+
+
+def needs_replay(r: IdentityResult) -> bool:
+    """Whether a report should end `r` with its replay command: a counterexample, a failing link, a miss."""
+    return not r.ok or r.counterexample is not None or bool(wrong_links(r))
 
 
 def wrong_links(r: IdentityResult) -> list[LinkResult]:
@@ -58,9 +97,10 @@ def link_line(link: LinkResult) -> str:
     return text
 
 
-def failure_lines(r: IdentityResult) -> list[str]:
+def failure_lines(r: IdentityResult, seed: int | None = None) -> list[str]:
     """Why an identity missed its expectation: the verdict, the counterexample, every wrong link,
-    every erratum that disappeared or whose correction stopped holding."""
+    every erratum that disappeared or whose correction stopped holding; then, given the run's seed,
+    the command that replays it."""
     lines = [headline(r)]
     if r.statement:
         lines.append(f"statement: {r.statement}")
@@ -68,6 +108,8 @@ def failure_lines(r: IdentityResult) -> list[str]:
         lines.append(f"counterexample: {r.counterexample.describe()}")
     if r.message:
         lines.append(f"message: {r.message}")
+    if numeric_note(r):
+        lines.append(f"numeric: {numeric_note(r)}")
     if r.tried and r.verdict in UNCHECKED:
         lines.append(f"strategies tried: {', '.join(r.tried)}")
     lines.extend(link_line(link) for link in wrong_links(r))
@@ -76,11 +118,13 @@ def failure_lines(r: IdentityResult) -> list[str]:
             lines.append(f"erratum at link {e.link} NOT FOUND: the step {e.lhs} = {e.rhs} now checks ({e.message})")
         if not e.corrected_holds:
             lines.append(f"erratum at link {e.link}: the correction {e.corrected} does NOT hold")
+    if seed is not None:
+        lines.append(f"replay: {replay_command(r, seed)}")
     return lines
 
 
-def failure_text(r: IdentityResult) -> str:
-    return "\n".join(failure_lines(r))
+def failure_text(r: IdentityResult, seed: int | None = None) -> str:
+    return "\n".join(failure_lines(r, seed))
 
 
 def verdict_counts(run: RunResult) -> dict[str, int]:
@@ -93,11 +137,16 @@ def verdict_counts(run: RunResult) -> dict[str, int]:
 def summary_sentence(run: RunResult) -> str:
     """The terminal's summary line, as plain text."""
     detail = ", ".join(f"{n} {v}" for v, n in verdict_counts(run).items())
-    errata = sum(len(r.errata) for r in run.results)
+    errata = sum(len(r.errata) for r in run.results) + known_document_errata(run)
     text = f"{run.ok_count}/{run.total} identities as expected ({detail}); {errata} known errata; seed {run.seed}"
     if run.input_errors:
         text += f"; {len(run.input_errors)} input error(s)"
     return text
+
+
+def known_document_errata(run: RunResult) -> int:
+    """Links of documents recorded as wrong in a glossary (each is its own result, expected refuted)."""
+    return sum(1 for r in run.results if r.location and r.expect == "fails")
 
 
 def coverage_sentences(run: RunResult) -> list[str]:

@@ -8,6 +8,7 @@ import math
 from pathlib import Path
 
 from ..results import Counterexample, IdentityResult, RunResult
+from .describe import needs_replay, replay_command
 
 SCHEMA = "qedcheck-report/1"
 
@@ -18,7 +19,7 @@ def report_dict(run: RunResult) -> dict:
         "versions": dict(run.versions),
         "seed": run.seed,
         "summary": {"total": run.total, "ok": run.ok_count, "failed": run.failed_count},
-        "identities": [_identity(r) for r in run.results],
+        "identities": [_identity(r, run.seed) for r in run.results],
         "errata": [
             {
                 "identity": e.identity,
@@ -57,7 +58,8 @@ def write_json(run: RunResult, path: str | Path) -> None:
     Path(path).write_text(json.dumps(report_dict(run), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _identity(r: IdentityResult) -> dict:
+def _identity(r: IdentityResult, seed: int) -> dict:
+    replay = replay_command(r, seed)
     numeric = None
     if r.numeric is not None:
         numeric = {
@@ -97,12 +99,14 @@ def _identity(r: IdentityResult) -> dict:
                 "ok": link.ok,
                 "strategy": link.strategy,
                 "counterexample": _counterexample(link.counterexample),
+                "replay": replay if not link.ok or link.counterexample is not None else None,
             }
             for link in r.links
         ],
         "notes": list(r.notes),
         "time_s": round(r.time_s, 4),
         "message": r.message,
+        "replay": replay if needs_replay(r) else None,
     }
 
 

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult
-from .describe import failure_text, group_of, groups, is_unchecked
+from .describe import accepted_label, failure_text, group_of, groups, is_unchecked, shown_rel_err
 
 INPUT_SUITE = "qedcheck input"
 # Characters XML 1.0 cannot carry at all, even escaped; ElementTree would write them and break parsers.
@@ -49,12 +49,12 @@ def _suite(name: str, results: list[IdentityResult], seed: int) -> ET.Element:
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="seed", value=str(seed))
     for r in results:
-        suite.append(_case(r))
+        suite.append(_case(r, seed))
     _count(suite, suite.findall("testcase"))
     return suite
 
 
-def _case(r: IdentityResult) -> ET.Element:
+def _case(r: IdentityResult, seed: int) -> ET.Element:
     case = ET.Element("testcase", classname=_clean(group_of(r)), name=_clean(r.name), time=f"{r.time_s:.3f}")
     if r.location:  # `file` and `line`: what JUnit viewers use to point at the source
         path, _, line = r.location.rpartition(":")
@@ -62,7 +62,7 @@ def _case(r: IdentityResult) -> ET.Element:
         case.set("line", line)
     if not r.ok:
         tag = "error" if is_unchecked(r) else "failure"
-        detail = failure_text(r)
+        detail = failure_text(r, seed)
         problem = ET.SubElement(case, tag, message=_clean(_message(r)), type=r.verdict.value)
         problem.text = _clean(detail)
     out = ET.SubElement(case, "system-out")
@@ -85,13 +85,16 @@ def _message(r: IdentityResult) -> str:
 
 
 def _summary(r: IdentityResult) -> str:
-    lines = [f"statement: {r.statement}", f"expect: {r.expect}", f"verdict: {r.verdict.value}"]
+    lines = [f"statement: {r.statement}", f"expect: {r.expect}",
+             f"verdict: {r.verdict.value}{accepted_label(r.verdict, r.ok)}"]
     if r.location:
         lines.insert(0, f"location: {r.location}")
     if r.strategy:
         lines.append(f"strategy: {r.strategy}" + (f" ({r.scope})" if r.scope else ""))
     if r.numeric is not None:
-        lines.append(f"numeric: {r.numeric.points} points, max rel err {r.numeric.max_rel_err:.3g}")
+        error = shown_rel_err(r)
+        lines.append(f"numeric: {r.numeric.points} points"
+                     + (f", max rel err {error:.3g}" if error is not None else ""))
     if r.counterexample is not None:
         lines.append(f"counterexample: {r.counterexample.describe()}")
     if r.links:

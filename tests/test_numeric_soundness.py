@@ -52,6 +52,17 @@ def test_a_side_undefined_where_the_other_is_defined_is_a_counterexample():
     assert result.counterexample.lhs == "undefined"
 
 
+def test_a_removable_singularity_the_user_wrote_is_a_counterexample():
+    a = sp.Symbol("a", real=True)
+    outcome = numeric.cross_check_scalar((x**2 - a**2) / (x - a), x + a, [x, a])
+    assert outcome.counterexample is not None and outcome.counterexample.lhs == "undefined"
+
+
+def test_the_power_rule_is_not_refuted_at_zero_where_sympys_form_is_undefined():
+    k = sp.Symbol("k", positive=True, integer=True)
+    assert verdict(sp.Derivative(x**k, x), k * x**(k - 1), (k, x)).verdict is not Verdict.REFUTED
+
+
 def test_a_removable_singularity_of_sympys_form_is_excluded_not_a_counterexample():
     # SymPy writes d/dx xⁿ as n·xⁿ/x: undefined at x = 0, where the derivative the user wrote exists
     n = sp.Symbol("n", real=True)

@@ -116,3 +116,146 @@ def test_end_to_end_the_excluded_point_is_skipped(tmp_path):
         """)
     assert results["off_zero"].verdict is Verdict.PROVED
     assert results["at_zero"].verdict is not Verdict.PROVED
+
+
+# --- derivatives at kinks, end to end -----------------------------------------------------------
+
+def test_derivative_claims_at_kinks_end_to_end(tmp_path):
+    results = verify_toml(tmp_path, """
+        [[identity]]
+        name = "abs_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(Abs(x), x)"
+        rhs = "sign(x)"
+
+        [[identity]]
+        name = "abs_deriv_off_zero"
+        symbols = { x = "real" }
+        lhs = "diff(Abs(x), x)"
+        rhs = "sign(x)"
+        where = "x != 0"
+
+        [[identity]]
+        name = "relu_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(relu(x), x)"
+        rhs = "Heaviside(x)"
+
+        [[identity]]
+        name = "max_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(Max(x, 3), x)"
+        rhs = "Heaviside(x - 3)"
+
+        [[identity]]
+        name = "sign_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(sign(x), x)"
+        rhs = "0"
+
+        [[identity]]
+        name = "sign_deriv_off_zero"
+        symbols = { x = "real" }
+        lhs = "diff(sign(x), x)"
+        rhs = "0"
+        where = "x != 0"
+
+        [[identity]]
+        name = "x_abs_x_deriv"
+        symbols = { x = "real" }
+        lhs = "diff(x*Abs(x), x)"
+        rhs = "2*Abs(x)"
+        """)
+    for name in ("abs_deriv", "relu_deriv", "max_deriv", "sign_deriv"):
+        assert results[name].verdict is Verdict.REFUTED, (name, results[name].message)
+        assert "no derivative at x = " in results[name].message
+        assert "0.5" not in results[name].message
+    assert "x = 3: one-sided derivatives 0 and 1" in results["max_deriv"].message
+    for name in ("abs_deriv_off_zero", "sign_deriv_off_zero", "x_abs_x_deriv"):
+        assert results[name].verdict is Verdict.PROVED, (name, results[name].message)
+
+
+# --- every strategy is an equivalence on real symbols: branch cuts are not crossed ---------------
+
+BRANCH_TRAPS = [  # false for some real values of x and y (principal branches, values in C)
+    sp.log(x * y) - sp.log(x) - sp.log(y),  # x = y = -1: 0 vs 2πi
+    sp.log(x / y) - sp.log(x) + sp.log(y),
+    sp.log(x**2) - 2 * sp.log(x),
+    sp.log(x**3) - 3 * sp.log(x),
+    sp.sqrt(x**2) - x,  # |x|
+    (x**2) ** sp.Rational(1, 2) - x,
+    sp.sqrt(x * y) - sp.sqrt(x) * sp.sqrt(y),
+    (x * y) ** sp.Rational(1, 3) - x ** sp.Rational(1, 3) * y ** sp.Rational(1, 3),
+    x ** sp.Rational(2, 3) - (x**2) ** sp.Rational(1, 3),
+    (x**2) ** y - x ** (2 * y),
+    sp.atan(sp.tan(x)) - x,
+    sp.asin(sp.sin(x)) - x,
+    sp.acos(sp.cos(x)) - x,
+    sp.log(sp.exp(sp.I * x)) - sp.I * x,
+    sp.log(sp.Abs(x * y)) - sp.log(sp.Abs(x)) - sp.log(y),
+    sp.exp(x * sp.log(y)) - y**x + sp.Abs(y) - y,
+]
+STRATEGIES = strategies.ENTRYWISE + (("piecewise", strategies.piecewise_rewrite),
+                                     ("sign-split", strategies.sign_split))
+
+
+@pytest.mark.parametrize(("name", "strategy"), STRATEGIES, ids=[name for name, _ in STRATEGIES])
+def test_no_strategy_reduces_a_branch_trap_to_zero(name, strategy):
+    for difference in BRANCH_TRAPS:
+        assert strategies.reduce_with(strategy, difference) != 0, (name, difference)
+
+
+def test_simplify_itself_keeps_the_branch_of_log_of_a_product():
+    assert sp.simplify(sp.log(x * y) - sp.log(x) - sp.log(y)) != 0
+
+
+@pytest.mark.parametrize("difference", BRANCH_TRAPS, ids=str)
+def test_no_branch_trap_is_proved(difference):
+    assert prove(difference, 0).status != "proved"
+
+
+def test_exponentiate_needs_a_real_difference():
+    # exp(d) = 1 gives d = 0 only for real d: d = 2πi has exp(d) = 1 too
+    assert strategies.exponentiate(sp.log(x) - sp.log(x) + 2 * sp.pi * sp.I + sp.log(sp.exp(y)) - y) is None
+    assert strategies.exponentiate(sp.log(sp.exp(x) + 1) - sp.log(sp.exp(-x) + 1) - x) == 0
+
+
+def test_only_a_finite_nonzero_constant_refutes():
+    from qedcheck.checks.symbolic import _is_nonzero_constant
+
+    assert _is_nonzero_constant(sp.Rational(1, 10**40))
+    assert _is_nonzero_constant(sp.I * sp.pi)
+    for value in (sp.S.Zero, sp.zoo, sp.nan, sp.oo, -sp.oo, x - x + sp.AccumBounds(-1, 1), x):
+        assert not _is_nonzero_constant(value), value
+
+
+def test_a_written_step_through_a_kink_is_refuted_and_the_excluded_kink_is_not(tmp_path):
+    results = verify_toml(tmp_path, """
+        [[identity]]
+        name = "steps_through_the_kink"
+        symbols = { x = "real" }
+        lhs = "diff(x*Abs(x), x)"
+        rhs = "2*Abs(x)"
+        steps = [
+            "Abs(x) + x*diff(Abs(x), x)",
+            "Abs(x) + x*sign(x)",
+        ]
+
+        [[identity]]
+        name = "steps_off_the_kink"
+        symbols = { x = "real" }
+        lhs = "diff(x*Abs(x), x)"
+        rhs = "2*Abs(x)"
+        where = "x != 0"
+        steps = [
+            "Abs(x) + x*diff(Abs(x), x)",
+            "Abs(x) + x*sign(x)",
+        ]
+        """)
+    through = results["steps_through_the_kink"]
+    assert through.verdict is Verdict.PROVED  # the claim holds at 0 too (the derivative there is 0)
+    verdicts = [link.verdict for link in through.links]
+    assert Verdict.REFUTED in verdicts and not through.ok  # the product rule step uses d|x|/dx at 0
+    broken = next(link for link in through.links if link.verdict is Verdict.REFUTED)
+    assert "no derivative at x = 0" in broken.message
+    assert all(link.verdict is Verdict.PROVED for link in results["steps_off_the_kink"].links)

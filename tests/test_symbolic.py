@@ -2,8 +2,23 @@
 
 import sympy as sp
 from qedcheck.checks.budget import Deadline
+from qedcheck.checks.kinks import kink_counterexample
 from qedcheck.checks.symbolic import prove
-from qedcheck.derivations.vocabulary import G, X, c, i, j, k, n, relu, sigmoid, softmax_entry, softplus, x
+from qedcheck.derivations.vocabulary import (
+    G,
+    X,
+    c,
+    i,
+    j,
+    k,
+    n,
+    relu,
+    sigmoid,
+    softmax_entry,
+    softplus,
+    vector_sum,
+    x,
+)
 
 
 def test_plain_simplify_misses_the_tanh_form_but_the_pipeline_proves_it():
@@ -106,3 +121,139 @@ def test_a_derivative_of_a_sum_is_prepared_term_by_term_and_the_shared_term_once
     assert sp.simplify(first - (-1 + sp.exp(a) / (sp.exp(a) + sp.exp(b)))) == 0
     assert sp.simplify(second - sp.exp(a) / (sp.exp(a) + sp.exp(b))) == 0
     assert calls == [sp.Derivative(-b, a)]  # the log-sum-exp term came from the first call
+
+
+# --- derivatives at kinks ------------------------------------------------------------------------
+
+y = sp.Symbol("y", real=True)
+D = sp.Derivative
+
+
+def test_a_derivative_claim_through_a_kink_is_refuted_with_the_point():
+    claims = [
+        (D(sp.Abs(x), x), sp.sign(x), "no derivative at x = 0: one-sided derivatives -1 and 1"),
+        (D(relu(x), x), sp.Heaviside(x), "no derivative at x = 0: one-sided derivatives 0 and 1"),
+        (D(sp.Max(x, 3), x), sp.Heaviside(x - 3), "no derivative at x = 3: one-sided derivatives 0 and 1"),
+        (D(sp.Min(x, 2000), x), 1, "no derivative at x = 2000: one-sided derivatives 1 and 0"),
+        (D(sp.Piecewise((0, x < 0), (x, True)), x), sp.Piecewise((0, x < 0), (1, True)),
+         "no derivative at x = 0: one-sided derivatives 0 and 1"),
+    ]
+    for lhs, rhs, message in claims:
+        outcome = prove(lhs, rhs)
+        assert (outcome.status, outcome.strategy) == ("refuted", "kink"), (lhs, outcome)
+        assert outcome.message.startswith(message), outcome.message
+        assert "0.5" not in outcome.message
+        point, said = kink_counterexample(lhs, rhs, None)
+        assert said == outcome.message and dict(outcome.point) == {str(s): str(v) for s, v in point.items()}
+
+
+def test_a_jump_has_no_derivative_whatever_diracdelta_says():
+    for lhs in (D(sp.sign(x), x), D(sp.Heaviside(x), x), D(x * sp.sign(x), x) - sp.sign(x)):
+        outcome = prove(lhs, 0)
+        assert outcome.status == "refuted" and outcome.strategy == "kink", outcome
+        assert "no derivative at x = 0" in outcome.message
+        assert prove(lhs, 0, where=sp.Ne(x, 0)).status == "proved"
+
+
+def test_a_kink_the_domain_excludes_is_no_obstacle():
+    assert prove(D(sp.Abs(x), x), sp.sign(x), where=sp.Ne(x, 0)).status == "proved"
+    assert prove(D(sp.Abs(x), x), sp.sign(x), where=x > 1).status == "proved"
+    assert prove(D(sp.Max(x, y), x), sp.Heaviside(x - y), where=sp.Ne(x, y)).status == "proved"
+    assert prove(D(sp.Abs(x), x), sp.sign(x), where=x > -1).status == "refuted"  # 0 is still inside
+
+
+def test_where_the_derivative_exists_at_the_kink_its_true_value_is_checked():
+    assert prove(D(x * sp.Abs(x), x), 2 * sp.Abs(x)).status == "proved"
+    assert prove(D(relu(x) ** 2, x), 2 * relu(x)).status == "proved"
+    # the formula's Heaviside(0) = 1/2 must not decide the value at 0: the derivative there is 0
+    wrong = prove(D(x * sp.Abs(x), x), 2 * sp.Abs(x) + sp.Heaviside(x) - sp.Heaviside(x) ** 2)
+    assert wrong.status == "refuted" and "at x = 0" in wrong.message and "1/4" in wrong.message
+
+
+def test_higher_derivatives_are_checked_at_each_order():
+    assert prove(D(x**2 * sp.Abs(x), (x, 2)), 6 * sp.Abs(x)).status == "proved"
+    second = prove(D(x * sp.Abs(x), (x, 2)), 2 * sp.sign(x))
+    assert second.status == "refuted" and second.message.startswith("no 2nd derivative at x = 0")
+    assert prove(D(D(relu(x), x), x), 0).status == "refuted"  # nested diffs merge into one of order 2
+    assert prove(D(x * sp.Abs(x), (x, 2)), 2 * sp.sign(x), where=sp.Ne(x, 0)).status == "proved"
+
+
+def test_kinks_that_move_with_another_symbol_are_refuted_at_a_concrete_point():
+    outcome = prove(D(sp.Abs(x - y), x), sp.sign(x - y))
+    assert outcome.status == "refuted" and outcome.strategy == "kink"
+    values = dict(outcome.point)
+    assert values["x"] == values["y"]
+
+
+def test_infinitely_many_kinks_refute_when_one_does_and_otherwise_block_the_proof():
+    claim = (D(sp.Abs(sp.sin(x)), x), sp.cos(x) * sp.sign(sp.sin(x)))
+    refuted = prove(*claim)
+    assert refuted.status == "refuted" and refuted.message.startswith("no derivative at x = 0")
+    blocked = prove(*claim, where=sp.Ne(sp.sin(x), 0))  # true, but only a few kinks can be checked
+    assert blocked.status == "unknown" and "infinitely many" in blocked.message
+
+
+def test_vector_derivatives_at_kinks_are_refuted_unless_excluded():
+    lhs = D(vector_sum(sp.Abs(X[k])), X[i])
+    assert prove(lhs, sp.sign(X[i]), where=sp.Ne(X[k], 0), size=n, indices=(i,)).status == "proved"
+    outcome = prove(lhs, sp.sign(X[i]), size=n, indices=(i,), sizes=(1, 2))
+    assert outcome.status == "refuted" and "no derivative at x[0] = 0" in outcome.message
+    relu_sum = prove(D(vector_sum(relu(X[k])), X[i]), sp.Heaviside(X[i]), size=n, indices=(i,), sizes=(1, 2))
+    assert relu_sum.status == "refuted"
+
+
+# --- points where a side is undefined: a cancelled factor is not an equivalence there ------------
+
+def test_a_cancelled_factor_does_not_prove_a_claim_where_one_side_is_undefined():
+    outcome = prove((x**2 - 1) / (x - 1), x + 1)
+    assert (outcome.status, outcome.strategy) == ("refuted", "domain")
+    assert outcome.message == "the lhs is undefined at x = 1, the rhs is 2" and dict(outcome.point) == {"x": "1"}
+    assert prove((x**2 - 1) / (x - 1), x + 1, where=sp.Ne(x, 1)).status == "proved"
+    assert prove((x**3 - x) / (x**2 - 1), x).status == "refuted"
+    assert prove((x**3 - x) / (x**2 - 1), x, where=sp.Ne(x**2, 1)).status == "proved"
+
+
+def test_a_point_that_moves_with_another_symbol_is_refuted_at_concrete_values():
+    outcome = prove((x**2 - y**2) / (x - y), x + y)
+    assert outcome.status == "refuted" and dict(outcome.point) == {"x": "1", "y": "1"}
+    assert prove((x**2 - y**2) / (x - y), x + y, where=sp.Ne(x, y)).status == "proved"
+
+
+def test_both_sides_undefined_at_the_same_point_is_no_counterexample():
+    assert prove(1 + 1 / x, (x + 1) / x).status == "proved"
+    assert prove(sp.Derivative(sp.log(x), x), 1 / x).status == "proved"
+    assert prove(x / (x**2 + y**2), x / (x**2 + y**2)).status == "proved"
+
+
+def test_infinitely_many_poles_refute_when_one_does_and_otherwise_block_the_proof():
+    refuted = prove(sp.tan(x) * sp.cos(x), sp.sin(x))
+    assert refuted.status == "refuted" and refuted.message.startswith("the lhs is undefined at x = pi/2")
+    assert prove(sp.tan(x), sp.sin(x) / sp.cos(x)).status == "unknown"  # true, but not decidable here
+
+
+def test_a_denominator_known_nonzero_costs_nothing():
+    assert prove(1 / (1 + sp.exp(-x)), sp.exp(x) / (1 + sp.exp(x))).status == "proved"
+    assert prove(sigmoid(x), (sp.tanh(x / 2) + 1) / 2).status == "proved"
+
+
+def test_a_function_undefined_at_a_point_has_no_derivative_there():
+    outcome = prove(sp.Derivative((x**2 - x) / (x - 1), x), 1)
+    assert outcome.status == "refuted" and outcome.message.startswith("the lhs is undefined at x = 1")
+    assert prove(sp.Derivative((x**2 - x) / (x - 1), x), 1, where=sp.Ne(x, 1)).status == "proved"
+
+
+def test_vector_claims_check_their_undefined_points_entry_by_entry():
+    lhs, rhs = (X[i] ** 2 - 1) / (X[i] - 1), X[i] + 1
+    outcome = prove(lhs, rhs, size=n, indices=(i,), sizes=(1, 2))
+    assert outcome.status == "refuted" and "the lhs is undefined at x[0] = 1" in outcome.message
+    assert prove(lhs, rhs, where=sp.Ne(X[i], 1), size=n, indices=(i,), sizes=(1, 2)).status == "proved"
+
+
+def test_a_limit_is_only_believed_when_the_quotient_near_zero_agrees():
+    from qedcheck.checks.kinks import _plausible
+
+    h = sp.Dummy("h", positive=True)
+    quotient = sp.Abs(h) / h
+    assert _plausible(quotient, h, sp.S.One)
+    assert not _plausible(quotient, h, sp.S.Zero)  # a wrong limit from SymPy would be a false verdict
+    assert _plausible(1 / h, h, sp.oo) and not _plausible(1 / h, h, -sp.oo)

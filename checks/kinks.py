@@ -1,0 +1,489 @@
+"""Derivatives at kinks: where a derivative in a claim does not exist, or SymPy's formula is wrong.
+
+SymPy differentiates |x| to sign(x), max(x, 3) to Heaviside(x − 3) and sign(x) to 2·DiracDelta(x).
+Off the kink points (zeros of the arguments of Abs, sign and Heaviside, the points where two
+arguments of Max or Min meet, the boundaries of Piecewise branches) these formulas are the
+derivative. At a kink point they are conventions (sign(0) = 0, Heaviside(0) = 1/2, DiracDelta(0)):
+the derivative may not exist there (|x| at 0: one-sided derivatives −1 and 1), or exist with a
+value the formula does not give. A proof that runs the strategies on the formulas would prove
+`d|x|/dx = sign(x)` at 0 by convention.
+
+So before a claim with a derivative of a non-smooth function is proved, every kink point inside
+the domain is found exactly (`solveset` over the reals, then `where`), and the claim is decided
+there by exact one-sided limits of the difference quotient:
+
+- a side with no derivative where the other side is defined refutes the claim at that point;
+- where both sides are defined, they must agree exactly (the true derivative, not the formula);
+- where neither side is defined, the claim says nothing there (as for 1/x = 1/x at 0).
+
+Off the kink points the formulas hold and DiracDelta is 0, which is what `symbolic.prepare` then
+lets the strategies see.
+
+The same holds for the points where a side may be undefined (a denominator or a logarithm's
+argument is 0, a pole of tan): `cancel` turns (x² − 1)/(x − 1) into x + 1, an equivalence
+everywhere except at x = 1, where the lhs is undefined and the rhs is 2, a counterexample. So those
+points too are listed (bases known to be nonzero, such as 1 + e^{−x}, are skipped at no cost) and
+the claim is decided there exactly, by the same three rules.
+
+Anything this module cannot decide exactly (kinks that are not a finite set, a limit SymPy cannot
+take, mixed partial derivatives, zeros it cannot list) blocks the proof: it says why.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field, replace
+
+import sympy as sp
+
+NON_SMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise, sp.DiracDelta,
+              sp.floor, sp.ceiling, sp.frac)
+_ARGUMENT_ZEROS = (sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta)
+_UNDEFINED = (sp.nan, sp.zoo, sp.oo, -sp.oo)
+# values tried for the other symbols when a refutation needs a concrete point
+_CANDIDATES = (1, 2, -1, sp.Rational(1, 2), 3, -2, 0, sp.Rational(-1, 2), 5)
+MAX_INSTANCES = 24
+
+
+class Undecided(Exception):
+    """The kinks could not be found or decided exactly; the message says why."""
+
+
+@dataclass(frozen=True)
+class KinkVerdict:
+    """What the kink analysis concluded about a claim.
+
+    status: "smooth" (no derivative of a non-smooth function: nothing to do), "covered" (every kink
+    point in the domain was decided exactly and the claim holds there), "refuted" (a point where
+    the claim fails, exactly), "unknown" (no proof may be given; `message` says why).
+    """
+
+    status: str
+    message: str = ""
+    point: dict = field(default_factory=dict)
+    strategy: str = "kink"  # "kink": no derivative, or its true value, at a kink; "domain": one side undefined
+
+
+@dataclass(frozen=True)
+class _NoDerivative:
+    """The value of a derivative at a point where it does not exist."""
+
+    reason: str
+
+
+def kink_counterexample(lhs, rhs, where=None):
+    """`(point, message)` when the claim fails exactly at a kink point of a derivative, else None.
+
+    `point` maps each symbol to an exact value; `message` reads e.g. "no derivative at x = 3:
+    one-sided derivatives 0 and 1".
+    """
+    verdict = analyse(lhs, rhs, where)
+    return (verdict.point, verdict.message) if verdict.status == "refuted" else None
+
+
+def has_kinked_derivative(expr) -> bool:
+    """Does `expr` differentiate a non-smooth function? The cheap test that keeps smooth claims fast."""
+    return any(isinstance(node, sp.Derivative) and node.expr.has(*NON_SMOOTH) for node in _distinct_nodes([expr]))
+
+
+def analyse(lhs, rhs, where=None, prepared=None) -> KinkVerdict:
+    """Decide the claim `lhs = rhs` (on `where`) at its special points: the kinks of its derivatives
+    and the points where a side may be undefined.
+
+    `prepared`: the two sides with their derivatives evaluated (symbolic.prepare), whose denominators
+    and logarithms are what a proof by the strategies would cancel.
+    """
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    kinked = has_kinked_derivative(lhs) or has_kinked_derivative(rhs)
+    same = lhs == rhs if prepared is None else prepared[0] == prepared[1]
+    bases = set() if same else singular_bases(*(prepared or (lhs, rhs)))  # one expression: one domain
+    if not kinked and not bases:
+        return KinkVerdict("smooth")
+    try:
+        variable = _variable(lhs, rhs) if kinked else None
+        groups = _singular_equations(bases, variable)
+    except Undecided as undecided:
+        return KinkVerdict("unknown", str(undecided))
+    if variable is not None:
+        groups.setdefault(variable, [])
+    symbols = lhs.free_symbols | rhs.free_symbols | (where.free_symbols if where is not None else set())
+    for x in sorted(groups, key=lambda s: (s != variable, str(s))):
+        verdict = _analyse_variable(lhs, rhs, where, x, groups[x], x == variable, symbols)
+        if verdict.status == "refuted" and where is not None and where.subs(verdict.point) is not sp.true:
+            return KinkVerdict("unknown", f"{verdict.message}, but the domain could not be confirmed there")
+        if verdict.status != "covered":
+            return verdict
+    return KinkVerdict("covered")
+
+
+def _analyse_variable(lhs, rhs, where, x, equations, with_nodes, symbols) -> KinkVerdict:
+    others = sorted(symbols - {x}, key=str)
+    try:
+        verdict = _analyse_at(lhs, rhs, where, x, equations, with_nodes)
+    except Undecided as undecided:
+        verdict = KinkVerdict("unknown", str(undecided))
+    if verdict.status == "covered" or (verdict.status == "refuted" and not others):
+        return verdict
+    # A counterexample names every symbol: try values of the others (also when undecided in general).
+    concrete = _concrete_refutation(lhs, rhs, where, x, others, equations, with_nodes) if others else None
+    if concrete is not None:
+        return concrete
+    if verdict.status == "refuted":
+        shown = ", ".join(map(str, others))
+        return KinkVerdict("unknown", f"{verdict.message}, for some values of {shown} (none found)")
+    return verdict
+
+
+def singular_bases(*sides) -> set:
+    """Expressions whose zeros may leave a side undefined: denominators (bases of powers whose
+    exponent may be negative), arguments of log, cosines under tan; those known nonzero are left out."""
+    bases = set()
+    for node in _distinct_nodes(sides):
+        if isinstance(node, sp.Pow):
+            if node.exp.is_nonnegative is not True:
+                bases.add(node.base)
+        elif isinstance(node, sp.log):
+            bases.add(node.args[0])
+        elif isinstance(node, sp.tan):
+            bases.add(sp.cos(node.args[0]))
+    return {b for b in bases if b.free_symbols and b.is_zero is not False}
+
+
+def _distinct_nodes(roots):
+    """Every distinct subexpression once: a network's gradient repeats the same subtrees many times,
+    and `atoms` walks every repetition."""
+    seen = set()
+    stack = [root for root in roots if isinstance(root, sp.Basic)]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        yield node
+        stack.extend(node.args)
+
+
+def _singular_equations(bases, preferred) -> dict:
+    """Each base under the symbol it is solved for: the preferred one (the kink variable) when it
+    appears, else the first symbol (by name) the base's zeros can be listed in."""
+    groups: dict = {}
+    for base in sorted(bases, key=sp.default_sort_key):
+        candidates = sorted(base.free_symbols, key=lambda s: (s != preferred, str(s)))
+        for symbol in candidates:
+            try:
+                listable = symbol.is_real and _listable(sp.solveset(base, symbol, sp.S.Reals))
+            except Exception:  # noqa: BLE001 - solveset fails in many ways: try the next symbol
+                listable = False
+            if listable:
+                groups.setdefault(symbol, []).append(base)
+                break
+        else:
+            raise Undecided(f"cannot list the zeros of {base}, where a side may be undefined")
+    return groups
+
+
+def _listable(solutions) -> bool:
+    if isinstance(solutions, sp.Union):
+        return all(_listable(part) for part in solutions.args)
+    return isinstance(solutions, sp.FiniteSet) or solutions is sp.S.EmptySet or _integer_family(solutions)
+
+
+def _integer_family(solutions) -> bool:
+    return (isinstance(solutions, sp.ImageSet) and solutions.base_sets == (sp.S.Integers,)
+            and len(solutions.lamda.variables) == 1)
+
+
+def _points(solutions, unlisted="") -> tuple[list, bool]:
+    """The points of a solution set, and whether they are all of them.
+
+    A family p(k) over the integers (the poles of tan) is sampled at k = 0, 1, −1: enough to refute,
+    never to prove (SymPy evaluates tan(π/2 + 2πk) to 0 for a symbolic integer k, so the family
+    cannot be decided at once).
+    """
+    if isinstance(solutions, sp.Union):
+        parts = [_points(part, unlisted) for part in solutions.args]
+        return [p for points, _ in parts for p in points], all(complete for _, complete in parts)
+    if solutions is sp.S.EmptySet:
+        return [], True
+    if isinstance(solutions, sp.FiniteSet):
+        return list(solutions), True
+    if _integer_family(solutions):
+        return [solutions.lamda(k) for k in (0, 1, -1)], False
+    raise Undecided(unlisted or f"the points {solutions} are not a finite list")
+
+
+def _variable(lhs, rhs):
+    """The one symbol the non-smooth derivatives differentiate by (mixed partials are not analysed)."""
+    variables = set()
+    for side in (lhs, rhs):
+        if not isinstance(side, sp.Basic):
+            continue
+        for node in side.atoms(sp.Derivative):
+            if not node.expr.has(*NON_SMOOTH):
+                continue
+            if node.expr.has(sp.Derivative):
+                raise Undecided("a derivative of a non-smooth function inside another derivative is not analysed")
+            variables |= {v for v, _ in node.variable_count}
+    if len(variables) != 1:
+        raise Undecided("derivatives of non-smooth functions in several variables are not analysed")
+    (variable,) = variables
+    if not isinstance(variable, sp.Symbol) or variable.is_real is not True:
+        raise Undecided(f"the derivative by {variable} is not analysed at its kinks")
+    return variable
+
+
+def _analyse_at(lhs, rhs, where, x, equations=(), with_nodes=True) -> KinkVerdict:
+    nodes = {}
+    if with_nodes:
+        for side in (lhs, rhs):
+            for node in side.atoms(sp.Derivative):
+                if node.expr.has(*NON_SMOOTH) and node not in nodes:
+                    nodes[node] = _node_values(node, x, where)
+    points = set()
+    sampled = ""
+    for values, _formula, incomplete in nodes.values():
+        points |= set(values)
+        sampled = sampled or incomplete
+    for equation in equations:
+        try:
+            solutions = sp.solveset(equation, x, sp.S.Reals)
+        except Exception as failure:
+            raise Undecided(f"cannot solve {equation} = 0 for {x}") from failure
+        listed, complete = _points(solutions)
+        points |= {p for p in listed if _admissible(x, p, where)}
+        if not complete:
+            sampled = f"{equation} = 0 at infinitely many {x}, of which a few were checked"
+    for p in sorted(points, key=lambda q: (len(str(q)), str(q))):  # the simplest point first
+        left, lhs_undefined = _side_value(lhs, x, p, nodes)
+        right, rhs_undefined = _side_value(rhs, x, p, nodes)
+        if lhs_undefined and rhs_undefined:
+            continue  # neither side is defined there: the claim says nothing at p
+        if lhs_undefined or rhs_undefined:
+            reason = lhs_undefined or rhs_undefined
+            side, other_name, other = ("lhs", "rhs", right) if lhs_undefined else ("rhs", "lhs", left)
+            if reason is _PLAIN:  # a denominator or a logarithm's argument is 0 there
+                return KinkVerdict("refuted", f"the {side} is undefined at {x} = {p}, the {other_name} is {other}",
+                                   {x: p}, strategy="domain")
+            return KinkVerdict("refuted", f"{reason} (the {side} is undefined there, the {other_name} is {other})",
+                               {x: p})
+        difference = _simplified(left - right)
+        if difference == 0:
+            continue
+        if difference.is_zero is False:
+            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly", {x: p})
+        raise Undecided(f"cannot decide the claim at {x} = {p}")
+    if sampled:
+        raise Undecided(sampled)
+    return KinkVerdict("covered")
+
+
+def _node_values(node: sp.Derivative, x, where):
+    """The true value of the derivative `node` at each kink point in the domain (or why it has none),
+    and SymPy's formula for it (right off the kink points)."""
+    g = node.expr.doit() if node.expr.has(sp.Sum, sp.Limit) else node.expr
+    order = sum(count for _, count in node.variable_count)
+    known: dict = {}
+    points: set = set()
+    incomplete = ""
+    for stage in range(order):
+        found, missing = _kink_points(g, x, where)
+        points |= found
+        incomplete = incomplete or missing
+        values = {}
+        for p in points:
+            base = _function_value(g, x, p) if stage == 0 else known[p]
+            if isinstance(base, _NoDerivative):
+                values[p] = base if stage == 0 else _NoDerivative(
+                    f"no {_ordinal(stage + 1)} derivative at {x} = {p}: {base.reason}")
+                continue
+            values[p] = _one_sided(g, x, p, base, stage)
+        g = sp.diff(g, x)
+        known = values
+    return known, g, incomplete
+
+
+def _function_value(g, x, p):
+    value = _simplified(g.subs(x, p))
+    if _undefined(value):
+        return _NoDerivative(f"no derivative at {x} = {p}: {g} is undefined there")
+    return value
+
+
+def _one_sided(g, x, p, base, stage):
+    """The derivative of g at p from the one-sided limits of its difference quotient."""
+    h = sp.Dummy("h", positive=True)
+    smooth = g.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)  # 0 off the kinks
+    limits = []
+    for direction in (-1, 1):
+        quotient = (smooth.subs(x, p + direction * h) - base) / (direction * h)
+        try:
+            value = sp.limit(quotient, h, 0, "+")
+        except Exception as failure:
+            raise Undecided(f"cannot take the one-sided derivatives at {x} = {p}") from failure
+        if value.has(sp.Limit, sp.AccumBounds) or value is sp.nan or not _plausible(quotient, h, value):
+            raise Undecided(f"cannot take the one-sided derivatives at {x} = {p}")
+        limits.append(value)
+    left, right = limits
+    finite = not (_undefined(left) or _undefined(right))
+    if finite:
+        gap = _simplified(left - right)
+        if gap == 0:
+            return left
+        if gap.is_zero is not False:
+            raise Undecided(f"cannot compare the one-sided derivatives {left} and {right} at {x} = {p}")
+    what = "derivative" if stage == 0 else f"{_ordinal(stage + 1)} derivative"
+    sides = "one-sided derivatives" if stage == 0 else f"one-sided derivatives of the {_ordinal(stage)} derivative"
+    return _NoDerivative(f"no {what} at {x} = {p}: {sides} {_show(left)} and {_show(right)}")
+
+
+def _plausible(quotient, h, limit) -> bool:
+    """A second opinion on SymPy's limit: the quotient at h = 10⁻⁴⁰, with 60 digits, lies near it.
+
+    Only checked when everything is a number (other symbols free: trusted as SymPy says); a verdict
+    resting on a wrong limit would be a false one, so a disagreement leaves the point undecided.
+    """
+    if quotient.free_symbols - {h} or limit.free_symbols:
+        return True
+    try:
+        value = sp.N(quotient.subs(h, sp.Rational(1, 10**40)), 60)
+    except Exception:  # noqa: BLE001 - evaluation failure: no second opinion, no verdict
+        return False
+    if not value.is_number or value.has(sp.nan, sp.zoo) or not value.is_real:
+        return False
+    if limit in (sp.oo, -sp.oo):
+        return abs(value) > 10**10 and (value > 0) == (limit is sp.oo)
+    return bool(abs(value - sp.N(limit, 60)) < sp.Rational(1, 10**6))
+
+
+def kink_points(g, x, where=None) -> set:
+    """Exact points (possibly in terms of the other symbols) where g may fail to be smooth in x."""
+    points, incomplete = _kink_points(g, x, where)
+    if incomplete:
+        raise Undecided(incomplete)
+    return points
+
+
+def _kink_points(g, x, where):
+    """The kink points, and why they are not all of them ("" when they are)."""
+    incomplete = ""
+    equations = []
+    for node in sp.preorder_traversal(g):
+        if not isinstance(node, NON_SMOOTH) or not node.has(x):
+            continue
+        if isinstance(node, _ARGUMENT_ZEROS):
+            equations.append(node.args[0])
+        elif isinstance(node, (sp.Max, sp.Min)):
+            equations += [a - b for a, b in itertools.combinations(node.args, 2)]
+        elif isinstance(node, sp.Piecewise):
+            for _, condition in node.args:
+                if condition in (sp.true, sp.false):
+                    continue
+                relations = condition.atoms(sp.core.relational.Relational)
+                if not relations:
+                    raise Undecided(f"cannot locate the branch boundaries of {node}")
+                equations += [r.lhs - r.rhs for r in relations]
+        else:
+            raise Undecided(f"{type(node).__name__} has kinks at every integer: not analysed")
+    points = set()
+    for equation in equations:
+        if not equation.has(x):
+            continue
+        try:
+            solutions = sp.solveset(equation, x, sp.S.Reals)
+        except Exception as failure:
+            raise Undecided(f"cannot solve {equation} = 0 for {x}") from failure
+        listed, complete = _points(solutions, f"the kinks of {g} in {x} ({equation} = 0) are not a finite set "
+                                              "of points")
+        if not complete:
+            incomplete = f"the kinks of {g} in {x} ({equation} = 0) are infinitely many: a few were checked"
+        points |= {p for p in listed if _admissible(x, p, where)}
+    return points, incomplete
+
+
+def _admissible(x, p, where) -> bool:
+    """Could x = p lie in the domain? False only when `where` or x's assumptions exclude it."""
+    if p.is_real is False:
+        return False
+    for fact in ("positive", "negative", "nonnegative", "nonpositive", "nonzero", "integer"):
+        if getattr(x, f"is_{fact}") and getattr(p, f"is_{fact}") is False:
+            return False
+    if where is None:
+        return True
+    return where.subs(x, p) is not sp.false
+
+
+def _side_value(side, x, p, nodes):
+    """(value of `side` at x = p with the true derivatives, reason it is undefined or "")."""
+    placeholders = {node: sp.Dummy("D") for node in nodes}
+    opened = side.xreplace(placeholders)
+    reasons = []
+    values = {}
+    by_formula = [d for d in opened.atoms(sp.Derivative) if d.has(x)]  # derivatives without kinks in x
+    for node, dummy in placeholders.items():
+        if dummy not in opened.free_symbols:
+            continue
+        known, formula, _ = nodes[node]
+        value = known.get(p)
+        if value is None:  # not a kink of this derivative: its formula holds at p, if anything does
+            value = _without_dirac(formula.subs(x, p))
+            by_formula.append(node)
+        if isinstance(value, _NoDerivative):
+            reasons.append(value.reason)
+            continue
+        values[dummy] = value
+    if reasons:
+        return None, reasons[0]
+    for node in by_formula:  # a function undefined at p has no derivative there
+        if _undefined(_simplified(node.expr.subs(x, p))):
+            return None, _PLAIN
+    opened = _without_dirac(opened.doit())  # other derivatives: their formulas hold off their own kinks
+    evaluated = _simplified(opened.subs(x, p).xreplace(values))
+    if _undefined(evaluated):
+        if by_formula:  # the formula may fail where the derivative exists (a removable singularity)
+            raise Undecided(f"cannot tell whether the derivative in {side} exists at {x} = {p}")
+        return None, _PLAIN
+    return evaluated, ""
+
+
+_PLAIN = "undefined"  # the reason when a side is undefined at a point for no derivative's sake
+
+
+def _without_dirac(expr):
+    return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero) if expr.has(sp.DiracDelta) else expr
+
+
+def _concrete_refutation(lhs, rhs, where, x, others, equations=(), with_nodes=True):
+    """A refutation at concrete values of the other symbols (which must satisfy their assumptions
+    and `where`), when the symbolic analysis needs them or could not decide."""
+    choices = [[sp.sympify(c) for c in _CANDIDATES if _admissible(s, sp.sympify(c), None)] for s in others]
+    for values in itertools.islice(itertools.product(*choices), MAX_INSTANCES):
+        fixed = dict(zip(others, values))
+        local_where = where.subs(fixed) if where is not None else None
+        if local_where is sp.false:
+            continue
+        try:
+            verdict = _analyse_at(lhs.xreplace(fixed), rhs.xreplace(fixed), local_where, x,
+                                  [e.xreplace(fixed) for e in equations], with_nodes)
+        except Undecided:
+            continue
+        if verdict.status == "refuted":
+            point = {**fixed, **verdict.point}
+            shown = ", ".join(f"{s} = {v}" for s, v in fixed.items())
+            return replace(verdict, message=f"{verdict.message} (with {shown})", point=point)
+    return None
+
+
+def _undefined(value) -> bool:
+    return value is None or value.has(*_UNDEFINED) or value.is_finite is False
+
+
+def _simplified(expr):
+    return sp.simplify(sp.sympify(expr))
+
+
+def _show(value) -> str:
+    return {sp.oo: "+∞", -sp.oo: "−∞", sp.zoo: "∞"}.get(value, str(value))
+
+
+def _ordinal(k: int) -> str:
+    return {1: "1st", 2: "2nd", 3: "3rd"}.get(k, f"{k}th")
