@@ -107,6 +107,15 @@ def file_key(path: str, digest: str, settings: dict) -> str:
                  "readers": files_digest(READER_FILES)})
 
 
+def document_key(documents: Sequence[tuple[str, str]], glossary: tuple[str, str] | None, settings: dict) -> str:
+    """The key of the documents a command line names, as (path, file_digest) pairs, and of its glossary
+    file: how they are read and the run. It points at everything the documents yielded, so a warm run
+    reads nothing else."""
+    return _sha({"kind": "document", "documents": [list(pair) for pair in documents],
+                 "glossary": None if glossary is None else list(glossary), "settings": settings,
+                 "versions": versions(), "engine": files_digest(ENGINE_FILES), "readers": files_digest(READER_FILES)})
+
+
 def file_digest(path: str, limit: int = 16 * 2**20) -> str | None:
     """SHA-256 of a regular file's bytes, read without the readers (no SymPy); None for anything else
     (missing, a FIFO, a device, too large): the full path then reports it."""
@@ -280,6 +289,20 @@ class ResultCache:
             return None
         return pairs
 
+    def document(self, key: str) -> dict | None:
+        """What a document yielded, stored under its document key: content keys, coverage, errors."""
+        payload = self._read("document", key)
+        if payload is None:
+            return None
+        try:
+            entry = json.loads(payload)
+            if not (isinstance(entry, dict) and isinstance(entry.get("keys"), list)):
+                raise TypeError("not a document entry")
+        except (ValueError, TypeError) as failure:
+            self._reject(self._path("document", key), f"unreadable document entry ({type(failure).__name__})")
+            return None
+        return entry
+
     # --- writing -------------------------------------------------------------------------------
 
     def store(self, key: str, result: IdentityResult, quick: str | None = None) -> bool:
@@ -295,6 +318,9 @@ class ResultCache:
     def link(self, quick: str, key: str) -> None:
         """Point a quick key at a content key already stored."""
         self._write("quick", quick, key.encode("ascii"))
+
+    def store_document(self, key: str, entry: dict) -> None:
+        self._write("document", key, json.dumps(entry, ensure_ascii=False).encode())
 
     def store_manifest(self, key: str, pairs: Sequence[tuple[str, str]]) -> None:
         self._write("file", key, json.dumps([list(pair) for pair in pairs]).encode())

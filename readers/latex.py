@@ -200,9 +200,42 @@ def _refuse_unknown_commands(text: str, names, functions) -> None:
             continue  # `\foo(x)`: an application; the rebuild names the unknown function
         raise ExpressionError(f"cannot read `\\{name}` (not supported in LaTeX input; a glossary's "
                               f"[notation] may name it)")
+    bar = re.search(r"\|\s*[_^]", text)
+    if bar:  # the reader substitutes first and differentiates after: d/dx x^2 |_{x=1} would read as 0
+        raise ExpressionError(f"cannot read the evaluation bar `{text[bar.start():bar.end() + 6]}…` (write the "
+                              "value at the point as its own expression)")
+    _refuse_ambiguous_derivatives(text)
     subscript = _NUMBER_SUBSCRIPT.search(text)
     if subscript:
         raise ExpressionError(f"cannot read a subscript on a number (`{text[subscript.start():subscript.end() + 6]}…`)")
+
+
+_DERIVATIVE_OPERATOR = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{\s*(?:d|\\partial\s*)\s*[A-Za-z](?:_\{?\w+\}?)?\s*\}")
+
+
+def _refuse_ambiguous_derivatives(text: str) -> None:
+    """`\\frac{d}{dx} x^2 + x`: the reader differentiates x^2 only; many authors mean the sum. Unless
+    the operand is grouped (`\\frac{d}{dx}\\left(…\\right)`), a + or - after it is refused as ambiguous."""
+    for match in _DERIVATIVE_OPERATOR.finditer(text):
+        rest = text[match.end():].lstrip()
+        if rest.startswith(("(", "{", "\\left(", "\\left[", "[")):
+            closing = {"(": ")", "{": "}", "[": "]"}
+            opening = rest.index(next(c for c in rest if c in closing))
+            end = _matching(rest, opening, rest[opening], closing[rest[opening]])
+            rest = rest[end + 1:] if end >= 0 else ""
+            if not rest.lstrip().startswith(("^", "_")):
+                continue
+        depth = 0
+        for k, char in enumerate(rest):
+            if char in "{([" and (k == 0 or rest[k - 1] != "\\"):
+                depth += 1
+            elif char in "})]" and (k == 0 or rest[k - 1] != "\\"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif char in "+-" and depth == 0 and k > 0:
+                raise ExpressionError(f"the scope of `{match.group(0)}` is ambiguous: write "
+                                      f"`{match.group(0)}\\left(…\\right)` around what it differentiates")
 
 
 def _read(text: str):
