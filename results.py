@@ -210,10 +210,10 @@ class RunResult:
     versions: dict[str, str] = field(default_factory=dict)
     input_errors: tuple[str, ...] = ()
     cache: CacheReport | None = None  # None: the run used no cache
+    documents: tuple[DocumentCoverage, ...] = ()
     # The command-line settings a replay (`qedcheck show … --seed S`) must repeat: --timeout, --rtol,
     # --[no-]accept-numeric, --glossary where the run was given them ([tool.qedcheck] is read by both).
     replay_options: tuple[str, ...] = ()
-    documents: tuple[DocumentCoverage, ...] = ()
 
     @property
     def total(self) -> int:
