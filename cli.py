@@ -202,10 +202,10 @@ def _list(args) -> int:
     if targets == ["all"]:
         title, listed = "qedcheck catalogue", _catalogue_rows()
     else:
-        from .derivations import catalogue
+        from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(targets, catalogue)
+        chosen = select(targets, catalogue_modules)
         errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
         title = "qedcheck identities"
         listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,
@@ -256,7 +256,7 @@ def _show(args) -> int:
     then --seed): the command every replay line of a report names."""
     from .checks.workers import verify_with_wall_limit
     from .config import load_config
-    from .derivations import catalogue, slow_catalogue
+    from .derivations import catalogue_modules, slow_catalogue
     from .report import terminal
     from .results import RunResult
     from .selection import is_file_target, select
@@ -270,7 +270,11 @@ def _show(args) -> int:
               f"(`qedcheck list {args.first}` lists them)", file=sys.stderr)
         return EXIT_USAGE
     targets = [args.first] if args.name is None else [args.first, args.name]
-    chosen = select(targets, lambda: catalogue() + slow_catalogue())
+    def batches():  # the catalogue module by module, then the slow checks: built only as far as needed
+        yield from catalogue_modules()
+        yield slow_catalogue()
+
+    chosen = select(targets, batches)
     for error in chosen.errors:
         print(f"qedcheck: {error}", file=sys.stderr)
     if not chosen.identities:

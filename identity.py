@@ -42,6 +42,8 @@ class Derivation:
     label: str = ""
     where: Any = None
     written: tuple[str, ...] = ()
+    # FILE:LINE where each element of the chain is written, when the reader knows (documents, files).
+    locations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,15 @@ def file_key(path: str, digest: str, settings: dict) -> str:
                  "readers": files_digest(READER_FILES)})
 
 
+def document_key(documents: Sequence[tuple[str, str]], glossary: tuple[str, str] | None, settings: dict) -> str:
+    """The key of the documents a command line names, as (path, file_digest) pairs, and of its glossary
+    file: how they are read and the run. It points at everything the documents yielded, so a warm run
+    reads nothing else."""
+    return _sha({"kind": "document", "documents": [list(pair) for pair in documents],
+                 "glossary": None if glossary is None else list(glossary), "settings": settings,
+                 "versions": versions(), "engine": files_digest(ENGINE_FILES), "readers": files_digest(READER_FILES)})
+
+
 def file_digest(path: str, limit: int = 16 * 2**20) -> str | None:
     """SHA-256 of a regular file's bytes, read without the readers (no SymPy); None for anything else
     (missing, a FIFO, a device, too large): the full path then reports it."""
@@ -280,6 +289,20 @@ class ResultCache:
             return None
         return pairs
 
+    def document(self, key: str) -> dict | None:
+        """What a document yielded, stored under its document key: content keys, coverage, errors."""
+        payload = self._read("document", key)
+        if payload is None:
+            return None
+        try:
+            entry = json.loads(payload)
+            if not (isinstance(entry, dict) and isinstance(entry.get("keys"), list)):
+                raise TypeError("not a document entry")
+        except (ValueError, TypeError) as failure:
+            self._reject(self._path("document", key), f"unreadable document entry ({type(failure).__name__})")
+            return None
+        return entry
+
     # --- writing -------------------------------------------------------------------------------
 
     def store(self, key: str, result: IdentityResult, quick: str | None = None) -> bool:
@@ -295,6 +318,9 @@ class ResultCache:
     def link(self, quick: str, key: str) -> None:
         """Point a quick key at a content key already stored."""
         self._write("quick", quick, key.encode("ascii"))
+
+    def store_document(self, key: str, entry: dict) -> None:
+        self._write("document", key, json.dumps(entry, ensure_ascii=False).encode())
 
     def store_manifest(self, key: str, pairs: Sequence[tuple[str, str]]) -> None:
         self._write("file", key, json.dumps([list(pair) for pair in pairs]).encode())
@@ -386,6 +412,9 @@ class ResultCache:
             if self._unsafe_folder(path.parent):
                 return False
             _write_atomic(path, FORMAT.encode() + b" " + _mac(secret, kind, key, payload).encode() + b"\n" + payload)
+        except _NotACache as refusal:
+            self._turn_off(str(refusal))
+            return False
         except OSError as failure:
             self._turn_off(f"cannot write to the cache directory {self.root}: {failure.strerror or failure}")
             return False
@@ -428,14 +457,24 @@ class ResultCache:
         self._rejected.add(str(path))
 
     def _prepare(self) -> None:
+        """Make the directory a cache: only a new or empty directory is tagged, so a `cache-dir` that
+        names the repository, a home directory or ~/.ssh gets no files (and no `.gitignore` of ours)."""
+        tag = self.root / "CACHEDIR.TAG"
+        if not tag.is_file():
+            if self.root.is_dir() and any(self.root.iterdir()):
+                raise _NotACache(f"{self.root} is not empty and is not a qedcheck cache (no CACHEDIR.TAG); "
+                                 "choose an empty or new directory")
+            self.root.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.root / ".gitignore", b"*\n")
+            _write_atomic(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n# qedcheck result cache\n")
         for sub in ("results", "quick"):
             folder = self.root / sub
             if not folder.is_symlink():
-                folder.mkdir(parents=True, exist_ok=True)
-        tag = self.root / "CACHEDIR.TAG"
-        if not tag.exists():
-            _write_atomic(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n# qedcheck result cache\n")
-            _write_atomic(self.root / ".gitignore", b"*\n")
+                folder.mkdir(exist_ok=True)
+
+
+class _NotACache(Exception):
+    """The chosen directory holds other things: qedcheck writes nothing there."""
 
 
 _KEY_NAME = re.compile(r"^[0-9a-f]{64}$")

@@ -45,6 +45,7 @@ class Plan:
     store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
     files: tuple = ()  # the identity files read (selection.LoadedFile): their names go to the cache
     documents: tuple = ()  # DocumentCoverage of each document named
+    document_key: str | None = None  # documents only: where to remember what they yielded
 
     @property
     def size(self) -> int:
@@ -60,8 +61,19 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
     Nothing named, nothing checked: callers that mean the catalogue say `all`.
     """
     from ..derivations.index import entries
+    from ..selection import is_document_target
 
     store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
+    documents_only = bool(targets) and all(is_document_target(target) for target in targets) and not options.slow
+    document_key = None
+    if documents_only and store is not None:
+        from . import document_cache
+
+        document_key = document_cache.documents_key(targets, glossary, options.settings_key())
+        hit = document_cache.cached(store, document_key) if document_key is not None else None
+        if hit is not None:
+            results, errors, coverages = hit
+            return Plan(results, errors=errors, store=store, documents=coverages)
     cached = None if options.slow or store is None else _fully_cached(targets, store, options)
     if cached is not None:
         return Plan(cached, store=store)
@@ -73,15 +85,18 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
             return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
     from ..selection import select
 
-    chosen = select(list(targets), lambda: _catalogue(options.slow), glossary)
+    chosen = select(list(targets), lambda: _catalogue_batches(options.slow), glossary)
     return Plan(None, chosen.identities, chosen.errors, store=store, files=chosen.files,
-                documents=chosen.documents)
+                documents=chosen.documents, document_key=document_key)
 
 
-def _catalogue(slow: bool) -> tuple:
-    from ..derivations import catalogue, slow_catalogue
+def _catalogue_batches(slow: bool):
+    """The catalogue module by module (built as select reaches them), then the slow checks if asked."""
+    from ..derivations import catalogue_modules, slow_catalogue
 
-    return catalogue() + (slow_catalogue() if slow else ())
+    yield from catalogue_modules()
+    if slow:
+        yield slow_catalogue()
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -98,6 +113,11 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
         results = verify_batches((plan.identities,), options, on_result, plan.store)
     if plan.store is not None:
         _remember_files(plan.store, plan.files, options.settings_key())
+    if plan.document_key is not None and plan.store is not None:
+        from . import document_cache
+
+        document_cache.remember(plan.store, plan.document_key, plan.identities, plan.errors, plan.documents,
+                                options.settings_key())
     return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
                      cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 

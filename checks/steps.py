@@ -36,6 +36,7 @@ def check_derivations(identity: Identity, settings, budget: float, accept_numeri
                 label=derivation.label,
                 counterexample=decision.counterexample,
                 message=decision.message,
+                location=derivation.locations[index + 1] if index + 1 < len(derivation.locations) else "",
             ))
     findings = tuple(_check_erratum(identity, e, links, settings, budget, accept_numeric, engines)
                      for e in identity.errata)

@@ -32,15 +32,17 @@ from pathlib import Path
 
 import sympy as sp
 
+from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import Expect, Identity
 from ..results import DocumentCoverage, EquationNote
 from .expression import BUILTINS, ExpressionError, UserFunction
+from .files import FileRefused, read_limited
 from .glossary import Glossary, front_matter, load_glossary, written_key
+from .identity_file import READ_FILE_SECONDS
 from .latex import LATEX_FUNCTIONS, notation_names, parse_latex_expression, plain_name
 
 MAX_FILE_BYTES = 2_000_000
 MAX_DISPLAYS = 2000
-DOCUMENT_SUFFIXES = (".md", ".markdown", ".tex", ".latex")
 _ENVIRONMENTS_READ = ("aligned", "align", "align*", "gather", "gather*", "gathered", "split", "equation",
                       "equation*", "multline", "multline*", "alignat", "alignat*")
 _RELATION = re.compile(
@@ -62,6 +64,8 @@ _BLANKED_COMMANDS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|dis
 _SPACING = re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;!: ]|~")
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
+_PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
+                              r"except|only|as long as)\b|<|>|\\(?:neq|ne|leq?|geq?|in|notin)(?![A-Za-z])", re.IGNORECASE)
 _DEFINITION = re.compile(r"^\s*\\?([A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*\(\s*([^()]*?)\s*\)\s*$")
 
 
@@ -72,22 +76,13 @@ class DocumentLoad:
     coverage: DocumentCoverage | None
 
 
-def is_document(target: str) -> bool:
-    return target.lower().endswith(DOCUMENT_SUFFIXES)
-
-
 def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad:
     """Every display equation of the document at `path`, read with its front matter and `glossary`."""
     shown = str(path)
     try:
-        size = Path(path).stat().st_size
-        raw = Path(path).read_bytes() if size <= MAX_FILE_BYTES else None
-    except FileNotFoundError:
-        return DocumentLoad((), (f"{shown}: no such file",), None)
-    except OSError as failure:
-        return DocumentLoad((), (f"{shown}: cannot read the file: {failure.strerror or failure}",), None)
-    if raw is None:
-        return DocumentLoad((), (f"{shown}: the file is larger than {MAX_FILE_BYTES} bytes",), None)
+        raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
+    except FileRefused as refusal:
+        return DocumentLoad((), (f"{shown}: {refusal}",), None)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
@@ -101,8 +96,13 @@ def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad
     except Exception as failure:  # noqa: BLE001 - a reader failure is a located input error, not a traceback
         return DocumentLoad((), terms.errors + (f"{shown}: cannot read the document: {failure}",), None)
     reader = _Reader(shown, text, terms)
-    for display in displays[:MAX_DISPLAYS]:
-        reader.read_display(display)
+    try:  # reading runs in the parent, outside every worker's limits: a backstop (identity_file.py)
+        with interrupt_after(Deadline(READ_FILE_SECONDS), WallLimitExceeded):
+            for display in displays[:MAX_DISPLAYS]:
+                reader.read_display(display)
+    except WallLimitExceeded:
+        reader.errors.append(f"{shown}: reading stopped after {READ_FILE_SECONDS:g} s; the displays after "
+                             "the last one listed are not read")
     return reader.result()
 
 
@@ -143,6 +143,7 @@ def markdown_displays(text: str) -> list[Display]:
         elif token.type == "amsmath":
             found.append((base, first, block, last))
         elif token.type == "paragraph_open":  # `\[…\]`, and `$$…$$` written inside a paragraph
+            block = _without_code_spans(block)
             for match in re.finditer(r"\\\[(.*?)\\\]|\$\$(.+?)\$\$", block, re.DOTALL):
                 group = 1 if match.group(1) is not None else 2
                 found.append((base + match.start(group), first, match.group(group), last))
@@ -192,6 +193,11 @@ def latex_displays(text: str) -> list[Display]:
         displays.append(Display(math, start, _has_label(text[previous_end: start])))
         previous_end = start + len(math)
     return displays
+
+
+def _without_code_spans(block: str) -> str:
+    """`` `$$x = 1$$` `` is code, not math: blank code spans (same length, so offsets stay)."""
+    return re.sub(r"(`+)(.+?)\1", lambda m: " " * len(m.group(0)), block, flags=re.DOTALL)
 
 
 def _has_label(prose: str) -> bool:
@@ -252,6 +258,7 @@ class _Row:
     condition: tuple[str, int] | None = None  # the trailing condition's text and its offset
     prose: list[tuple[str, int]] = field(default_factory=list)  # equalities dropped with prose
     prose_left: str = ""  # `\text{Output Dimension} = …`: the left side is prose
+    prose_condition: str = ""  # `… \text{ for } x > 0`: a condition only prose states
 
 
 @dataclass
@@ -295,6 +302,10 @@ class _Reader:
             return
         blanked = "".join(chars)
         rows = self._rows(blanked, chars)
+        if not any(self._split(blanked, row)[1] for row in rows) and "=" in self._chars:
+            # `\underbrace{x + x = 2x}_{…}`: an equality, but inside a group this reader does not open
+            self._display_unread(display, "its '=' is inside a group `{…}` that is not read", anywhere=True)
+            return
         continued = False
         for number, row in enumerate(rows):
             segments, relations = self._split(blanked, row)
@@ -327,6 +338,9 @@ class _Reader:
                 current = _Element("", display.start + first_offset, reason="continues no chain: nothing stands "
                                                                               "before its first '='")
             where = self._condition(row.condition, display.start) if row.condition else (None, "")
+            if row.prose_condition:  # checked without it, a true claim could be refuted
+                where = (None, (f"it is stated in prose (`{row.prose_condition[:60]}`); write it as "
+                                "`\\quad (x \\geq 0)` to check this row"))
             for k, relation in enumerate(relations):
                 text, offset = segments[k + 1]
                 element = self._element(text, display.start + offset)
@@ -409,6 +423,8 @@ class _Reader:
             tail = segment[closing + 1:]
             if tail.strip():
                 row.prose.append((tail, row.start + closing + 1))
+            if _PROSE_CONDITION.search(segment[match.start():]):
+                row.prose_condition = _squash(segment[match.start():])
             _blank(chars, row.start + match.start(), row.end)
             break
         current = "".join(chars[row.start: row.end])
@@ -481,7 +497,7 @@ class _Reader:
                                            f"'{_RELATION_NAMES.get(relation, relation)}' is not an equality"))
             return
         self.equalities += 1
-        if first and left.expr is None and self._define(left, right, location, written):
+        if first and self._define(left, right, location, written):
             return
         if left.expr is None or right.expr is None:
             reason = left.reason if left.expr is None else right.reason
@@ -499,16 +515,18 @@ class _Reader:
             return False
         name = plain_name(match.group(1))
         args = [plain_name(a.strip().lstrip("\\")) for a in match.group(2).split(",")]
+        defined_here = name in self.functions and name not in self.terms.functions
         known = (name in self.functions or name in LATEX_FUNCTIONS or name in BUILTINS or name in self.names
-                 or name in self.terms.symbols)
+                 or name in self.terms.symbols) and not defined_here  # a document may define f again
         if known or not args or not all(a in self.terms.symbols for a in args) or len(set(args)) != len(args):
             return False
         placeholders = [sp.Dummy(a, real=True) for a in args]
         body = right.expr.xreplace({self.terms.symbols[a]: p for a, p in zip(args, placeholders)})
         self.functions[name] = UserFunction(name, tuple(placeholders), body)
         self.parsed.clear()  # a name that was unknown may be known now
+        verb = "redefines" if defined_here else "defines"
         self.notes.append(EquationNote(location, written, "definition",
-                                       f"defines {name}({', '.join(args)}) for the rest of the document"))
+                                       f"{verb} {name}({', '.join(args)}) for the rest of the document"))
         return True
 
     def _identity(self, left: _Element, right: _Element, where, location: str, written: str) -> None:

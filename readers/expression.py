@@ -22,9 +22,7 @@ import sympy as sp
 
 from ..derivations.vocabulary import relu, sigmoid, softplus
 from .errors import ExpressionError
-from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal
-
-__all__ = ["MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "ExpressionError", "parse_condition", "parse_expression"]
+from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal, len_digits
 
 MAX_LENGTH = 2000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)
@@ -313,7 +311,7 @@ class _Builder:
             kind = "strings" if isinstance(value, (str, bytes)) else f"{type(value).__name__} constants"
             raise ExpressionError(f"{kind} are not allowed: '{self._quote(node)}'")
         if isinstance(value, int):
-            if value.bit_length() > MAX_LITERAL_DIGITS * 3.33:
+            if len_digits(value) > MAX_LITERAL_DIGITS:
                 raise ExpressionError(f"the number '{self._quote(node)}' has more than {MAX_LITERAL_DIGITS} digits")
             return sp.Integer(value)
         # exact from the text as written: 0.1 is one tenth, 1e-400 is not 0 (the float would be)

@@ -21,6 +21,7 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,7 @@ from .expression import (
     parse_expression,
 )
 from .files import FileRefused, read_limited
-from .latex import parse_latex_expression
+from .latex import notation_names, parse_latex_expression
 from .matrix_expression import FUNCTIONS as MATRIX_FUNCTIONS
 from .matrix_expression import parse_sized, parse_sized_condition
 from .matrix_latex import latex_to_numpy
@@ -140,15 +141,17 @@ class _Reader:
         self.lines = _Lines(text)
         self.errors: list[str] = []
         self.functions: dict[str, UserFunction] = {}
+        self.notation: dict[str, str] = {}
         self.file_deadline = Deadline(READ_FILE_SECONDS)
 
     def read(self, data: dict) -> FileLoad:
         for key in data:
-            if key not in ("functions", "identity"):
+            if key not in ("functions", "identity", "notation"):
                 self.errors.append(f"{self.path}: unknown top-level key '{key}'"
-                                   f"{did_you_mean(key, ('functions', 'identity'))} "
-                                   "(expected [functions.NAME] and [[identity]] tables)")
+                                   f"{did_you_mean(key, ('functions', 'identity', 'notation'))} "
+                                   "(expected [functions.NAME], [notation] and [[identity]] tables)")
         self._read_functions(data.get("functions", {}))
+        self._read_notation(data.get("notation", {}))
         tables = data.get("identity")
         if tables is None:
             self.errors.append(f"{self.path}: no [[identity]] tables")
@@ -162,7 +165,7 @@ class _Reader:
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
-            identity = self._guarded(lambda: self._identity(index, table), lambda: self._unreadable(index, table))
+            identity = self._guarded(partial(self._identity, index, table), partial(self._unreadable, index, table))
             if identity.name in seen:
                 self.errors.append(self._where(index, "name", identity.name) +
                                    f"duplicate name (first used at line {seen[identity.name]})")
@@ -170,6 +173,40 @@ class _Reader:
             seen[identity.name] = self.lines.of_identity(index, "name") or "?"
             identities.append(identity)
         return FileLoad(tuple(identities), tuple(self.errors))
+
+    # --- [notation]: what the LaTeX fields write -> the function or symbol it means -----------------
+
+    def _read_notation(self, table) -> None:
+        if not isinstance(table, dict):
+            self.errors.append(f"{self.path}: 'notation' must be a table such as [notation] '\\sigma' = \"sigmoid\"")
+            return
+        for written, meaning in table.items():
+            try:
+                notation_names({written: meaning})
+            except ExpressionError as failure:
+                line = next((k + 1 for k, text in enumerate(self.lines.lines) if written in text), None)
+                self.errors.append(f"{self.path}:{line}: [notation] {failure}" if line else
+                                   f"{self.path}: [notation] {failure}")
+                continue
+            self.notation[written] = meaning
+
+    def _step_locations(self, index: int, table: dict, written: tuple[str, ...]) -> tuple[str, ...]:
+        """FILE:LINE of lhs, of each step (the line of the steps list that holds its text, else the
+        list's first line) and of rhs: each link of a written derivation is reported where it ends."""
+        field = "steps_latex" if "steps_latex" in table else "steps"
+        first = self.lines.of_identity(index, field) or 0
+        side = {name: self.lines.of_identity(index, name) for name in ("lhs", "rhs", "lhs_latex", "rhs_latex")}
+        found, line = [], first
+        for text in written[1:-1]:
+            at = next((k + 1 for k in range(max(line - 1, 0), len(self.lines.lines)) if text and text in
+                       self.lines.lines[k]), first)
+            found.append(at)
+            line = at
+        ends = [side["lhs"] or side["lhs_latex"], *found, side["rhs"] or side["rhs_latex"]]
+        return tuple(f"{self.path}:{k}" if k else self.path for k in ends)
+
+    def _latex(self, text: str, symbols, functions) -> sp.Expr:
+        return parse_latex_expression(text, symbols, functions, self.notation)
 
     # --- [functions.NAME] -------------------------------------------------------------------------
 
@@ -183,7 +220,7 @@ class _Reader:
                 return
             try:
                 try:
-                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                    self.functions[name] = self._guarded(partial(self._function, name, table))
                 except _Problem:
                     raise
                 except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
@@ -237,7 +274,8 @@ class _Reader:
             built = _parsed("body", parse_expression, body, placeholders, self.functions)
         except _Problem as problem:
             if "unknown function" in problem.message:
-                raise _Problem("body", f"{problem.message} (a function may only call built-ins and functions "
+                unknown = problem.message.split(" (known functions:")[0]
+                raise _Problem("body", f"{unknown} (a function may only call built-ins and functions "
                                        "defined above it)") from None
             raise
         return UserFunction(name, tuple(placeholders.values()), built)
@@ -313,9 +351,10 @@ class _Reader:
         ordered = tuple(symbols.values())
         # Each link shows its own two expressions as written: the chain's ends are the sides.
         written = (_side_text(table, "lhs"), *written, _side_text(table, "rhs"))
-        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written),) if steps else ()
+        derivations = (Derivation(chain=(lhs, *steps, rhs), written=written,
+                                  locations=self._step_locations(index, table, written)),) if steps else ()
         lines = {field: self.lines.of_identity(index, field) for field in table}
-        parse = parse_latex_expression if "steps_latex" in table else parse_expression
+        parse = self._latex if "steps_latex" in table else parse_expression
         errata = self._errata(table, len(steps), lambda text: parse(text, symbols, self.functions))
         return Identity(
             name=name, source=source, statement=statement, lhs=lhs, rhs=rhs, symbols=ordered, where=where,
@@ -443,7 +482,7 @@ class _Reader:
         if side in table and latex in table:
             raise _Problem(latex, f"give '{side}' or '{latex}', not both")
         if latex in table:
-            return _parsed(latex, parse_latex_expression, _string(table, latex, ""), symbols, self.functions)
+            return _parsed(latex, self._latex, _string(table, latex, ""), symbols, self.functions)
         if side not in table:
             raise _Problem(side, f"missing (give '{side}' or '{latex}')")
         return _parsed(side, parse_expression, _string(table, side, ""), symbols, self.functions)
@@ -457,7 +496,7 @@ class _Reader:
             raise _Problem(field, "must be a list of strings")
         if len(texts) > MAX_STEPS:
             raise _Problem(field, f"{len(texts)} steps (at most {MAX_STEPS})")
-        parse = parse_latex_expression if field == "steps_latex" else parse_expression
+        parse = self._latex if field == "steps_latex" else parse_expression
         built = []
         for number, text in enumerate(texts):
             try:

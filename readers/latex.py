@@ -37,10 +37,11 @@ from .expression import (
     UserFunction,
     call_builder,
     check_derivative_order,
+    check_merged_powers,
     did_you_mean,
     power,
 )
-from .numbers import exact_latex_float
+from .numbers import MAX_LITERAL_DIGITS, check_number_size, exact_latex_float, len_digits
 
 # The name the LaTeX reader gives a function -> the vocabulary name it means.
 LATEX_FUNCTIONS = {
@@ -199,9 +200,42 @@ def _refuse_unknown_commands(text: str, names, functions) -> None:
             continue  # `\foo(x)`: an application; the rebuild names the unknown function
         raise ExpressionError(f"cannot read `\\{name}` (not supported in LaTeX input; a glossary's "
                               f"[notation] may name it)")
+    bar = re.search(r"\|\s*[_^]", text)
+    if bar:  # the reader substitutes first and differentiates after: d/dx x^2 |_{x=1} would read as 0
+        raise ExpressionError(f"cannot read the evaluation bar `{text[bar.start():bar.end() + 6]}…` (write the "
+                              "value at the point as its own expression)")
+    _refuse_ambiguous_derivatives(text)
     subscript = _NUMBER_SUBSCRIPT.search(text)
     if subscript:
         raise ExpressionError(f"cannot read a subscript on a number (`{text[subscript.start():subscript.end() + 6]}…`)")
+
+
+_DERIVATIVE_OPERATOR = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{\s*(?:d|\\partial\s*)\s*[A-Za-z](?:_\{?\w+\}?)?\s*\}")
+
+
+def _refuse_ambiguous_derivatives(text: str) -> None:
+    """`\\frac{d}{dx} x^2 + x`: the reader differentiates x^2 only; many authors mean the sum. Unless
+    the operand is grouped (`\\frac{d}{dx}\\left(…\\right)`), a + or - after it is refused as ambiguous."""
+    for match in _DERIVATIVE_OPERATOR.finditer(text):
+        rest = text[match.end():].lstrip()
+        if rest.startswith(("(", "{", "\\left(", "\\left[", "[")):
+            closing = {"(": ")", "{": "}", "[": "]"}
+            opening = rest.index(next(c for c in rest if c in closing))
+            end = _matching(rest, opening, rest[opening], closing[rest[opening]])
+            rest = rest[end + 1:] if end >= 0 else ""
+            if not rest.lstrip().startswith(("^", "_")):
+                continue
+        depth = 0
+        for k, char in enumerate(rest):
+            if char in "{([" and (k == 0 or rest[k - 1] != "\\"):
+                depth += 1
+            elif char in "})]" and (k == 0 or rest[k - 1] != "\\"):
+                depth -= 1
+                if depth < 0:
+                    break
+            elif char in "+-" and depth == 0 and k > 0:
+                raise ExpressionError(f"the scope of `{match.group(0)}` is ambiguous: write "
+                                      f"`{match.group(0)}\\left(…\\right)` around what it differentiates")
 
 
 def _read(text: str):
@@ -239,15 +273,15 @@ class _Rebuild:
         if isinstance(node, sp.Number):
             if isinstance(node, sp.Float):
                 return exact_latex_float(node)  # as written: not the Float's binary value
+            if node.is_Integer and len_digits(node) > MAX_LITERAL_DIGITS:
+                raise ExpressionError(f"a number has more than {MAX_LITERAL_DIGITS} digits")
             return node
         if node in (sp.pi, sp.E):
             return node
         if isinstance(node, sp.Symbol):
             return self._symbol(plain_name(node.name))
-        if isinstance(node, sp.Add):
-            return sp.Add(*[self.walk(a, depth + 1) for a in node.args])
-        if isinstance(node, sp.Mul):
-            return sp.Mul(*[self.walk(a, depth + 1) for a in node.args])
+        if isinstance(node, (sp.Add, sp.Mul)):
+            return _within_limits(node.func(*[self.walk(a, depth + 1) for a in node.args]))
         if isinstance(node, sp.Pow):
             base, exponent = (self.walk(a, depth + 1) for a in node.args)
             return _finite(power(base, exponent), "the LaTeX expression is undefined (division by zero?)")
@@ -392,3 +426,11 @@ def _check_log_base(base: sp.Expr) -> None:
         return
     if not (base.is_number and base.is_extended_real and base.is_positive and base != 1):
         raise ExpressionError(f"the base of a logarithm must be a positive number other than 1, not '{base}'")
+
+
+def _within_limits(built: sp.Expr) -> sp.Expr:
+    """A sum or product merges numbers and powers (x^{200} x^{200} is x**400): the plain parser's limits
+    hold after it."""
+    check_number_size(built, "a product or sum of numbers")
+    check_merged_powers(built, "a product of powers", anywhere=False)
+    return built

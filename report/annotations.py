@@ -3,25 +3,43 @@ pull request's diff next to the line that is wrong.
 
 GitHub reads these commands from a step's standard output (see "Workflow commands for GitHub
 Actions": `error`, with `file`, `line` and `title`). Property values escape `%`, `\\r`, `\\n`, `:` and
-`,`; the message escapes `%`, `\\r` and `\\n`. Only located results (document links) are annotated:
-a catalogue identity has no line in the pull request to point at.
+`,`; the message escapes `%`, `\\r` and `\\n`. Only what has a location is annotated (a document's
+link, a step of an identity file): a catalogue identity has no line in the pull request to point at.
 """
 
 from __future__ import annotations
 
-from ..results import IdentityResult, RunResult
-from .describe import failure_lines
+from ..results import IdentityResult, LinkResult, RunResult
+from .describe import failure_lines, link_line
 
 
 def annotations(run: RunResult) -> list[str]:
-    """One `::error` per located result that missed its expectation, in report order."""
-    return [annotation(r) for r in run.results if not r.ok and r.location]
+    """One `::error` per located result that missed its expectation (a document's link), and one per
+    located wrong link of any other result (a step of an identity file), in report order."""
+    lines = []
+    for r in run.results:
+        if r.ok:
+            continue
+        if r.location:
+            lines.append(annotation(r))
+        else:
+            lines.extend(link_annotation(r, link) for link in r.links if not link.ok and link.location)
+    return lines
+
+
+def link_annotation(r: IdentityResult, link: LinkResult) -> str:
+    path, _, line = link.location.rpartition(":")
+    title = f"qedcheck: {r.name}, link {link.index + 1} {link.verdict.value}"
+    return (f"::error file={_property(path)},line={_property(line)},title={_property(title)}::"
+            f"{_message(link_line(link))}")
 
 
 def annotation(r: IdentityResult) -> str:
     path, _, line = r.location.rpartition(":")
     title = f"qedcheck: {r.verdict.value}" + (" (a known erratum now checks)" if r.expect == "fails" else "")
-    message = "\n".join(failure_lines(r)[1:]) or f"expected {r.expect}, got {r.verdict.value}"
+    lines = [line for line in failure_lines(r)[1:]
+             if not (r.counterexample is not None and line.startswith("message: counterexample"))]
+    message = "\n".join([f"expected {r.expect}, got {r.verdict.value}", *lines])
     return f"::error file={_property(path)},line={_property(line)},title={_property(title)}::{_message(message)}"
 
 

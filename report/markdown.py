@@ -1,11 +1,11 @@
 """A Markdown report for GitHub: math as `$…$`, a table per source, the errata, the summary.
 
 Written for `$GITHUB_STEP_SUMMARY` and pull-request comments. The catalogue's statements are LaTeX
-(and so are a document's), so they render as math on GitHub. A statement from an identity file is text in which `$…$` marks math (an
-identity written in LaTeX without a statement gets `$lhs = rhs$` from the reader): wrapped whole in
-`$…$`, prose would render as squashed italics. Inside a table cell a `|` would end the cell, so bars
-in LaTeX are written `\\vert` / `\\Vert`, which render the same. No times and no dates: the report is
-identical for the same seed and can be diffed.
+(and so are a document's), so they render as math on GitHub. A statement from an identity file is
+text in which `$…$` marks math (an identity written in LaTeX without a statement gets `$lhs = rhs$`
+from the reader): wrapped whole in `$…$`, prose would render as squashed italics. Inside a table cell
+a `|` would end the cell, so bars in LaTeX are written `\\vert` / `\\Vert`, which render the same.
+No times and no dates: the report is identical for the same seed and can be diffed.
 """
 
 from __future__ import annotations

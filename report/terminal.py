@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import accepted_label, numeric_note, replay_command, shown_rel_err
+from .describe import accepted_label, known_document_errata, numeric_note, replay_command, shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -123,7 +123,8 @@ def failures_panel(run: RunResult) -> Panel | None:
             lines.append(Text(f"    numeric: {numeric_note(r)}"))
         for link in r.links:
             if not link.ok:
-                lines.append(Text(f"    link {link.derivation}.{link.index} {link.lhs} = {link.rhs}: "
+                where = f" ({link.location})" if link.location else ""
+                lines.append(Text(f"    link {link.derivation}.{link.index}{where} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
         lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
@@ -134,7 +135,7 @@ def summary_line(run: RunResult) -> Text:
     for r in run.results:
         counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
     detail = ", ".join(f"{n} {v}" for v, n in counts.items())
-    errata = sum(len(r.errata) for r in run.results)
+    errata = sum(len(r.errata) for r in run.results) + known_document_errata(run)
     style = "bold green" if run.failed_count == 0 and not run.input_errors else "bold red"
     text = f"{run.ok_count}/{run.total} identities as expected ({detail}); {errata} known errata; seed {run.seed}"
     if run.input_errors:
@@ -195,14 +196,22 @@ def run_report(run: RunResult, width: int = 120) -> Group:
         if panel is not None:
             parts.append(panel)
     parts.append(summary_line(run))
+    parts.extend(coverage_lines(run))
     return Group(*parts)
+
+
+def coverage_lines(run: RunResult) -> list[Text]:
+    """Under the summary: each document's coverage ("41 of 57 equalities checked, …")."""
+    from .describe import coverage_sentences
+
+    return [Text(sentence, style="bold") for sentence in coverage_sentences(run)]
 
 
 def quiet_report(run: RunResult) -> Group:
     """`verify --quiet`: only what needs attention, then the summary line."""
     panels = (documents_panel(run, quiet=True), failures_panel(run), input_errors_panel(run), cache_panel(run))
     parts = [panel for panel in panels if panel is not None]
-    return Group(*parts, summary_line(run))
+    return Group(*parts, summary_line(run), *coverage_lines(run))
 
 
 def identity_detail(r: IdentityResult) -> Group:

@@ -96,7 +96,10 @@ def test_the_reader_sets_the_identitys_acceptance(tmp_path):
 
 
 def test_the_config_key_is_a_boolean(tmp_path):
-    assert parse_table({"accept-numeric": True}, tmp_path / "pyproject.toml").accept_numeric is True
+    pinned = parse_table({"accept-numeric": True}, tmp_path / "pyproject.toml")
+    assert pinned.accept_numeric is True
+    assert pinned.run_settings().accept_numeric is True  # what the pytest plugin runs with
+    assert pinned.accept_numeric_or(False) is False and pinned.accept_numeric_or(None) is True
     wrong = parse_table({"accept-numeric": "yes"}, tmp_path / "pyproject.toml")
     assert wrong.accept_numeric is None
     assert wrong.errors == (f"{tmp_path / 'pyproject.toml'}: [tool.qedcheck] accept-numeric: "

@@ -24,8 +24,8 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
 # The pages of the site, read from mkdocs.yml's nav (`  - Title: page.md`): every page in docs/ must be
 # listed there, and the build must produce each one.
-NAV_PAGES = tuple(re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"),
-                             flags=re.M))
+NAV_PAGES = tuple(re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$",
+                             (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.M))
 
 
 @dataclass
@@ -142,7 +142,8 @@ def test_console_example_prints_what_the_page_says(block, tmp_path, monkeypatch,
             code = main(["--no-color", *command.argv])
             captured = capsys.readouterr()
             output = _squash(captured.out + "\n" + captured.err)
-        assert code == command.exit_code, f"{command}: exit {code}, the page says {command.exit_code}\n{output}"
+        said = f"{command}: exit {code}, the page says {command.exit_code}\n{output}"
+        assert code == command.exit_code, said
         for line in command.expected:
             assert appears(line, output), f"{command}: the page says {line!r}; it printed:\n{output}"
 
@@ -158,6 +159,21 @@ def _operator_examples() -> list[str]:
     section = text.split("## Every function and operator", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.split("\n") if line.startswith("| ") and not line.startswith("| name")]
     return [re.findall(r"`([^`]*)`", row.rsplit("|", 2)[1])[0] for row in rows]
+
+
+def test_every_key_function_and_constant_is_in_the_reference():
+    from qedcheck.readers.expression import BUILTINS, CONSTANTS
+    from qedcheck.readers.identity_file import ERRATUM_FIELDS, FUNCTION_FIELDS, IDENTITY_FIELDS
+
+    text = (DOCS / "identity-files.md").read_text(encoding="utf-8")
+    keys = {line.split("|")[1] for line in text.split("\n") if line.startswith("| `")}
+    documented = {name for cell in keys for name in re.findall(r"`([a-z_]+)`", cell)}
+    assert set(IDENTITY_FIELDS) | set(FUNCTION_FIELDS) <= documented, "a key with no row in identity-files.md"
+    assert all(f"{field} =" in text for field in ERRATUM_FIELDS)
+    section = text.split("## Every function and operator", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in [*BUILTINS, *CONSTANTS]
+               if f"`{name}`" not in section and f"`{name}(" not in section]
+    assert not missing, f"functions without a row in identity-files.md: {missing}"
 
 
 def test_every_function_and_operator_example_parses():

@@ -186,3 +186,111 @@ def test_the_homework_as_written():
     assert set(refuted) == {"97", "99", "228", "236"}  # each listed with why in docs/documents.md
     assert all(r.ok for r in results.values())  # the four are recorded errata of the glossary
     assert all(r.verdict is Verdict.PROVED for line, r in results.items() if line not in refuted)
+    coverage = load.coverage  # docs/documents.md gives these figures
+    assert (coverage.checked, coverage.equalities) == (32, 174)
+    assert coverage.equalities == coverage.checked + coverage.definitions + coverage.unread
+
+
+def test_a_warm_run_of_documents_is_answered_from_the_cache_without_reading_them(tmp_path, monkeypatch):
+    import qedcheck.readers.document as reader
+    from qedcheck.checks.schedule import RunOptions, plan_targets, run_plan
+
+    document = write(tmp_path, "d.md", (EXAMPLES / "derivation.md").read_text())
+    options = RunOptions(cache_dir=tmp_path / "cache")
+    cold = run_plan(plan_targets([str(document)], options), options)
+    monkeypatch.setattr(reader, "load_document", None)  # reading it again would fail loudly
+    plan = plan_targets([str(document)], options)
+    assert plan.cached is not None
+    warm = run_plan(plan, options)
+    assert [(r.location, r.verdict) for r in warm.results] == [(r.location, r.verdict) for r in cold.results]
+    assert warm.documents == cold.documents and warm.input_errors == cold.input_errors
+    monkeypatch.undo()
+    document.write_text(document.read_text().replace("= -\\sigma(z)", "= \\sigma(z) - 1"))
+    assert plan_targets([str(document)], options).cached is None  # edited: read again
+
+
+def test_a_condition_stated_in_prose_makes_its_row_unread_not_refuted(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n+++\n"
+            "$$\\sqrt{x^2} = x \\text{ for } x \\geq 0$$\n"
+            "$$\\sqrt{x^2} = x \\quad \\text{when x is positive}$$\n"
+            "$$\\sqrt{x^2} = x \\quad (x \\geq 0)$$\n")
+    load = load_document(write(tmp_path, "prose.md", text))
+    assert [i.location.rsplit(":", 1)[1] for i in load.identities] == ["6"]
+    assert checked(load)["6"].verdict is Verdict.PROVED
+    reasons = [n.reason for n in load.coverage.notes]
+    assert len(reasons) == 2 and all("stated in prose" in r for r in reasons)
+
+
+def test_code_is_not_math(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n+++\n"
+            "Write `$$x = 2x$$` in a paragraph, or\n\n```\n$$x = 3x$$\n```\n\n    $$x = 4x$$\n\n"
+            "but $$x + x = 2x$$ is math.\n")
+    load = load_document(write(tmp_path, "code.md", text))
+    assert [i.statement for i in load.identities] == ["x + x = 2x"]
+    assert load.coverage.summary() == "1 of 1 equalities checked, 0 definitions, 0 unread"
+
+
+def test_a_document_may_define_a_name_again_but_a_glossary_function_is_a_claim(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n[functions.g]\nargs = [\"t\"]\nbody = \"t**2\"\n+++\n"
+            "$$f(x) = x^2$$\n\n$$f(3) = 9$$\n\n"       # lines 7, 9
+            "$$f(x) = x^3$$\n\n$$f(2) = 8$$\n\n"       # lines 11, 13: a new exercise reuses f
+            "$$g(x) = x^3$$\n")                        # line 15: g is the glossary's: a claim, refuted
+    load = load_document(write(tmp_path, "redefine.md", text))
+    notes = [(n.location.rsplit(":", 1)[1], n.reason) for n in load.coverage.notes]
+    assert notes == [("7", "defines f(x) for the rest of the document"),
+                     ("11", "redefines f(x) for the rest of the document")]
+    verdicts = {line: r.verdict for line, r in checked(load).items()}
+    assert verdicts == {"9": Verdict.PROVED, "13": Verdict.PROVED, "15": Verdict.REFUTED}
+
+
+def test_an_equality_inside_a_group_is_counted_unread_not_lost(tmp_path):
+    text = "+++\nsymbols = { x = \"real\" }\n+++\n$$\\underbrace{x + x = 2x}_{\\text{doubling}}$$\n"
+    load = load_document(write(tmp_path, "group.md", text))
+    assert load.coverage.summary() == "0 of 1 equalities checked, 0 definitions, 1 unread"
+    assert "inside a group" in load.coverage.notes[0].reason
+
+
+def test_a_wrong_step_of_an_identity_file_is_located_and_annotated(tmp_path):
+    from qedcheck.readers.identity_file import load_identity_file
+
+    path = write(tmp_path, "steps.toml", "[[identity]]\nname = \"square\"\nsymbols = { x = \"real\" }\n"
+                                         "lhs = \"(x + 1)**2\"\nsteps = [\n    \"x**2 + 2*x + 1\",\n"
+                                         "    \"x**2 + 3*x + 1\",\n]\nrhs = \"x**2 + 2*x + 1\"\n")
+    run = verify_all(load_identity_file(path).identities, RunSettings())
+    (result,) = run.results
+    assert [link.location.rsplit(":", 1)[1] for link in result.links] == ["6", "7", "9"]
+    lines = annotations(run)
+    assert [line.split("::")[1].split(",")[1] for line in lines] == ["line=7", "line=9"]
+
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda path: path.symlink_to("/dev/zero"), "a device"),
+    (lambda path: __import__("os").mkfifo(path), "a FIFO"),
+    (lambda path: path.mkdir(), "a directory"),
+])
+def test_only_a_regular_document_or_glossary_is_read(tmp_path, make, kind):
+    """Issue 11: a document linked to /dev/zero filled the memory; a FIFO blocked the run."""
+    path = tmp_path / "notes.md"
+    make(path)
+    load = load_document(path)
+    assert load.identities == () and load.errors[0].startswith(f"{path}: not a regular file ({kind}")
+    glossary = tmp_path / "glossary.toml"
+    make(glossary)
+    (tmp_path / "plain.md").write_text("$$x = x$$\n")
+    load = load_document(tmp_path / "plain.md", str(glossary))
+    assert any(error.startswith(f"{glossary}: cannot read the glossary: not a regular file ({kind}")
+               for error in load.errors)
+
+
+def test_reading_a_document_is_bounded_in_time(tmp_path, monkeypatch):
+    from qedcheck.readers import document
+
+    def endless(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(document, "READ_FILE_SECONDS", 0.2)
+    monkeypatch.setattr(document, "parse_latex_expression", endless)
+    (tmp_path / "slow.md").write_text("$$x + 1 = 1 + x$$\n\n$$2x = x + x$$\n")
+    load = load_document(tmp_path / "slow.md")
+    assert any("reading stopped after 0.2 s" in error for error in load.errors)

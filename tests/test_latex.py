@@ -81,6 +81,60 @@ def test_latex_decimals_are_exact_as_written(latex, expected):
     assert parse_latex_expression(latex, SYMBOLS) == expected
 
 
+# --- notation: subscripts, Greek letters, primes, higher derivatives, [notation] ---------------------
+
+lam, mu, w1, zi, y = (sp.Symbol(n, real=True) for n in ("lambda", "mu", "w_1", "z_i", "y"))
+NOTATION_SYMBOLS = {"x": x, "y": y, "lambda": lam, "mu": mu, "w_1": w1, "z_i": zi}
+
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"w_1 + z_{i}", w1 + zi),
+    (r"\lambda x + \mu", lam * x + mu),
+    (r"\lambda(x + 1)", lam * (x + 1)),  # a symbol before parentheses multiplies
+    (r"\sigma'(x)", sp.Derivative(1 / (1 + sp.exp(-x)), x)),
+    (r"\frac{d^2}{dx^2} x^3", sp.Derivative(x**3, (x, 2))),
+    (r"\sigma^2(x)", (1 / (1 + sp.exp(-x)))**2),
+    (r"\tanh^{2}(x)", sp.tanh(x)**2),
+])
+def test_latex_notation_reads_as_written(latex, expected):
+    assert parse_latex_expression(latex, NOTATION_SYMBOLS) == expected
+
+
+def test_primes_and_partial_derivatives_of_user_functions():
+    from qedcheck.readers.expression import UserFunction
+
+    t, u = sp.Dummy("x", real=True), sp.Dummy("y", real=True)
+    functions = {"f": UserFunction("f", (t, u), t**2 * u**3), "g": UserFunction("g", (t,), t**3)}
+    assert parse_latex_expression(r"g''(x)", NOTATION_SYMBOLS, functions) == sp.Derivative(x**3, (x, 2))
+    mixed = parse_latex_expression(r"\frac{\partial^2 f}{\partial x\,\partial y}", NOTATION_SYMBOLS, functions)
+    assert mixed.doit() == 6 * x * y**2
+    with pytest.raises(ExpressionError, match="order 2 but 1 variables"):
+        parse_latex_expression(r"\frac{\partial^2 f}{\partial x}", NOTATION_SYMBOLS, functions)
+
+
+def test_a_declared_symbol_never_silently_becomes_the_function_of_the_same_name():
+    sigma = sp.Symbol("sigma", real=True)
+    symbols = {"x": x, "sigma": sigma}
+    with pytest.raises(ExpressionError, match=r"ambiguous.*\\sigma \\cdot.*\[notation\]"):
+        parse_latex_expression(r"\sigma(x)", symbols)
+    assert parse_latex_expression(r"\sigma \cdot (x)", symbols) == sigma * x
+    assert parse_latex_expression(r"\sigma(x)", symbols, notation={r"\sigma": "sigma"}) == sigma * x
+    as_function = parse_latex_expression(r"\sigma(x) + \sigma", symbols, notation={r"\sigma": "sigmoid"})
+    assert as_function == 1 / (1 + sp.exp(-x)) + sigma
+
+
+@pytest.mark.parametrize("latex, message", [
+    (r"1_{x>0}", "subscript on a number"),  # the ANTLR reader alone reads this as 1
+    (r"\cancel{x}", r"cannot read `\\cancel`"),
+    (r"x^\top", r"cannot read `\\top`"),  # not the symbol 'top'
+    (r"\vdots", r"cannot read `\\vdots`"),
+    (r"\sigma", "is the function sigmoid"),
+])
+def test_notation_the_reader_would_misread_is_refused_by_name(latex, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_latex_expression(latex, SYMBOLS)
+
+
 # --- issue 11: LaTeX passes the checks plain input passes ----------------------------------------------
 
 @pytest.mark.parametrize("latex, message", [
@@ -100,6 +154,40 @@ def test_latex_refuses_what_plain_input_refuses(latex, message):
         parse_latex_expression(latex, SYMBOLS)
 
 
+def test_identity_files_take_the_same_notation_table(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text("[notation]\n'\\text{Softplus}' = \"softplus\"\n'\\sigma' = \"sigma\"\n"
+                    "[[identity]]\nname = \"odd_part\"\nsymbols = { x = \"real\", sigma = \"positive\" }\n"
+                    "lhs_latex = '\\text{Softplus}(x) - \\text{Softplus}(-x)'\nrhs_latex = 'x'\n"
+                    "[[identity]]\nname = \"product\"\nsymbols = { x = \"real\", sigma = \"positive\" }\n"
+                    "lhs_latex = '\\sigma(x + 1)'\nrhs_latex = '\\sigma x + \\sigma'\n")
+    loaded = load_identity_file(path)
+    assert loaded.errors == () and all(not i.error for i in loaded.identities)
+    results = verify_all(loaded.identities, RunSettings()).results
+    assert [r.verdict.value for r in results] == ["proved", "proved"]
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[notation]\n'\\frac{a}{b}' = \"x\"\n[[identity]]\nname = \"a\"\nlhs = \"1\"\nrhs = \"1\"\n")
+    assert any("[notation]" in e and "one command" in e for e in load_identity_file(bad).errors)
+
+
+@pytest.mark.parametrize("latex, message", [
+    # The ANTLR reader substitutes, then differentiates: this would read as d/dx 1 = 0 and refute 2.
+    (r"\frac{d}{dx} x^2 |_{x=1}", "evaluation bar"),
+    (r"\left.\frac{d}{dx} x^2\right|_{x=1}", "evaluation bar"),
+    # It differentiates x^2 only; many authors mean the sum: refused rather than guessed.
+    (r"\frac{d}{dx} x^2 + x", "scope of `\\\\frac{d}{dx}` is ambiguous"),
+    (r"\frac{d}{dx}(x + 1)^2 - 1", "ambiguous"),
+])
+def test_derivative_notation_that_could_be_misread_is_refused(latex, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_latex_expression(latex, SYMBOLS)
+
+
+def test_a_grouped_derivative_operand_is_read():
+    assert parse_latex_expression(r"\frac{d}{dx}(x^2) + x", SYMBOLS) == sp.Derivative(x**2, x) + x
+    assert parse_latex_expression(r"\frac{d}{dx}\left(x^2 + x\right)", SYMBOLS) == sp.Derivative(x**2 + x, x)
+
+
 def test_plain_input_refuses_a_zoo_that_later_arithmetic_would_hide():
     with pytest.raises(ExpressionError, match="undefined"):
         parse_expression("x/log(0)", SYMBOLS)
@@ -115,3 +203,14 @@ def test_a_log_base_zero_claim_is_an_input_error_not_a_proof(tmp_path):
 
 def test_a_log_with_a_valid_base_still_reads():
     assert parse_latex_expression(r"\log_{2} x", SYMBOLS) == sp.log(x) / sp.log(2)
+
+
+@pytest.mark.parametrize("latex, message", [
+    (r"x^{200} \cdot x^{200}", "makes the exponent 400"),
+    (r"(x^{200})^{200}", "makes the exponent 40000"),
+    (r"x \cdot 10^{256} \cdot 10^{256} \cdot 10^{256} \cdot 10^{256}", "digits"),
+    ("1" * 150 + "x", "more than 100 digits"),
+])
+def test_latex_limits_hold_after_sympy_merges(latex, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_latex_expression(latex, SYMBOLS)

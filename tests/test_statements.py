@@ -61,7 +61,8 @@ CANNOT_YET = {name: reason for reason, names in READER_CANNOT_YET.items() for na
 
 
 class _EveryName(dict):
-    """Every name is a declared real symbol: a statement's letters are its variables."""
+    """Every name that is not a function is a declared real symbol: a statement's letters are its
+    variables. (A name that is both would be ambiguous, and the reader says so.)"""
 
     def __contains__(self, name) -> bool:
         # \sigma is the sigmoid in the statements: a name that is both a symbol and a function is
