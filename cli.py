@@ -63,6 +63,10 @@ def build_parser() -> argparse.ArgumentParser:
                              "cache-dir, else the user's cache directory; see docs/cache.md)")
     verify.add_argument("--memory-limit", type=_setting(float, "memory_problem"), default=4.0, metavar="GIB",
                         help="address-space cap of each worker process in GiB (default 4)")
+    verify.add_argument("--accept-numeric", action=argparse.BooleanOptionalAction, default=None,
+                        help="let a claim expected to hold pass as numeric-only when no proof is found "
+                             "(still reported as numeric-only; default: [tool.qedcheck] accept-numeric, "
+                             "else no)")
     verify.add_argument("--slow", action="store_true",
                         help="also run the slow checks (measured cost of the softmax VJP vs the Jacobian)")
     verify.set_defaults(handler=_verify)
@@ -143,7 +147,8 @@ def _verify(args) -> int:
     options = RunOptions(seed=seed, rtol=rtol, timeout=timeout,
                          jobs=args.jobs if args.jobs is not None else default_jobs(),
                          cache_dir=None if args.no_cache else resolve_dir(args.cache_dir, config.cache_dir),
-                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow)
+                         memory_limit=int(args.memory_limit * 2**30), slow=args.slow,
+                         accept_numeric=config.accept_numeric_or(args.accept_numeric))
     plan = plan_targets(config.targets(args.targets), options, glossary=args.glossary)
     console = _console(args)
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
@@ -197,10 +202,10 @@ def _list(args) -> int:
     if targets == ["all"]:
         title, listed = "qedcheck catalogue", _catalogue_rows()
     else:
-        from .derivations import catalogue
+        from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(targets, catalogue)
+        chosen = select(targets, catalogue_modules)
         errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
         title = "qedcheck identities"
         listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,
@@ -251,7 +256,7 @@ def _show(args) -> int:
     then --seed): the command every replay line of a report names."""
     from .checks.workers import verify_with_wall_limit
     from .config import load_config
-    from .derivations import catalogue, slow_catalogue
+    from .derivations import catalogue_modules, slow_catalogue
     from .report import terminal
     from .results import RunResult
     from .selection import is_file_target, select
@@ -265,7 +270,11 @@ def _show(args) -> int:
               f"(`qedcheck list {args.first}` lists them)", file=sys.stderr)
         return EXIT_USAGE
     targets = [args.first] if args.name is None else [args.first, args.name]
-    chosen = select(targets, lambda: catalogue() + slow_catalogue())
+    def batches():  # the catalogue module by module, then the slow checks: built only as far as needed
+        yield from catalogue_modules()
+        yield slow_catalogue()
+
+    chosen = select(targets, batches)
     for error in chosen.errors:
         print(f"qedcheck: {error}", file=sys.stderr)
     if not chosen.identities:

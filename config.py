@@ -5,6 +5,7 @@
     seed = 0
     timeout = 10.0                   # symbolic budget per identity, seconds
     rtol = 1e-9                      # relative tolerance ("tolerance" is accepted as well)
+    accept-numeric = false           # true: a claim expected to hold may pass as numeric-only
     cache-dir = "/var/cache/qedcheck"  # where results are cached (default: the user's cache directory)
 
 Flags on the command line override these. A wrong key or type is a located input error
@@ -20,7 +21,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-KEYS = ("files", "seed", "timeout", "rtol", "tolerance", "cache-dir")
+KEYS = ("files", "seed", "timeout", "rtol", "tolerance", "cache-dir", "accept-numeric")
 MAX_PYPROJECT_BYTES = 1_000_000
 
 
@@ -35,6 +36,7 @@ class Config:
     timeout: float | None = None
     rtol: float | None = None
     cache_dir: Path | None = None
+    accept_numeric: bool | None = None
     errors: tuple[str, ...] = ()
 
     @property
@@ -60,6 +62,10 @@ class Config:
         return (_first(seed, self.seed, DEFAULT_SEED), _first(timeout, self.timeout, None),
                 _first(rtol, self.rtol, DEFAULT_RTOL))
 
+    def accept_numeric_or(self, flag: bool | None) -> bool:
+        """`--accept-numeric` / `--no-accept-numeric` where given, else the pinned value, else no."""
+        return bool(_first(flag, self.accept_numeric, False))
+
     def run_settings(self, seed: int | None = None, timeout: float | None = None, rtol: float | None = None):
         from .checks.runner import RunSettings
 
@@ -68,6 +74,7 @@ class Config:
             seed=_first(seed, self.seed, defaults.seed),
             timeout=_first(timeout, self.timeout, defaults.timeout),
             rtol=_first(rtol, self.rtol, defaults.rtol),
+            accept_numeric=bool(self.accept_numeric),
         )
 
 
@@ -123,8 +130,10 @@ def parse_table(table: dict, path: Path) -> Config:
     timeout = float(timeout) if timeout is not None else None
     rtol = float(rtol) if rtol is not None else None
     cache_dir = _folder(table.get("cache-dir"), path, f"{where} cache-dir", errors)
+    accept_numeric = _checked(table.get("accept-numeric"), accept_numeric_problem, f"{where} accept-numeric",
+                              errors)
     return Config(path=path, files=files, names_files="files" in table, seed=seed, timeout=timeout, rtol=rtol,
-                  cache_dir=cache_dir, errors=tuple(errors))
+                  cache_dir=cache_dir, accept_numeric=accept_numeric, errors=tuple(errors))
 
 
 def _folder(value, path: Path, where: str, errors: list[str]) -> Path | None:
@@ -187,6 +196,10 @@ TIMEOUT_MAX = 3600.0  # seconds of symbolic budget per identity
 RTOL_MIN, RTOL_MAX = 1e-15, 1e-6  # below: float64 cannot resolve it; above: real errors would pass
 JOBS_MAX = 1024
 MEMORY_MIN_GIB, MEMORY_MAX_GIB = 0.5, 1024.0  # a worker needs about 0.2 GiB of address space to start
+
+
+def accept_numeric_problem(value) -> str | None:
+    return None if isinstance(value, bool) else "expected true or false"
 
 
 def seed_problem(value) -> str | None:

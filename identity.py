@@ -108,6 +108,9 @@ class Identity:
     # called with the run's seed and returns a NumericOutcome; the runner merges them into the
     # numeric check, which fails if any of them disagrees.
     model_checks: tuple[Callable[[int], Any], ...] = ()
+    # `accept = "numeric"`: a true claim SymPy cannot prove may pass as `numeric-only` (still reported
+    # as numeric-only: the verdict does not change, only whether it meets the expectation).
+    accept_numeric: bool = False
     # A user claim `diff(f(x), x) = g(x)` in one symbol: the runner also checks it by finite
     # differences of f, compiled in the worker (a reader never compiles).
     finite_differences: bool = False

@@ -56,10 +56,10 @@ class QedcheckCollector(pytest.Collector):
     settings_table = None
 
     def collect(self):
-        from .derivations import catalogue
+        from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(self.settings_table.targets([]), catalogue)
+        chosen = select(self.settings_table.targets([]), catalogue_modules)
         run_settings = self.settings_table.run_settings()
         groups: dict[str, list] = {}
         for identity in chosen.identities:

@@ -91,7 +91,9 @@ class NumericOutcome:
     finite_difference_max_rel_err: float | None = None
     sizes: tuple[int, ...] = ()
     message: str = ""
-    region: str = ""  # what was sampled (range, special points): all a `numeric-only` verdict rests on
+    # Where the numbers were compared: each symbol's range, the special points the sample was made to
+    # include (zeros, kinks, constants' scale), points settled at high precision, points excluded.
+    region: str = ""
 
 
 @dataclass(frozen=True)

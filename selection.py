@@ -13,10 +13,13 @@ in one run become located input errors; the rest of the selection is still check
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .identity import Identity
+if TYPE_CHECKING:  # the warm path imports this module to read a command line: no records needed
+    from .identity import Identity
+
 from .results import DocumentCoverage
 
 # What the command line treats as a file to read (the readers know how); anything else is a name.
@@ -64,19 +67,19 @@ def is_document_target(target: str) -> bool:
     return target.lower().endswith(DOCUMENT_SUFFIXES)
 
 
-def select(targets: Sequence[str], catalogue: tuple[Identity, ...] | Callable[[], tuple[Identity, ...]],
+def select(targets: Sequence[str],
+           catalogue: tuple[Identity, ...] | Callable[[], Iterable[Sequence[Identity]]],
            glossary: str | None = None) -> Selection:
-    """The identities `targets` name, in order; `catalogue` may be a function, called only if needed.
-    `glossary` (--glossary) is the notation of the documents named."""
+    """The identities `targets` name, in order.
+
+    `catalogue` is the catalogue itself, or a function returning it in batches (its modules, as
+    `derivations.catalogue_modules` builds them): batches are built only as far as the names asked
+    for require, so `verify relu_deriv` does not build the network's gradients, and a file alone
+    builds nothing. `glossary` (--glossary) is the notation of the documents named.
+    """
     from .readers.identity_file import load_identity_file
 
-    built: list[tuple[Identity, ...]] = []
-
-    def whole_catalogue() -> tuple[Identity, ...]:
-        if not built:
-            built.append(catalogue() if callable(catalogue) else tuple(catalogue))
-        return built[0]
-
+    source = _LazyCatalogue(catalogue)
     chosen: list[Identity] = []
     errors: list[str] = []
     files: list[LoadedFile] = []
@@ -86,7 +89,7 @@ def select(targets: Sequence[str], catalogue: tuple[Identity, ...] | Callable[[]
                       "is named")
     for target, names in group_targets(targets):
         if target == "all":
-            picked = list(whole_catalogue())
+            picked = list(source.everything())
         elif is_document_target(target):
             from .readers.document import load_document
 
@@ -101,13 +104,47 @@ def select(targets: Sequence[str], catalogue: tuple[Identity, ...] | Callable[[]
             files.append(LoadedFile(target, loaded.digest, clean, loaded.identities))
             picked = _names_of_file(target, names, loaded.identities, errors)
         else:
-            by_name = {identity.name: identity for identity in whole_catalogue()}
-            if target not in by_name:
-                errors.append(f"command line: unknown identity '{target}'{did_you_mean(target, by_name)}")
+            found = source.find(target)
+            if found is None:
+                known = [identity.name for identity in source.everything()]
+                errors.append(f"command line: unknown identity '{target}'{did_you_mean(target, known)}")
                 continue
-            picked = [by_name[target]]
+            picked = [found]
         chosen.extend(i for i in picked if i not in chosen)
     return Selection(*_without_duplicate_names(chosen, errors), files=tuple(files), documents=tuple(documents))
+
+
+class _LazyCatalogue:
+    """The catalogue built batch by batch, only as far as a lookup needs."""
+
+    def __init__(self, catalogue):
+        self._source = catalogue
+        self._batches = None
+        self._built: list[Identity] = []
+        self._by_name: dict[str, Identity] = {}
+        self._done = False
+
+    def _grow(self) -> bool:
+        if self._batches is None:
+            self._batches = iter(self._source()) if callable(self._source) else iter([self._source])
+        batch = next(self._batches, None)
+        if batch is None:
+            self._done = True
+            return False
+        for identity in batch:
+            self._built.append(identity)
+            self._by_name.setdefault(identity.name, identity)
+        return True
+
+    def find(self, name: str) -> Identity | None:
+        while name not in self._by_name and self._grow():
+            pass
+        return self._by_name.get(name)
+
+    def everything(self) -> tuple[Identity, ...]:
+        while not self._done:
+            self._grow()
+        return tuple(self._built)
 
 
 def _names_of_file(path: str, names: list[str], identities: tuple[Identity, ...], errors: list[str]) -> list[Identity]:

@@ -87,8 +87,10 @@ def files_digest(patterns: tuple[str, ...]) -> str:
     return digest.hexdigest()
 
 
-def settings_description(seed: int, rtol: float, timeout: float | None) -> dict:
-    return {"seed": seed, "rtol": repr(rtol), "timeout": None if timeout is None else repr(timeout)}
+def settings_description(seed: int, rtol: float, timeout: float | None, accept_numeric: bool = False) -> dict:
+    """The run settings a result depends on (`accept_numeric` decides its `ok`)."""
+    return {"seed": seed, "rtol": repr(rtol), "timeout": None if timeout is None else repr(timeout),
+            "accept_numeric": accept_numeric}
 
 
 def quick_key(name: str, settings: dict) -> str:
@@ -410,6 +412,9 @@ class ResultCache:
             if self._unsafe_folder(path.parent):
                 return False
             _write_atomic(path, FORMAT.encode() + b" " + _mac(secret, kind, key, payload).encode() + b"\n" + payload)
+        except _NotACache as refusal:
+            self._turn_off(str(refusal))
+            return False
         except OSError as failure:
             self._turn_off(f"cannot write to the cache directory {self.root}: {failure.strerror or failure}")
             return False
@@ -452,14 +457,24 @@ class ResultCache:
         self._rejected.add(str(path))
 
     def _prepare(self) -> None:
+        """Make the directory a cache: only a new or empty directory is tagged, so a `cache-dir` that
+        names the repository, a home directory or ~/.ssh gets no files (and no `.gitignore` of ours)."""
+        tag = self.root / "CACHEDIR.TAG"
+        if not tag.is_file():
+            if self.root.is_dir() and any(self.root.iterdir()):
+                raise _NotACache(f"{self.root} is not empty and is not a qedcheck cache (no CACHEDIR.TAG); "
+                                 "choose an empty or new directory")
+            self.root.mkdir(parents=True, exist_ok=True)
+            _write_atomic(self.root / ".gitignore", b"*\n")
+            _write_atomic(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n# qedcheck result cache\n")
         for sub in ("results", "quick"):
             folder = self.root / sub
             if not folder.is_symlink():
-                folder.mkdir(parents=True, exist_ok=True)
-        tag = self.root / "CACHEDIR.TAG"
-        if not tag.exists():
-            _write_atomic(tag, b"Signature: 8a477f597d28d172789f06886806bc55\n# qedcheck result cache\n")
-            _write_atomic(self.root / ".gitignore", b"*\n")
+                folder.mkdir(exist_ok=True)
+
+
+class _NotACache(Exception):
+    """The chosen directory holds other things: qedcheck writes nothing there."""
 
 
 _KEY_NAME = re.compile(r"^[0-9a-f]{64}$")

@@ -1,15 +1,18 @@
-"""Turning SymPy expressions into numbers: float64 for speed, 50-digit mpmath to settle doubts.
+"""Turning SymPy expressions into numbers: float64 for speed, mpmath to settle doubts.
 
 float64 is the first pass over thousands of points; wherever it cannot decide (overflow, inf, nan,
-cancellation) the point is re-evaluated from the SymPy expression with mpmath at 50 digits, from the
-exact binary value of the float64 input.
+cancellation, a difference above rounding) the point is re-evaluated from the SymPy expression with
+mpmath, from the exact binary value of the float64 input, at a precision that covers the point's
+cancellation and the constants' scale, raised until the answer is stable (see settle).
 """
 
 from __future__ import annotations
 
 import functools
+import typing
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import mpmath
 import numpy as np
@@ -29,11 +32,89 @@ def compile_numpy(symbols: Sequence, expr, **options):
     The default printer sorts each sum's terms for display, which was half of all compile time
     (the float64 result may differ in the last bits, far inside every tolerance); and lambdify
     prints the whole expression again into the function's docstring unless told not to.
+
+    The generated function takes positional arguments `_a0, _a1, …` (see _positional): a user
+    symbol named `reduce`, `select` or `numpy` can never shadow a name the generated code calls.
+    Integers and fractions beyond float64's exact range are printed as float literals (inf beyond its
+    range): the float64 pass only screens, and Python's int arithmetic would raise on them.
     """
+    args, names = _positional(symbols)
+    printer = _float64_printer()(_UNORDERED)
+    printer.positional_names = names
+    return _unwrapped(sp.lambdify(args, _wrapped(expr), modules=[_numpy_namespace()], printer=printer,
+                                  docstring_limit=0, **options), expr)
+
+
+def _wrapped(expr):
+    """A lone expression in a list: lambdify puts every symbol of an expression (one with `.atoms`) into
+    the generated code's namespace under its own name, so a symbol named `mpf` replaced mpmath's mpf."""
+    return expr if isinstance(expr, (list, tuple)) else [expr]
+
+
+def _unwrapped(function, expr):
+    if isinstance(expr, (list, tuple)):
+        return function
+
+    def first(*args):
+        return function(*args)[0]
+
+    return first
+
+
+def _positional(symbols: Sequence):
+    """Arguments `_a0, _a1, …` for the symbols, and the names the printer gives the symbols in the
+    body: names the readers reject (no user name starts with `_`), the same in every process (the
+    result cache digests generated code). The expression is not rebuilt (xreplace would cost as much
+    as printing it); the printer maps each symbol to its argument (see _PositionalNames)."""
+    args, names = [], {}
+    for k, s in enumerate(symbols):
+        if isinstance(s, sp.Symbol):
+            args.append(sp.Symbol(f"_a{k}"))
+            names[s] = f"_a{k}"
+        else:
+            args.append(s)  # lambdify replaces anything that is not a name by a dummy of its own
+    return args, names
+
+
+class _PositionalNames:
+    """Printer mixin: a symbol with a positional argument is printed as that argument's name."""
+
+    positional_names: typing.ClassVar[dict] = {}
+
+    def _print_Symbol(self, expr):
+        name = self.positional_names.get(expr)
+        return name if name is not None else super()._print_Symbol(expr)
+
+
+@functools.cache
+def _float64_printer():
     from sympy.printing.numpy import NumPyPrinter
 
-    return sp.lambdify(list(symbols), expr, modules=[_numpy_namespace()], printer=NumPyPrinter(_UNORDERED),
-                       docstring_limit=0, **options)
+    class Float64Printer(_PositionalNames, NumPyPrinter):
+        def _print_Integer(self, expr):
+            return str(expr.p) if abs(expr.p) < 2**53 else _float_literal(expr)
+
+        def _print_Rational(self, expr):
+            if abs(expr.p) < 2**53 and expr.q < 2**53:
+                return super()._print_Rational(expr)
+            return _float_literal(expr)
+
+    return Float64Printer
+
+
+def _float_literal(number) -> str:
+    try:
+        value = float(number)
+    except OverflowError:
+        value = float("inf") if number > 0 else float("-inf")
+    if np.isinf(value):
+        return "inf" if value > 0 else "(-inf)"
+    return repr(value)
+
+
+def _dirac_delta_float64(value):
+    """DiracDelta in float64: 0 away from its argument's zeros, nan (no value) at them."""
+    return np.where(np.asarray(value) == 0, np.nan, 0.0)
 
 
 @functools.cache
@@ -42,17 +123,45 @@ def _numpy_namespace() -> dict:
     that star import loads every lazy NumPy submodule (f2py, testing, …), 0.11 s in the parent."""
     namespace = {name: value for name, value in vars(np).items() if not name.startswith("_")}
     namespace.update({name: getattr(np.linalg, name) for name in np.linalg.__all__})
-    namespace.update({"I": 1j, "Heaviside": np.heaviside, "numpy": np})
+    namespace.update({"I": 1j, "Heaviside": np.heaviside, "numpy": np, "DiracDelta": _dirac_delta_float64,
+                      "reduce": functools.reduce})
     return namespace
 
 
-def compile_mpmath(symbols: Sequence, expr):
-    """`sympy.lambdify` for mpmath (Heaviside included), printing sums unordered as compile_numpy."""
+class NoValue(Exception):
+    """A distribution (DiracDelta) at a zero of its argument: the point has no value to compare."""
+
+
+class ExactEvaluationFailed(Exception):
+    """mpmath could not evaluate at the requested precision (it ran out of memory): no verdict there."""
+
+
+def _dirac_delta_exact(value):
+    if value == 0:
+        raise NoValue("DiracDelta at a zero of its argument")
+    return mpmath.mpf(0)
+
+
+@functools.cache
+def _mpmath_printer():
     from sympy.printing.pycode import MpmathPrinter
 
-    printer = MpmathPrinter({**_UNORDERED, "user_functions": {"Heaviside": "Heaviside"}})
-    return sp.lambdify(list(symbols), expr, modules=["mpmath", {"Heaviside": _heaviside}], printer=printer,
-                       docstring_limit=0)
+    class PositionalMpmathPrinter(_PositionalNames, MpmathPrinter):
+        pass
+
+    return PositionalMpmathPrinter
+
+
+def compile_mpmath(symbols: Sequence, expr):
+    """`sympy.lambdify` for mpmath (Heaviside, DiracDelta included), printing sums unordered as
+    compile_numpy, with positional argument names no user symbol can take."""
+
+    args, names = _positional(symbols)
+    printer = _mpmath_printer()({**_UNORDERED, "user_functions": {"Heaviside": "Heaviside"}})
+    printer.positional_names = names
+    return _unwrapped(sp.lambdify(args, _wrapped(expr), printer=printer, docstring_limit=0,
+                                  modules=["mpmath", {"Heaviside": _heaviside, "DiracDelta": _dirac_delta_exact}]),
+                      expr)
 
 
 def warm_up() -> None:
@@ -68,19 +177,34 @@ _UNORDERED = {"fully_qualified_modules": False, "inline": True, "allow_unknown_f
 
 @memoised  # adjacent links share a step, and lambdify is slow
 def float_function(expr, symbols: Sequence) -> Callable[..., np.ndarray]:
-    """A NumPy function of `symbols` that broadcasts constants to the input's shape."""
+    """A NumPy function of `symbols` that broadcasts constants to the input's shape.
+
+    The values are complex where the expression's are (`x + I*x**2`): casting to float would drop the
+    imaginary part and make a complex side look equal to a real one. Where NumPy cannot evaluate at
+    all (an integer beyond float64 inside a function NumPy rejects) every value is nan: undecided,
+    left to mpmath.
+    """
     compiled = compile_numpy(symbols, expr)
 
     def evaluate(*columns):
+        shape = np.broadcast(*columns).shape if columns else ()
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            value = compiled(*columns)
-        shape = np.broadcast(*columns).shape if columns else ()
-        return np.broadcast_to(np.asarray(value, dtype=float), shape) if np.ndim(value) == 0 else np.asarray(
-            value, dtype=float
-        )
+            try:
+                value = _numeric_array(compiled(*columns))
+            except (ArithmeticError, TypeError, ValueError):
+                return np.full(shape, np.nan)
+        return np.broadcast_to(value, shape) if np.ndim(value) == 0 else value
 
     return evaluate
+
+
+def _numeric_array(value) -> np.ndarray:
+    """float64, or complex128 where some value has a nonzero imaginary part."""
+    value = np.asarray(value)
+    if np.iscomplexobj(value):
+        return value.astype(complex) if np.any(np.imag(value) != 0) else np.real(value).astype(float)
+    return value.astype(float)
 
 
 @memoised  # adjacent links share a step, and lambdify is slow
@@ -92,8 +216,12 @@ def float_functions(exprs, symbols: Sequence) -> Callable[..., np.ndarray]:
         shape = np.broadcast(*columns).shape if columns else ()
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            values = compiled(*columns)
-        return np.array([np.broadcast_to(np.asarray(v, dtype=float), shape) for v in values])
+            try:
+                values = compiled(*columns)
+            except (ArithmeticError, TypeError, ValueError):
+                return np.full((len(exprs), *shape), np.nan)
+            parts = [np.broadcast_to(_numeric_array(v), shape) for v in values]
+        return np.array(parts, dtype=complex if any(np.iscomplexobj(v) for v in parts) else float)
 
     return evaluate
 
@@ -130,18 +258,71 @@ def term_scale_function(exprs, symbols: Sequence) -> Callable[..., np.ndarray]:
     return scale
 
 
-def digits_for(values) -> int:
-    """Working precision for one point: 50 digits beyond the dynamic range that exp(±x) can create.
+def digits_for(values, extra: int = 0, dynamic_range: bool = True) -> int:
+    """Working precision for one point: 50 digits beyond the dynamic range that exp(±x) can create,
+    plus `extra` (see constant_digits).
 
-    exp(-700) is 1e-304, so 1 + e^{-700} needs 304 more digits than 1 before the difference shows.
+    exp(-700) is 1e-304, so 1 + e^{-700} needs 304 more digits than 1 before the difference shows
+    (up to |x| = 1000; beyond, the sums' measured cancellation decides, see cancellation_function).
     """
+    if not dynamic_range:  # the caller measured it (cancellation_function)
+        return EXACT_DIGITS + 10 + int(extra)
     largest = max((abs(float(v)) for v in values if np.isfinite(float(v))), default=0.0)
-    return EXACT_DIGITS + 10 + min(int(0.4343 * largest), 2000)
+    return EXACT_DIGITS + 10 + min(int(0.4343 * largest), 450) + int(extra)
+
+
+def constant_digits(*exprs) -> int:
+    """Digits the constants of the expressions need: 10**-40 in `x*(1 + 10**-40)` is invisible below
+    40 digits, 2**1000 + 1 below 302, exp(-1000) below 435. A difference hidden below the working
+    precision is never seen, so the precision starts above every constant's own scale."""
+    worst = 0.0
+    for expr in exprs:
+        for node in _nodes(expr):
+            if isinstance(node, sp.Rational):
+                worst = max(worst, _decimal_digits(node.p), _decimal_digits(node.q))
+            elif isinstance(node, sp.Float):
+                worst = max(worst, abs(float(mpmath.log10(abs(node._mpf_[1]) or 1))) + abs(node._mpf_[2]) * 0.302)
+            elif isinstance(node, sp.exp) and node.args[0].is_number:
+                try:
+                    worst = max(worst, 0.4343 * abs(complex(node.args[0]).real))
+                except (TypeError, ValueError, OverflowError):
+                    continue
+    return int(min(worst, 4000))
+
+
+def _decimal_digits(n: int) -> float:
+    return abs(n).bit_length() * 0.30103
+
+
+def _nodes(expr):
+    if isinstance(expr, (list, tuple, sp.MatrixBase)):
+        for entry in expr:
+            yield from _nodes(entry)
+        return
+    if isinstance(expr, sp.Basic):
+        yield from sp.preorder_traversal(expr)
+
+
+class _Marker:
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+# An exact evaluation returns a number (mpf, or mpc where the value is complex), None where the side is
+# undefined (a pole, log 0, a function outside its domain), or NO_VALUE where a distribution (DiracDelta)
+# sits on its singular support: the point says nothing about the claim.
+NO_VALUE = _Marker("no value")
+MAX_DIGITS = 8000  # the precision a point may grow to before it is left unresolved
 
 
 @memoised  # adjacent links share a step, and lambdify is slow
-def exact_function(expr, symbols: Sequence) -> Callable[..., mpmath.mpf | None]:
-    """An evaluator at `digits_for(point)` digits (≥ 50); returns None where there is no real value."""
+def exact_function(expr, symbols: Sequence) -> Callable[..., object]:
+    """An evaluator at `digits_for(point)` digits (or `digits`): an mpf, an mpc (principal branches:
+    log(-1) = iπ), None where undefined, NO_VALUE (see above). Raises ExactEvaluationFailed when mpmath
+    runs out of memory."""
     try:
         compiled = compile_mpmath(symbols, expr)
     except Exception:  # noqa: BLE001 - fall back to evalf for anything lambdify cannot print
@@ -157,43 +338,216 @@ def exact_function(expr, symbols: Sequence) -> Callable[..., mpmath.mpf | None]:
                 else:
                     subs = {s: sp.Float(float(v), digits) for s, v in zip(symbols, values)}
                     result = mpmath.mpmathify(sp.N(expr.subs(subs), digits))
-            except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+            except NoValue:
+                return NO_VALUE
+            except MemoryError:
+                raise ExactEvaluationFailed(f"mpmath ran out of memory evaluating at {digits} digits") from None
+            except (ArithmeticError, ValueError, TypeError):
                 return None
             if isinstance(result, (list, tuple)):
-                return [_real_or_none(r) for r in result]
-            return _real_or_none(result)
+                return [_number(r) for r in result]
+            return _number(result)
 
     return evaluate
 
 
-def _real_or_none(result):
-    """A real value at the working precision, or None where the expression is genuinely complex."""
-    if isinstance(result, mpmath.mpc):
-        if abs(result.imag) > abs(result.real) * mpmath.mpf(10) ** (-EXACT_DIGITS + 5):
-            return None
-        result = result.real
-    return +mpmath.mpf(result)
+def _number(result):
+    """The value at the working precision, complex only where it has an imaginary part; None where it
+    is not a finite number (±inf from log 0, nan)."""
+    if isinstance(result, _Marker):
+        return result
+    try:
+        value = mpmath.mpmathify(result)
+    except (TypeError, ValueError):
+        return None
+    if not mpmath.isfinite(value):
+        return None
+    if isinstance(value, mpmath.mpc):
+        return +value.real if value.imag == 0 else +value
+    return +value
 
 
 def _heaviside(value, at_zero=0.5):
     return mpmath.mpf(1) if value > 0 else (mpmath.mpf(0) if value < 0 else mpmath.mpf(at_zero))
 
 
-def exact_agree(a, b, scale) -> bool:
-    """Equal at high precision: within 1e-35 of the magnitude of the terms, far below any float64
-    error and far above the reference's own rounding."""
-    with mpmath.workdps(EXACT_DIGITS):
-        size = max(abs(a), abs(b), mpmath.mpf(scale) if np.isfinite(scale) else 0)
-        return abs(a - b) <= mpmath.mpf(10) ** -35 * size if size else a == b
+_MAX_SUMS = 40
+
+
+@dataclass(frozen=True)
+class Cancellation:
+    """What the sums at a point demand: `digits` beyond the base precision, and `scale`, the largest
+    Σ|terms| of any sum (the size of the numbers a rounding error is relative to)."""
+
+    digits: int = 0
+    scale: object = 0
+
+
+@memoised
+def cancellation_function(exprs, symbols: Sequence) -> Callable[..., Cancellation]:
+    """The cancellation inside the expressions at a point (see Cancellation): the largest Σ|terms| of
+    any sum, at any depth, and the dynamic range of the exponentials (0.4343 (max u − min u) digits over
+    every exp(u), and 1 = e^0). cosh(2x)² − sinh(2x)² at x = 700 subtracts two numbers of 10^1216
+    inside a sin, and 1 + tanh(x/2) at x = −10^4 is 10^-4343: below that many digits both round to the
+    same number and the difference is exactly 0 at every precision, a stable but wrong value. Evaluated
+    at SCALE_DIGITS, where exponents are unbounded."""
+    sums, exponents = [], []
+    for node in _nodes(list(exprs)):
+        if isinstance(node, sp.Add) and not node.is_number:
+            sums.append(sp.Add(*[sp.Abs(term) for term in node.args]))
+        elif isinstance(node, sp.exp) and not node.args[0].is_number:
+            exponents.append(sp.re(node.args[0]))
+        elif isinstance(node, (sp.cosh, sp.sinh, sp.tanh, sp.coth, sp.sech, sp.csch)) and not node.args[0].is_number:
+            exponents.append(sp.Abs(sp.re(node.args[0])))
+            exponents.append(-sp.Abs(sp.re(node.args[0])))
+        if len(sums) + len(exponents) >= _MAX_SUMS:
+            break
+    if not sums and not exponents:
+        return lambda *values: Cancellation()
+    compiled = exact_function(sums + exponents, symbols)
+
+    def cancellation(*values) -> Cancellation:
+        try:
+            sizes = _listed(compiled(*values, digits=SCALE_DIGITS))
+        except ExactEvaluationFailed:
+            return Cancellation()
+        numbers = [v if isinstance(v, (mpmath.mpf, mpmath.mpc)) else None for v in sizes]
+        scale = max((abs(v) for v in numbers[:len(sums)] if v is not None), default=mpmath.mpf(0))
+        digits = int(mpmath.log10(scale)) + 1 if scale > 1 else 0
+        powers = [mpmath.re(v) for v in numbers[len(sums):] if v is not None]
+        if powers:
+            spread = 0.4343 * (max(max(powers), 0) - min(min(powers), 0))
+            digits = max(digits, int(min(spread, 10 * MAX_DIGITS)))
+        return Cancellation(digits, scale)
+
+    return cancellation
+
+
+@dataclass(frozen=True)
+class Settled:
+    """One point at high precision. status: "agree", "differ" (a counterexample confirmed at two
+    precisions), "excluded" (neither side defined, or no value: not in the claim's domain) or
+    "unresolved" (no stable answer within MAX_DIGITS, or mpmath failed); lhs/rhs at `digits`."""
+
+    status: str
+    lhs: object = None
+    rhs: object = None
+    digits: int = 0
+    reason: str = ""
+
+
+# A difference is confirmed when two precisions agree on it to this many significant digits.
+CONFIRMING_DIGITS = 10
+# A difference is rounding noise when raising the precision by Δ digits shrank it by at least Δ minus this.
+NOISE_SLACK = 15
+CONFIRMING_STEP = 40
+
+
+def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None) -> Settled:
+    """Compare the sides at one point, raising the precision until the answer is stable.
+
+    At precisions p and q = p + Δ: the difference is real when both precisions agree on it to
+    CONFIRMING_DIGITS digits; it is rounding noise when it shrank as fast as the precision grew (the
+    tolerance is the actual cancellation, measured, not a fraction of the terms); a side undefined at
+    both precisions while the other is defined is a counterexample; both undefined, or a DiracDelta on
+    its support, puts the point outside the domain. Anything else: double the precision and look again.
+    The first precision covers the point's dynamic range, the constants (`extra_digits`) and the sums'
+    cancellation (`cancellation`, see cancellation_function).
+    """
+    measured = cancellation(*point) if cancellation is not None else Cancellation()
+    start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
+    return settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
+                          start, measured.scale)
+
+
+def settle_entries(values_at, digits: int, scale=0) -> Settled:
+    """`settle` for a function of the precision giving (lhs, rhs), each a number or a list of entries.
+
+    Each round compares precision p with p + Δ (Δ = max(CONFIRMING_STEP, p/8)); an undecided round
+    doubles p. `scale`: the sums' Σ|terms| (see Cancellation), what a rounding error is relative to."""
+    if digits > MAX_DIGITS // 2:
+        return Settled("unresolved", digits=digits, reason=f"the cancellation needs more than {MAX_DIGITS} digits")
+    try:
+        while True:
+            higher = digits + max(CONFIRMING_STEP, digits // 8)
+            if higher > MAX_DIGITS:
+                return Settled("unresolved", digits=digits, reason=f"no stable value within {MAX_DIGITS} digits")
+            L, R = values_at(digits)
+            if _within_rounding(L, R, digits, scale):
+                return Settled("agree", L, R, digits)
+            L2, R2 = values_at(higher)
+            status, reason = _two_precisions(L, R, L2, R2, digits, higher, scale)
+            if status is not None:
+                return Settled(status, L2, R2, higher, reason)
+            digits *= 2
+    except ExactEvaluationFailed as failure:
+        return Settled("unresolved", reason=str(failure))
+
+
+def _two_precisions(Lp, Rp, Lq, Rq, p: int, q: int, scale):
+    """The verdict of one point from its values at precisions p < q, or (None, "") to look again higher.
+
+    The rounding error at precision d is at most about S·10^(NOISE_SLACK − d), S the largest number the
+    evaluation handled (the sides, the sums' Σ|terms|). A difference is real when it exceeds that bound
+    at p and both precisions agree on it to CONFIRMING_DIGITS digits; it is noise when it is below the
+    bound at q, or shrank as fast as the precision grew."""
+    if isinstance(Lq, list) or isinstance(Rq, list):
+        outcomes = [_two_precisions(a, b, c, d, p, q, scale) for a, b, c, d in zip(_listed(Lp), _listed(Rp),
+                                                                                   _listed(Lq), _listed(Rq))]
+        for wanted in ("differ", None, "excluded"):
+            found = next((o for o in outcomes if o[0] == wanted), None)
+            if found is not None:
+                return found
+        return "agree", ""
+    if any(v is NO_VALUE for v in (Lp, Rp, Lq, Rq)):
+        return "excluded", "DiracDelta has no value at a zero of its argument"
+    undefined_p, undefined_q = (Lp is None, Rp is None), (Lq is None, Rq is None)
+    if undefined_p != undefined_q:
+        return None, ""
+    if undefined_q == (True, True):
+        return "excluded", "neither side is defined"
+    if undefined_q[0] or undefined_q[1]:
+        return "differ", ("the lhs" if undefined_q[0] else "the rhs") + " is undefined, the other side is not"
+    with mpmath.workdps(2 * CONFIRMING_DIGITS + 20):
+        Dp, Dq = Lp - Rp, Lq - Rq
+        if Dq == 0:
+            return "agree", ""
+        size = max(abs(Lq), abs(Rq), abs(mpmath.mpmathify(scale)))
+        noise_p = size * mpmath.mpf(10) ** (NOISE_SLACK - p)
+        noise_q = size * mpmath.mpf(10) ** (NOISE_SLACK - q)
+        if abs(Dq) > noise_p and abs(Dp - Dq) <= mpmath.mpf(10) ** -CONFIRMING_DIGITS * abs(Dq):
+            return "differ", ""
+        if abs(Dq) <= noise_q or abs(Dq) <= abs(Dp) * mpmath.mpf(10) ** -(q - p - NOISE_SLACK):
+            return "agree", ""
+    return None, ""
+
+
+def _within_rounding(L, R, digits: int, scale) -> bool:
+    """Every entry defined and equal within the rounding error bound at this precision (see
+    _two_precisions): agreement needs no second precision, only a difference must be confirmed."""
+    with mpmath.workdps(2 * CONFIRMING_DIGITS + 20):
+        for a, b in zip(_listed(L), _listed(R)):
+            if not isinstance(a, (mpmath.mpf, mpmath.mpc)) or not isinstance(b, (mpmath.mpf, mpmath.mpc)):
+                return False
+            size = max(abs(a), abs(b), abs(mpmath.mpmathify(scale)))
+            if abs(a - b) > size * mpmath.mpf(10) ** (NOISE_SLACK - digits):
+                return False
+    return len(_listed(L)) == len(_listed(R))
+
+
+def _listed(values):
+    return values if isinstance(values, list) else [values]
 
 
 def short(value, size=None) -> str:
-    """A number as a report shows it: 17 significant digits; below 1e-40 of `size` it is the
-    high-precision evaluation's rounding noise around an exact 0, and shown as 0."""
+    """A number as a report shows it: 17 significant digits (complex as a + bj); below 1e-40 of `size`
+    it is the high-precision evaluation's rounding noise around an exact 0, and shown as 0."""
     if value is None:
         return "undefined"
+    if isinstance(value, _Marker):
+        return value.name
     if size is not None and abs(value) <= mpmath.mpf(10) ** -40 * abs(size):
         return "0"
-    if isinstance(value, mpmath.mpf):
+    if isinstance(value, (mpmath.mpf, mpmath.mpc)):
         return mpmath.nstr(value, 17)
     return repr(float(value))

@@ -24,6 +24,7 @@ from ..results import Counterexample, NumericOutcome, ProofOutcome
 from ..sized import Condition, Declarations, MatrixClaim, Node
 from . import strategies
 from .budget import BudgetExceeded, Deadline, interrupt_after
+from .matrix_algebra import rewritten
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import Explicit, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
@@ -38,6 +39,7 @@ MAX_VECTOR = 1000
 MAX_MATRIX = 200
 MAX_DERIVATIVE_VECTOR = 300
 MAX_DERIVATIVE_MATRIX = 30
+NESTED_DERIVATIVE_SIZE = 20
 
 
 @dataclass(frozen=True)
@@ -140,8 +142,8 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
             entries.ranges[symbol] = size
         symmetric = {name for name, a in claim.declarations.arrays.items()
                      if set(a.assumptions) & {"symmetric", "spd", "diagonal"}}
-        a = normal_form(entries(claim.lhs, at), entries.ranges, symmetric)
-        b = normal_form(entries(claim.rhs, at), entries.ranges, symmetric)
+        a = normal_form(entries(rewritten(claim.lhs), at), entries.ranges, symmetric)
+        b = normal_form(entries(rewritten(claim.rhs), at), entries.ranges, symmetric)
     except NoEntryForm:
         return None
     except BudgetExceeded:
@@ -340,12 +342,17 @@ def _size_plan(claim: Sides, rng):
     declarations = claim.declarations
     names = list(declarations.sizes.values())
     in_matrix = {s for a in declarations.arrays.values() if a.is_matrix for s in a.shape}
-    derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
+    depth = max(_derivative_depth(claim.lhs), _derivative_depth(claim.rhs))
+    derivative = depth > 0
     for level in range(1, 4):
         for sizes in size_combinations(names, level, claim):
             yield sizes, SMALL_POINTS, True
         if not names:
             return
+    if depth > 1:  # a derivative of a derivative perturbs every pair of entries: small sizes only
+        for low, high in ((4, 8), (9, NESTED_DERIVATIVE_SIZE)):
+            yield {name: int(rng.integers(low, high + 1)) + k for k, name in enumerate(names)}, LARGE_POINTS, False
+        return
     yield {name: 4 + k for k, name in enumerate(names)}, LARGE_POINTS, False  # the first size beyond the proofs
     bands = [(4, 9), (10, 40), (50, 200)] if not derivative else [(4, 9), (10, 30)]
     for low, high in bands:
@@ -367,6 +374,11 @@ def _size_plan(claim: Sides, rng):
     else:
         top = {name: (MAX_MATRIX if name in in_matrix else MAX_VECTOR) for name in names}
     yield {name: value - k for k, (name, value) in enumerate(top.items())}, 1, False
+
+
+def _derivative_depth(node: Node) -> int:
+    inner = max((_derivative_depth(a) for a in node.args), default=0)
+    return inner + 1 if node.op in ("grad", "jacobian") else inner
 
 
 def _dyadic(sample, declarations: Declarations, rng):
@@ -535,7 +547,7 @@ def _point(claim: Sides, sizes, arrays, scalars, assignment) -> dict:
     for name, value in arrays.items():
         if name in used:
             if value.ndim == 1:
-                point[name] = [_fraction(v) for v in value]
+                point[name] = "[" + ", ".join(_fraction(v) for v in value) + "]"
             else:
                 point[name] = "[" + ", ".join("[" + ", ".join(_fraction(v) for v in row) + "]" for row in value) + "]"
     return point

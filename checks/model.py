@@ -58,6 +58,7 @@ def merge_outcomes(first: NumericOutcome | None, second: NumericOutcome) -> Nume
         float64_undecided=first.float64_undecided + second.float64_undecided,
         finite_difference_max_rel_err=max(fd) if fd else None, sizes=tuple(sorted({*first.sizes, *second.sizes})),
         message="; ".join(m for m in (first.message, second.message) if m),
+        region="; ".join(r for r in (first.region, second.region) if r),
     )
 
 

@@ -1,9 +1,14 @@
 """The numeric cross-check: compare the two sides at ≥ 1000 deterministic points.
 
-The independent NumPy implementations are compared with each other and against the SymPy sides;
-the tolerance is scaled to the magnitude of the terms (a difference of two large terms cannot be
-more accurate than the terms). A disagreement that float64 cannot settle goes to 50-digit mpmath:
-only a difference that survives there is a counterexample.
+The points include where the expressions change character (zeros of Abs/sign/Max/Min/Heaviside
+arguments, conditions, denominators; the scale of the constants; see sampling.special_points).
+The independent NumPy implementations are compared with each other and against the SymPy sides.
+float64 only screens: a point where it disagrees beyond rtol, agrees only to far more than rounding,
+or cancelled, is settled at high precision (evaluate.settle), where the precision grows with the
+measured cancellation until the answer is stable and a difference is a counterexample only when two
+precisions agree on it. Values are complex where a side is (principal branches); a side undefined
+where the other is defined is a counterexample; where neither is defined the point is outside the
+domain and the outcome's `region` says so.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass, field, replace
 
+import mpmath
 import numpy as np
 import sympy as sp
 
@@ -47,6 +53,14 @@ class NumericSettings:
         return replace(self, exact_points=0, link_exact_points=0, max_exact=8)
 
 
+# float64 "agreement" above this many units of rounding of the terms is not taken on trust: those points
+# are settled at high precision too (a relative error of 5e-10 is a million times rounding, not noise).
+ROUNDING = 1e3 * float(np.finfo(float).eps)
+# Points where float64 cancelled (the difference is within rounding of the terms but not of the values),
+# settled at high precision: the worst ones and a spread.
+CANCELLATION_AUDIT = 16
+
+
 @dataclass
 class _Tally:
     """Running figures of one cross-check."""
@@ -58,7 +72,13 @@ class _Tally:
     undecided: int = 0
     counterexample: Counterexample | None = None
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said in the message, never a disagreement
     sizes: set = field(default_factory=set)
+    excluded: list = field(default_factory=list)  # (point text, reason) where neither side has a value
+    unresolved: list = field(default_factory=list)  # (point text, reason) no stable answer at high precision
+    unsettled: int = 0  # points float64 could not decide that were not settled (over the budget)
+    digits: int = 0  # the highest precision a settled point needed
+    region: str = ""
 
     def outcome(self, fd_err=None) -> NumericOutcome:
         agrees = self.counterexample is None and not self.problems
@@ -73,50 +93,128 @@ class _Tally:
             finite_difference_max_rel_err=fd_err,
             sizes=tuple(sorted(self.sizes)),
             message="; ".join(self.problems),
+            region=self.describe_region(),
         )
+
+    def describe_region(self) -> str:
+        parts = [self.region] if self.region else []
+        if self.exact:
+            parts.append(f"{self.exact} points settled at high precision (up to {self.digits} digits)")
+        if self.excluded:
+            reasons = sorted({reason for _, reason in self.excluded})
+            example = self.excluded[0][0]
+            parts.append(f"{len(self.excluded)} points excluded, outside the domain ({'; '.join(reasons)}), "
+                         f"e.g. {example}: {_where_suggestion(self.excluded)}")
+        if self.unresolved:
+            parts.append(f"{len(self.unresolved)} points unresolved at high precision "
+                         f"({self.unresolved[0][1]}, e.g. {self.unresolved[0][0]})")
+        if self.unsettled:
+            parts.append(f"{self.unsettled} points float64 could not decide were not settled (over the budget)")
+        return "; ".join(parts)
+
+
+def _where_suggestion(excluded) -> str:
+    """A `where` that states the domain, when every excluded point shares one coordinate (x = 0)."""
+    shared = None
+    for text, _ in excluded:
+        pairs = set(text.split(", "))
+        shared = pairs if shared is None else shared & pairs
+    for pair in sorted(shared or ()):
+        name, _, value = pair.partition(" = ")
+        try:
+            number = float(value)
+        except ValueError:
+            continue
+        shown = int(number) if number.is_integer() else number
+        return f'state the domain with where = "{name} != {shown}"'
+    return "add a `where` that excludes them"
 
 
 def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_rhs=None,
                        settings: NumericSettings = NumericSettings()) -> NumericOutcome:
-    """Scalar claims (and the links of their derivations)."""
+    """Scalar claims (and the links of their derivations).
+
+    float64 screens every point (complex where a side is complex). Points where float64 disagrees
+    beyond rtol, agrees only to far more than rounding, or cancelled are settled at high precision
+    (evaluate.settle: the precision grows until the answer is stable, and a difference counts only
+    when two precisions agree on it); so are the hard values and a spread of the rest.
+    """
     symbols = list(symbols)
     lhs, rhs = prepare(lhs), prepare(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _cross_check_entries(sp.Matrix(lhs), sp.Matrix(rhs), symbols, where, settings)
     tally = _Tally()
-    columns = _sample_columns(symbols, where, settings)
-    if columns is None:
+    sample = _sample_columns(symbols, where, settings, (lhs, rhs, where))
+    if sample is None:
         tally.problems.append("the domain restriction holds at none of the sampled points")
         return tally.outcome()
+    columns, specials = sample
     names = [str(s) for s in symbols]
+    tally.region = _region(names, columns, specials)
     a = _call(numpy_lhs, names, columns) if numpy_lhs else evaluate.float_function(lhs, symbols)(*columns)
     b = _call(numpy_rhs, names, columns) if numpy_rhs else evaluate.float_function(rhs, symbols)(*columns)
-    scale = np.fmax(np.fmax(np.abs(a), np.abs(b)), evaluate.term_scale_function((lhs, rhs), symbols)(*columns))
-    scale = np.array(scale, dtype=float)  # writable: mpmath fills in where float64 overflowed
+    with np.errstate(all="ignore"):
+        terms = evaluate.term_scale_function((lhs, rhs), symbols)(*columns)
+        scale = np.array(np.fmax(np.fmax(np.abs(a), np.abs(b)), terms), dtype=float)
     bad = _disagreeing(a, b, scale, settings)
     tally.points = len(a)
+    tally.undecided = int(np.count_nonzero(bad))
     _record_errors(tally, a, b, scale, ~bad, 1e3 * settings.atol / settings.rtol)
     exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
-    exact_scale = evaluate.exact_function(evaluate.magnitude(lhs) + evaluate.magnitude(rhs), symbols)
-    for index in _exact_indices(bad, settings, columns):
-        if bad[index] and tally.counterexample is not None:
-            continue  # one confirmed counterexample is enough
+    extra = evaluate.constant_digits(lhs, rhs)
+    cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
+    chosen = _exact_indices(bad, settings, columns, _audited(a, b, scale, bad, settings))
+    tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
+    for index in chosen:
+        if tally.counterexample is not None:
+            break  # one confirmed counterexample is enough
         point = [column[index] for column in columns]
-        if not np.isfinite(scale[index]):  # float64 overflowed inside the terms: ask mpmath
-            magnitude = exact_scale(*point, digits=evaluate.SCALE_DIGITS)
-            scale[index] = min(float(abs(magnitude)), np.finfo(float).max) if magnitude is not None else 0.0
-        settled = _settle(exact_lhs, exact_rhs, point, _finite_or_zero(scale[index]))
-        if settled is None:
+        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation)
+        where_text = ", ".join(f"{n} = {float(v)!r}" for n, v in zip(names, point))
+        if settled.status == "excluded":
+            tally.excluded.append((where_text, settled.reason))
             continue
-        agree, L, R = settled
+        if settled.status == "unresolved":
+            tally.unresolved.append((where_text, settled.reason))
+            continue
         tally.exact += 1
-        if agree:
-            tally.undecided += int(bad[index])
+        tally.digits = max(tally.digits, settled.digits)
+        L, R = settled.lhs, settled.rhs
+        if settled.status == "agree":
             _check_encoding(tally, "lhs", a[index], L, scale[index], names, point, settings, numpy_lhs)
             _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
-        elif tally.counterexample is None:
-            tally.counterexample = _counterexample(dict(zip(names, point)), L, R)
+        else:
+            tally.counterexample = _counterexample(dict(zip(names, point)), L, R, settled.digits, settled.reason)
     return tally.outcome()
+
+
+def _audited(a, b, scale, bad, settings) -> list[int]:
+    """Points float64 accepted that it should not vouch for: agreement far above rounding (worst first),
+    then cancellation (a difference within rounding of the terms but not of the values), the worst
+    and a spread."""
+    if not settings.exact_points:
+        return []
+    with np.errstate(all="ignore"):
+        error = np.abs(a - b)
+        term_rel = np.where(bad, 0.0, error / np.where(scale > 0, scale, np.inf))
+        values = np.fmax(np.abs(a), np.abs(b))
+        value_rel = np.where(bad, 0.0, error / np.where(values > 0, values, np.inf))
+        value_rel = np.where(np.isnan(value_rel), 0.0, value_rel)
+    suspicious = np.flatnonzero(term_rel > ROUNDING)
+    suspicious = suspicious[np.argsort(-term_rel[suspicious], kind="stable")][: settings.max_exact]
+    cancelled = np.flatnonzero((value_rel > ROUNDING) & (term_rel <= ROUNDING))
+    worst = cancelled[np.argsort(-value_rel[cancelled], kind="stable")][: CANCELLATION_AUDIT // 2]
+    spread = cancelled[np.linspace(0, len(cancelled) - 1, num=min(CANCELLATION_AUDIT // 2, len(cancelled)),
+                                   dtype=int)] if len(cancelled) else cancelled
+    return [int(k) for k in (*suspicious, *worst, *spread)]
+
+
+def _region(names, columns, specials) -> str:
+    """Where the sample lies: each symbol's range, and the special points it was made to include."""
+    ranges = ", ".join(f"{n} in [{np.min(c):.3g}, {np.max(c):.3g}]" for n, c in zip(names, columns) if len(c))
+    text = f"{len(columns[0])} points: {ranges}" if columns else ""
+    described = specials.describe() if specials is not None else ""
+    return f"{text}; special points {described}" if described else text
 
 
 def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
@@ -238,6 +336,7 @@ def _cross_check_entries(lhs, rhs, symbols, where, settings) -> NumericOutcome:
         mpmath_points=sum(o.mpmath_points for o in outcomes),
         float64_undecided=sum(o.float64_undecided for o in outcomes),
         message=worst.message,
+        region=worst.region,
     )
 
 
@@ -310,14 +409,15 @@ class _ExplicitSides:
             values = np.array([min(float(abs(v)), np.finfo(float).max) for v in exact] or [0.0])
         return float(np.max(values)) if values.size else 0.0
 
-    def settle(self, draw, scale):
-        """(agree, lhs entries, rhs entries); a difference must survive doubling the digits."""
-        L, R = self.exact_values(draw)
-        if _entries_agree(L, R, scale):
-            return True, L, R
-        digits = 2 * evaluate.digits_for(self._arguments(draw))
-        L2, R2 = self.exact_values(draw, digits)
-        return _entries_agree(L2, R2, scale), L, R
+    def settle(self, draw, scale=None):
+        """(agree, lhs entries, rhs entries) at high precision (evaluate.settle_entries: the precision
+        grows until the answer is stable; a difference counts when two precisions agree on it)."""
+        _, compiled = self._build(draw.size)
+        args = self._arguments(draw)
+        measured = compiled["cancellation"](*args)
+        start = evaluate.digits_for(args, compiled["constants"] + measured.digits, dynamic_range=False)
+        settled = evaluate.settle_entries(lambda digits: self.exact_values(draw, digits), start, measured.scale)
+        return settled.status != "differ", _as_list(settled.lhs), _as_list(settled.rhs)
 
 
 class _Compiled:
@@ -336,6 +436,9 @@ class _Compiled:
                                   evaluate.exact_function(self.rights, self.symbols)),
                 "magnitude": lambda: evaluate.float_functions(self.magnitudes, self.symbols),
                 "exact magnitude": lambda: evaluate.exact_function(self.magnitudes, self.symbols),
+                "constants": lambda: evaluate.constant_digits(self.lefts, self.rights),
+                "cancellation": lambda: evaluate.cancellation_function(list(self.lefts) + list(self.rights),
+                                                                       self.symbols),
             }[kind]()
         return self._built[kind]
 
@@ -346,21 +449,35 @@ def _as_list(values):
     return list(values) if isinstance(values, (list, tuple)) else [values]
 
 
-def _entries_agree(L, R, scale) -> bool:
-    return all(evaluate.exact_agree(p, q, scale) for p, q in zip(L, R) if p is not None and q is not None)
-
-
-def _sample_columns(symbols, where, settings):
-    sample = sampling.scalar_sample(symbols, settings.seed, settings.points)
+def _sample_columns(symbols, where, settings, exprs=()):
+    """(columns, special points) of the points where `where` holds; None when it holds at none."""
+    sample = sampling.scalar_sample(symbols, settings.seed, settings.points, exprs=tuple(e for e in exprs if e is not None))
     columns = [sample.values[str(s)] for s in symbols]
     if where is not None:
-        with np.errstate(all="ignore"):
-            mask = np.broadcast_to(np.asarray(evaluate.compile_numpy(symbols, where)(*columns), dtype=bool),
-                                   columns[0].shape)
+        mask = np.broadcast_to(_where_mask(symbols, where, columns), columns[0].shape)
         columns = [c[mask] for c in columns]
         if not len(columns[0]):
             return None
-    return columns
+    return columns, sample.specials
+
+
+def _where_mask(symbols, where, columns) -> np.ndarray:
+    """Where the condition holds, in float64; point by point at high precision where NumPy cannot
+    evaluate it (an integer beyond float64)."""
+    try:
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return np.asarray(evaluate.compile_numpy(symbols, where)(*columns), dtype=bool)
+    except (ArithmeticError, TypeError, ValueError):
+        holds = evaluate.compile_mpmath(symbols, where)
+        mask = []
+        for point in zip(*columns):
+            try:
+                with mpmath.workdps(evaluate.digits_for(point, evaluate.constant_digits(where))):
+                    mask.append(bool(holds(*[mpmath.mpf(float(v)) for v in point])))
+            except (ArithmeticError, TypeError, ValueError):
+                mask.append(False)
+        return np.array(mask, dtype=bool)
 
 
 def _vector_where(where, identity):
@@ -409,8 +526,9 @@ def _record_errors(tally, a, b, scale, decided, floor: float = 1e-291) -> None:
         tally.max_rel = max(tally.max_rel, float(np.max(rel)))
 
 
-def _exact_indices(bad, settings, columns=None):
-    """Every disagreeing point (up to max_exact), simplest first, then a spread of agreeing ones.
+def _exact_indices(bad, settings, columns=None, audited=()):
+    """Every disagreeing point (up to max_exact), simplest first, then the `audited` ones (see
+    _audited), then the hard values and a spread of agreeing ones.
 
     Simplest first, as Hypothesis shrinks: the first confirmed counterexample is the one reported,
     and `x = 1` explains a wrong step better than `x = 1e-08`.
@@ -419,6 +537,9 @@ def _exact_indices(bad, settings, columns=None):
     if columns is not None and len(disagreeing):
         disagreeing = sorted(disagreeing, key=lambda k: _simplicity(column[k] for column in columns))
     chosen = [int(k) for k in disagreeing[: settings.max_exact]]
+    for index in audited:
+        if index not in chosen:
+            chosen.append(int(index))
     spread = np.linspace(0, len(bad) - 1, num=min(settings.exact_points, len(bad)), dtype=int)
     hard = range(min(len(sampling.HARD_VALUES), len(bad)) if settings.exact_points else 0)
     for index in list(hard) + list(spread):
@@ -433,20 +554,6 @@ def _simplicity(values) -> tuple:
     return (sum(v != round(v) for v in values), sum(v == 0 for v in values), max(values, default=0.0))
 
 
-def _settle(exact_lhs, exact_rhs, point, scale):
-    """(agree, lhs, rhs) at high precision; a difference must survive doubling the digits to count."""
-    L, R = exact_lhs(*point), exact_rhs(*point)
-    if L is None or R is None:
-        return None
-    if evaluate.exact_agree(L, R, scale):
-        return True, L, R
-    digits = 2 * evaluate.digits_for(point)
-    L2, R2 = exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)
-    if L2 is None or R2 is None:
-        return None
-    return evaluate.exact_agree(L2, R2, scale), L, R
-
-
 def _finite_or_zero(value) -> float:
     return float(value) if np.isfinite(value) else 0.0
 
@@ -455,6 +562,8 @@ def _check_encoding(tally, side, computed, exact, scale, names, point, settings,
     """The hand-written NumPy side must agree with the SymPy side it implements."""
     if implementation is None or not np.isfinite(computed) or len(tally.problems) >= 3:
         return
+    if not isinstance(exact, mpmath.mpf) or np.iscomplexobj(computed):
+        return  # a complex or undefined side: the claim's comparison says what there is to say
     tolerance = 1e3 * settings.rtol * max(abs(float(exact)), _finite_or_zero(scale), ENCODING_FLOOR)
     if abs(float(computed) - float(exact)) > tolerance and np.isfinite(float(exact)):
         where = ", ".join(f"{n} = {p!r}" for n, p in zip(names, point))
@@ -491,7 +600,7 @@ def _check_encoding_vector(tally, a, b, L, R, scale, draw, settings) -> None:
         return
     for side, computed, exact in (("lhs", a.ravel(), L), ("rhs", b.ravel(), R)):
         for value, reference in zip(computed, exact):
-            if reference is None or not np.isfinite(value):
+            if not isinstance(reference, mpmath.mpf) or not np.isfinite(value):
                 continue
             if abs(float(value) - float(reference)) > 1e3 * settings.rtol * max(scale, ENCODING_FLOOR):
                 tally.problems.append(
@@ -501,22 +610,33 @@ def _check_encoding_vector(tally, a, b, L, R, scale, draw, settings) -> None:
                 return
 
 
-def _counterexample(point, L, R) -> Counterexample:
+def _counterexample(point, L, R, digits: int = evaluate.EXACT_DIGITS, reason: str = "") -> Counterexample:
+    if L is None or R is None:
+        return Counterexample(point={k: float(v) for k, v in point.items()}, lhs=evaluate.short(L),
+                              rhs=evaluate.short(R), difference=reason or "one side is undefined",
+                              confirmed_digits=digits)
     size = max(abs(L), abs(R))
     return Counterexample(
         point={k: float(v) for k, v in point.items()},
         lhs=evaluate.short(L, size),
         rhs=evaluate.short(R, size),
         difference=evaluate.short(L - R, size),
+        confirmed_digits=digits,
     )
 
 
 def _vector_counterexample(draw, L, R) -> Counterexample:
-    worst = max(
-        (abs(p - q), p, q) for p, q in zip(L, R) if p is not None and q is not None
-    )
+    def gap(p, q):
+        if p is None or q is None or p is evaluate.NO_VALUE or q is evaluate.NO_VALUE:
+            return mpmath.inf if (p is None) != (q is None) else mpmath.mpf(0)
+        return abs(p - q)
+
+    worst = max(((gap(p, q), p, q) for p, q in zip(L, R)), key=lambda t: t[0])
     point = {k: (np.round(np.asarray(v, dtype=float), 17).tolist() if np.ndim(v) else float(v))
              for k, v in draw.values.items()}
+    if worst[1] is None or worst[2] is None:
+        return Counterexample(point=point, lhs=evaluate.short(worst[1]), rhs=evaluate.short(worst[2]),
+                              difference="one side is undefined")
     size = max(abs(worst[1]), abs(worst[2]))
     return Counterexample(
         point=point,

@@ -20,7 +20,7 @@ from .. import __version__
 from ..identity import Identity
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
 from ..sized import Node
-from . import domain, finite_diff, matrices, numeric, sampling
+from . import domain, evaluate, finite_diff, matrices, numeric, sampling
 from .budget import Deadline
 from .core import Claim, Decision, Engines, check_claim, identity_ok
 from .model import merge_outcomes
@@ -148,7 +148,7 @@ def _sampled(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome 
         points=outcome.points, max_abs_err=outcome.max_abs_err, max_rel_err=outcome.max_rel_err,
         agrees=outcome.agrees and fd.agrees, counterexample=outcome.counterexample,
         mpmath_points=outcome.mpmath_points, float64_undecided=outcome.float64_undecided,
-        finite_difference_max_rel_err=fd.max_rel_err, sizes=outcome.sizes, message=message,
+        finite_difference_max_rel_err=fd.max_rel_err, sizes=outcome.sizes, message=message, region=outcome.region,
     )
 
 
@@ -161,7 +161,16 @@ def _finite_difference(claim: Claim, settings: numeric.NumericSettings):
     primitive, derivative = identity.numpy_primitive, identity.numpy_rhs
     if primitive is None:  # a user file's diff claim: compiled here, in the worker, under the budget
         primitive, derivative = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
-    return finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed)
+    return finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed,
+                                    _where_mask(identity), identity.symbols[0])
+
+
+def _where_mask(identity: Identity):
+    """The identity's `where` as a NumPy test of its one symbol (for the finite differences), or None."""
+    if identity.where is None:
+        return None
+    holds = evaluate.float_function(identity.where, identity.symbols[:1])
+    return lambda values: np.asarray(holds(values)) != 0
 
 
 def _sized_sides(claim: Claim) -> matrices.Sides:

@@ -6,12 +6,13 @@ implementation overflows or cancels, so every sample starts with them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import itertools
+from dataclasses import dataclass, field
 
 import numpy as np
 
 HARD_VALUES = (0.0, 1e-8, -1e-8, 1e-3, -1e-3, 0.5, -0.5, 1.0, -1.0, 2.0, -2.0, 30.0, -30.0, 36.7, -36.7,
-               700.0, -700.0, 709.5, -709.5, 745.0, -745.0, 1000.0, -1000.0)
+               700.0, -700.0, 709.5, -709.5, 745.0, -745.0, 1000.0, -1000.0, 1e4, -1e4, 1e6, -1e6, 1e-12, -1e-12)
 MIN_POINTS = 1000
 
 
@@ -20,6 +21,7 @@ class ScalarSample:
     """Columns of values, one per symbol name, all of the same length."""
 
     values: dict[str, np.ndarray]
+    specials: Specials | None = None
 
     @property
     def size(self) -> int:
@@ -45,34 +47,53 @@ def _random_reals(rng: np.random.Generator, count: int) -> np.ndarray:
 
 
 def _restrict(values: np.ndarray, assumptions: dict) -> np.ndarray:
-    if assumptions.get("positive"):
+    """Every value made to satisfy the symbol's assumptions, in every combination: integer (even, odd)
+    rounds, a sign assumption folds, nonzero moves 0 to the nearest allowed value. Values already
+    allowed are kept, so special points survive where the assumptions allow them."""
+    values = np.asarray(values, dtype=float)
+    if assumptions.get("even"):
+        values = 2 * np.round(values / 2)
+    elif assumptions.get("odd"):
+        values = 2 * np.floor(values / 2) + 1
+    elif assumptions.get("integer"):
+        values = np.round(values)
+    if assumptions.get("positive") or assumptions.get("nonnegative"):
         values = np.abs(values)
-        return np.where(values == 0, 1.0, values)
-    if assumptions.get("negative"):
+    elif assumptions.get("negative") or assumptions.get("nonpositive"):
         values = -np.abs(values)
-        return np.where(values == 0, -1.0, values)
-    if assumptions.get("nonnegative"):
-        return np.abs(values)
-    if assumptions.get("nonzero"):
-        return np.where(values == 0, 1.0, values)
-    if assumptions.get("integer"):
-        return np.round(values)
+    nonzero = assumptions.get("nonzero") or assumptions.get("positive") or assumptions.get("negative")
+    if nonzero:
+        step = 2.0 if assumptions.get("even") else 1.0
+        replacement = -step if assumptions.get("negative") or assumptions.get("nonpositive") else step
+        if not assumptions.get("integer") and not assumptions.get("even"):
+            replacement = replacement * 1e-8  # the smallest magnitude sampled: near 0 is where things break
+        values = np.where(values == 0, replacement, values)
     return values
 
 
-def scalar_sample(symbols, seed: int, points: int = MIN_POINTS) -> ScalarSample:
-    """At least `points` points; for one symbol the hard values come first, for several their grid."""
+def scalar_sample(symbols, seed: int, points: int = MIN_POINTS, exprs=()) -> ScalarSample:
+    """At least `points` points; for one symbol the hard values come first, for several their grid.
+
+    With `exprs` (the sides and the domain condition), the special points of each symbol follow: where
+    the expressions change character (see special_points), and the scale of their constants.
+    """
     rng = np.random.default_rng(seed)
     names = [str(s) for s in symbols]
     hard = np.array(HARD_VALUES)
+    specials = special_points(exprs, symbols) if exprs else Specials()
     if len(names) == 1:
-        column = np.concatenate([hard, _random_reals(rng, points)])
-        return ScalarSample({names[0]: _restrict(column, _assumptions(symbols[0]))})
+        column = np.concatenate([hard, specials.get(names[0], np.zeros(0)), _random_reals(rng, points)])
+        return ScalarSample({names[0]: _restrict(column, _assumptions(symbols[0]))}, specials)
     columns = {}
+    blocks = {name: specials.get(name, np.zeros(0)) for name in names}
     for sym, name in zip(symbols, names):
         grid_part = rng.choice(hard, size=len(hard) * 4)
-        columns[name] = _restrict(np.concatenate([grid_part, _random_reals(rng, points)]), _assumptions(sym))
-    return ScalarSample(columns)
+        # each symbol's special points, the other symbols at hard values meanwhile
+        special_part = np.concatenate([blocks[name] if other == name else rng.choice(hard, size=len(blocks[other]))
+                                       for other in names])
+        columns[name] = _restrict(np.concatenate([grid_part, special_part, _random_reals(rng, points)]),
+                                  _assumptions(sym))
+    return ScalarSample(columns, specials)
 
 
 def vector_draws(vectors, scalars, sizes, seed: int, points: int = MIN_POINTS) -> list[VectorDraw]:
@@ -125,3 +146,197 @@ def _make_vector_draws(vectors, scalars, sizes, seed: int, points: int) -> list[
 
 def _assumptions(symbol) -> dict:
     return getattr(symbol, "assumptions0", {}) or {}
+
+
+# Relative offsets of the points placed beside each special point, on both sides.
+BESIDE = (1e-12, 1e-9, 1e-6, 1e-3)
+MAX_SPECIAL = 400  # special points per symbol (a claim with hundreds of kinks keeps the first ones)
+_MAX_CRITICAL = 24  # expressions whose zeros are looked for, per claim
+_MAX_DEGREE = 8
+
+
+def special_points(exprs, symbols) -> Specials:
+    """Per symbol name, the points where the expressions change character, and points just beside.
+
+    Zeros of the arguments of Abs, sign, Heaviside, DiracDelta, of the differences of Max/Min
+    arguments, of Piecewise and `where` conditions (lhs − rhs), of denominators and of the arguments
+    of log and fractional powers: solved exactly where the expression is a polynomial in one symbol
+    (numerator and denominator of a rational function), by sign changes on a fine grid otherwise.
+    Beside each zero, points at relative offsets BESIDE on both sides and midpoints between
+    neighbouring zeros (a claim false only on (2, 2.001) is sampled inside). And the scale of the
+    expressions' constants: ±c, ±10c, ±c/10, c(1 ± 1e-9).
+    """
+    import sympy as sp
+
+    by_name = {str(s): s for s in symbols}
+    found: dict[str, list[float]] = {name: [] for name in by_name}
+    critical = _critical_expressions(exprs)
+    for expr in critical[:_MAX_CRITICAL]:
+        for factor in sp.Mul.make_args(expr):
+            free = [s for s in factor.free_symbols if str(s) in by_name]
+            if len(free) != 1 or (factor.free_symbols - set(free)):
+                continue
+            symbol = free[0]
+            roots = _real_zeros(factor, symbol)
+            found[str(symbol)].extend(roots)
+    constant_values = _constant_values(exprs)
+    constants = _constant_points(constant_values)
+    points, named = {}, {}
+    for name, roots in found.items():
+        roots = sorted({r for r in roots if np.isfinite(r) and abs(r) < 1e300})
+        column = [p for p in _around(roots) + constants if np.isfinite(p) and abs(p) < 1e300]
+        if column:
+            points[name] = np.array(column[:MAX_SPECIAL], dtype=float)
+            named[name] = (tuple(roots), tuple(constant_values))
+    return Specials(points, named)
+
+
+@dataclass(frozen=True)
+class Specials:
+    """Special points per symbol name (points: every one sampled; named: the zeros and the constants
+    they were placed around, for a report)."""
+
+    points: dict = field(default_factory=dict)
+    named: dict = field(default_factory=dict)
+
+    def get(self, name, default=None):
+        return self.points.get(name, default)
+
+    def describe(self, limit: int = 6) -> str:
+        """`x: zeros at 3, 2.001; constants 2000` (the points beside them are not listed)."""
+        parts = []
+        for name, (roots, constants) in self.named.items():
+            bits = []
+            if roots:
+                bits.append("zeros/kinks at " + _listed(roots, limit))
+            if constants:
+                bits.append("the scale of the constants " + _listed(constants, limit))
+            parts.append(f"{name}: " + " and ".join(bits) + " (and points beside them)")
+        return "; ".join(parts)
+
+
+def _listed(values, limit: int) -> str:
+    more = f" and {len(values) - limit} more" if len(values) > limit else ""
+    return ", ".join(f"{v:.10g}" for v in values[:limit]) + more
+
+
+def _around(roots: list[float]) -> list[float]:
+    points = []
+    for r in roots:
+        width = max(1.0, abs(r))
+        points.append(r)
+        for offset in BESIDE:
+            points.extend((r - offset * width, r + offset * width))
+    points.extend((a + b) / 2 for a, b in itertools.pairwise(roots))
+    return points
+
+
+def _critical_expressions(exprs) -> list:
+    import sympy as sp
+
+    critical: list = []
+    for expr in exprs:
+        if expr is None or not isinstance(expr, sp.Basic):
+            continue
+        for node in sp.preorder_traversal(expr):
+            if isinstance(node, (sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta, sp.log)):
+                critical.append(node.args[0])
+            elif isinstance(node, (sp.Max, sp.Min)) and len(node.args) <= 6:
+                args = node.args
+                critical.extend(a - b for k, a in enumerate(args) for b in args[k + 1:])
+            elif isinstance(node, sp.core.relational.Relational):
+                critical.append(node.lhs - node.rhs)
+            elif isinstance(node, sp.Pow) and node.exp.is_number and not (node.exp.is_integer and node.exp > 0):
+                critical.append(node.base)
+            if len(critical) > 4 * _MAX_CRITICAL:
+                break
+    unique = list(dict.fromkeys(c for c in critical if not c.is_number))
+    return unique
+
+
+def _real_zeros(expr, symbol) -> list[float]:
+    """Real zeros (and poles) of a function of one symbol: exactly for rational functions of low
+    degree, by sign changes and bisection on a grid for the rest."""
+    import sympy as sp
+
+    try:
+        numerator, denominator = sp.together(expr).as_numer_denom()
+        roots = []
+        for part in (numerator, denominator):
+            if part.is_number:
+                continue
+            poly = sp.Poly(part, symbol)
+            if poly.degree() > _MAX_DEGREE or not all(c.is_number for c in poly.all_coeffs()):
+                raise sp.PolynomialError
+            if poly.degree() == 1:
+                roots.append(float(sp.Rational(-1) * poly.all_coeffs()[1] / poly.all_coeffs()[0]))
+                continue
+            roots.extend(_polynomial_roots(poly.all_coeffs()))
+        return roots
+    except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError, ZeroDivisionError, OverflowError):
+        return _sign_changes(expr, symbol)
+
+
+def _polynomial_roots(coefficients) -> list[float]:
+    """Real roots to float64 accuracy: mpmath at 60 digits from the exact coefficients (NumPy's roots
+    of 1e12(x - 3)² - 1 are off by 3e-9, a thousand times the distance a kink needs)."""
+    import mpmath
+
+    with mpmath.workdps(60):
+        try:
+            found = mpmath.polyroots([mpmath.mpmathify(complex(c)) if not c.is_real else mpmath.mpf(c.evalf(70))
+                                      for c in coefficients], maxsteps=200, extraprec=200)
+        except (mpmath.NoConvergence, ZeroDivisionError, ValueError, TypeError):
+            found = [complex(r) for r in np.roots([complex(c) for c in coefficients])]
+        return [float(mpmath.re(r)) for r in found if abs(mpmath.im(r)) <= 1e-12 * max(1, abs(r))]
+
+
+_GRID = np.unique(np.concatenate([np.linspace(-50, 50, 2001), -np.logspace(-12, 6, 400), np.logspace(-12, 6, 400),
+                                  [0.0]]))
+
+
+def _sign_changes(expr, symbol) -> list[float]:
+    from .evaluate import float_function
+
+    try:
+        f = float_function(expr, [symbol])
+        values = np.real(f(_GRID))
+    except Exception:  # noqa: BLE001 - a zero finder that fails finds nothing; the sample stays
+        return []
+    with np.errstate(all="ignore"):
+        zeros = list(_GRID[values == 0])
+        sign = np.sign(values)
+        change = np.flatnonzero((sign[:-1] * sign[1:] < 0) & np.isfinite(values[:-1]) & np.isfinite(values[1:]))
+        lo, hi = _GRID[change].copy(), _GRID[change + 1].copy()
+        flo = values[change]
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            fm = np.real(f(mid))
+            left = np.sign(fm) == np.sign(flo)
+            lo, hi, flo = np.where(left, mid, lo), np.where(left, hi, mid), np.where(left, fm, flo)
+    return zeros + list((lo + hi) / 2)[:50]
+
+
+def _constant_values(exprs) -> list[float]:
+    import sympy as sp
+
+    values: list[float] = []
+    for expr in exprs:
+        if expr is None or not isinstance(expr, sp.Basic):
+            continue
+        for atom in expr.atoms(sp.Number):
+            try:
+                c = abs(float(atom))
+            except (TypeError, OverflowError):
+                continue
+            if c in (0.0, 1.0) or not 1e-300 < c < 1e300 or c in values:
+                continue
+            values.append(c)
+    return sorted(values)[:20]
+
+
+def _constant_points(values) -> list[float]:
+    points = []
+    for c in values:
+        points.extend((c, -c, 10 * c, -10 * c, c / 10, -c / 10, c * (1 + 1e-9), c * (1 - 1e-9)))
+    return points

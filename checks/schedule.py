@@ -26,9 +26,10 @@ class RunOptions:
     cache_dir: Path | None = None  # None: no cache (the CLI passes the user's cache directory)
     memory_limit: int | None = None  # bytes per worker; None: the workers' default
     slow: bool = False  # also the timing checks (never cached: a measurement is redone every run)
+    accept_numeric: bool = False  # --accept-numeric / [tool.qedcheck] accept-numeric
 
     def settings_key(self) -> dict:
-        return result_cache.settings_description(self.seed, self.rtol, self.timeout)
+        return result_cache.settings_description(self.seed, self.rtol, self.timeout, self.accept_numeric)
 
 
 @dataclass(frozen=True)
@@ -84,15 +85,18 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
             return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
     from ..selection import select
 
-    chosen = select(list(targets), lambda: _catalogue(options.slow), glossary)
+    chosen = select(list(targets), lambda: _catalogue_batches(options.slow), glossary)
     return Plan(None, chosen.identities, chosen.errors, store=store, files=chosen.files,
                 documents=chosen.documents, document_key=document_key)
 
 
-def _catalogue(slow: bool) -> tuple:
-    from ..derivations import catalogue, slow_catalogue
+def _catalogue_batches(slow: bool):
+    """The catalogue module by module (built as select reaches them), then the slow checks if asked."""
+    from ..derivations import catalogue_modules, slow_catalogue
 
-    return catalogue() + (slow_catalogue() if slow else ())
+    yield from catalogue_modules()
+    if slow:
+        yield slow_catalogue()
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
@@ -197,7 +201,8 @@ def _checker(options: RunOptions):
     """Worker processes for `jobs` > 1; otherwise this process, under the SIGALRM budget."""
     from .runner import RunSettings
 
-    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout)
+    settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout,
+                           accept_numeric=options.accept_numeric)
     if options.jobs <= 1:
         return _InProcess(settings)
     from .workers import WorkerLimits, WorkerPool

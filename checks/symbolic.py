@@ -151,16 +151,16 @@ def _prove_vector(lhs, rhs, where, size, indices, sizes, tried) -> ProofOutcome:
     winners: set[str] = set()
     for size_value in sizes:
         for assignment in indexed.index_assignments(indices, size_value, indexed.index_part(where, indices)):
-            if kinked:
-                local_where = _explicit_where(where, indices, size, size_value, assignment)
-                at_kinks = _kink_outcome(_unevaluated_instance(lhs, indices, size, size_value, assignment),
-                                         _unevaluated_instance(rhs, indices, size, size_value, assignment),
-                                         local_where, tried, scope=f"n = {size_value}")
-                if at_kinks is not None:
-                    return replace(at_kinks, message=f"entry {assignment} at n = {size_value}: {at_kinks.message}")
             a = indexed.explicit_instance(indexed.entry_form(lhs, indices), size, size_value, assignment)
             b = indexed.explicit_instance(indexed.entry_form(rhs, indices), size, size_value, assignment)
             local_where = _explicit_where(where, indices, size, size_value, assignment)
+            if kinked or generic.message.startswith("a side may be undefined"):
+                at_kinks = _kink_outcome(_unevaluated_instance(lhs, indices, size, size_value, assignment),
+                                         _unevaluated_instance(rhs, indices, size, size_value, assignment),
+                                         local_where, tried, scope=f"n = {size_value}",
+                                         prepared=(prepare(a), prepare(b)))
+                if at_kinks is not None:
+                    return replace(at_kinks, message=f"entry {assignment} at n = {size_value}: {at_kinks.message}")
             differentiated = _has_derivative(lhs) or _has_derivative(rhs)
             refined = refinement(local_where)
             difference = _refined(prepare(a) - prepare(b), refined)
@@ -232,11 +232,16 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
         difference = indexed.resolve_index_range(
             indexed.apply_index_condition(difference, indexed.index_part(where, indices), indices), size
         )
-        difference = refine_by_where(difference, where)
+        replacements = refinement(where)
+        difference = _refined(difference, replacements)
+        prepared = [_refined(prepare(side, size), replacements) for side in (a, b)]
     except BudgetExceeded:
         raise
     except Exception as failure:  # noqa: BLE001 - SymPy cannot always evaluate the general form
         return ProofOutcome("unknown", message=f"no entry form for all n ({type(failure).__name__})")
+    if prepared[0] != prepared[1] and kinks.singular_bases(*prepared):
+        # a denominator that may be 0 for some entries: its points are decided entry by entry
+        return ProofOutcome("unknown", message="a side may be undefined for some entries: checked entry by entry")
     outcome = _run_strategies(difference, None, False, tried, scope="all n", generic=True)
     if outcome.status == "refuted" and difference.free_symbols & {size}:
         return ProofOutcome("unknown", message="difference depends on n")

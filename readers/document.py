@@ -32,10 +32,13 @@ from pathlib import Path
 
 import sympy as sp
 
+from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import Expect, Identity
 from ..results import DocumentCoverage, EquationNote
 from .expression import BUILTINS, ExpressionError, UserFunction
+from .files import FileRefused, read_limited
 from .glossary import Glossary, front_matter, load_glossary, written_key
+from .identity_file import READ_FILE_SECONDS
 from .index_latex import mentions_vector
 from .latex import LATEX_FUNCTIONS, notation_names, parse_latex_expression, plain_name
 
@@ -79,14 +82,9 @@ def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad
     """Every display equation of the document at `path`, read with its front matter and `glossary`."""
     shown = str(path)
     try:
-        size = Path(path).stat().st_size
-        raw = Path(path).read_bytes() if size <= MAX_FILE_BYTES else None
-    except FileNotFoundError:
-        return DocumentLoad((), (f"{shown}: no such file",), None)
-    except OSError as failure:
-        return DocumentLoad((), (f"{shown}: cannot read the file: {failure.strerror or failure}",), None)
-    if raw is None:
-        return DocumentLoad((), (f"{shown}: the file is larger than {MAX_FILE_BYTES} bytes",), None)
+        raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
+    except FileRefused as refusal:
+        return DocumentLoad((), (f"{shown}: {refusal}",), None)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
@@ -100,8 +98,13 @@ def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad
     except Exception as failure:  # noqa: BLE001 - a reader failure is a located input error, not a traceback
         return DocumentLoad((), terms.errors + (f"{shown}: cannot read the document: {failure}",), None)
     reader = _Reader(shown, text, terms)
-    for display in displays[:MAX_DISPLAYS]:
-        reader.read_display(display)
+    try:  # reading runs in the parent, outside every worker's limits: a backstop (identity_file.py)
+        with interrupt_after(Deadline(READ_FILE_SECONDS), WallLimitExceeded):
+            for display in displays[:MAX_DISPLAYS]:
+                reader.read_display(display)
+    except WallLimitExceeded:
+        reader.errors.append(f"{shown}: reading stopped after {READ_FILE_SECONDS:g} s; the displays after "
+                             "the last one listed are not read")
     return reader.result()
 
 

@@ -10,6 +10,7 @@ length, nesting, exponents and number sizes keep a hostile expression from exhau
 from __future__ import annotations
 
 import ast
+import keyword
 import difflib
 import math
 import re
@@ -21,9 +22,7 @@ import sympy as sp
 
 from ..derivations.vocabulary import relu, sigmoid, softplus
 from .errors import ExpressionError
-from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal
-
-__all__ = ["MAX_LITERAL_DIGITS", "MAX_NUMBER_DIGITS", "ExpressionError", "parse_condition", "parse_expression"]
+from .numbers import MAX_LITERAL_DIGITS, MAX_NUMBER_DIGITS, check_number_size, exact_decimal, len_digits
 
 MAX_LENGTH = 2000  # characters of one expression
 MAX_DEPTH = 40  # nesting of the syntax tree (parentheses, calls, operators)
@@ -106,6 +105,11 @@ def parse_condition(text: str, symbols: Mapping[str, sp.Symbol],
     return _condition(text, builder, 1)
 
 
+def known_functions(known) -> str:
+    """The list an author needs when a name is nowhere near a known one."""
+    return f" (known functions: {', '.join(sorted(known, key=str.lower))}; define others in [functions])"
+
+
 def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     """`base ** exponent`, refusing exponents and exact numbers too large to build (shared with LaTeX)."""
     if exponent.is_Number:
@@ -182,9 +186,30 @@ def _syntax_tree(text) -> ast.Expression:
             warnings.simplefilter("ignore")  # e.g. "invalid hexadecimal literal": the error says enough
             return ast.parse(_python_form(text), mode="eval")
     except SyntaxError as failure:
-        raise ExpressionError(f"invalid syntax at column {failure.offset or 0}: {failure.msg}") from None
+        raise ExpressionError(_syntax_message(text, failure)) from None
     except (ValueError, MemoryError, RecursionError) as failure:
         raise ExpressionError(f"cannot read the expression: {failure}") from None
+
+
+_KEYWORD = re.compile(r"\b(" + "|".join(sorted(keyword.kwlist, key=len, reverse=True)) + r")\b")
+_JUXTAPOSED = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*([A-Za-z_(])")
+
+
+def _syntax_message(text: str, failure: SyntaxError) -> str:
+    """The parser's complaint, with what the author most likely meant when the text says it."""
+    message = f"invalid syntax at column {failure.offset or 0}: {failure.msg}"
+    reserved = _KEYWORD.search(text)
+    if reserved:
+        word = reserved.group(1)
+        hint = (": name the symbol 'lam' (or write this side in LaTeX, where \\lambda is the symbol lambda)"
+                if word == "lambda" else "")
+        return f"invalid syntax: '{word}' is a Python keyword and cannot be a name in plain text{hint}"
+    juxtaposed = _JUXTAPOSED.search(text)
+    if juxtaposed:
+        number, follower = juxtaposed.groups()
+        return (f"{message}: multiplication is written with '*': '{number}*{follower}…' instead of "
+                f"'{number}{follower}…'")
+    return message
 
 
 _BINARY = {
@@ -286,7 +311,7 @@ class _Builder:
             kind = "strings" if isinstance(value, (str, bytes)) else f"{type(value).__name__} constants"
             raise ExpressionError(f"{kind} are not allowed: '{self._quote(node)}'")
         if isinstance(value, int):
-            if value.bit_length() > MAX_LITERAL_DIGITS * 3.33:
+            if len_digits(value) > MAX_LITERAL_DIGITS:
                 raise ExpressionError(f"the number '{self._quote(node)}' has more than {MAX_LITERAL_DIGITS} digits")
             return sp.Integer(value)
         # exact from the text as written: 0.1 is one tenth, 1e-400 is not 0 (the float would be)
@@ -301,6 +326,8 @@ class _Builder:
             return CONSTANTS[name]
         if name in BUILTINS or name in self.functions or name == "diff":
             raise ExpressionError(f"'{name}' is a function: call it as {name}(…)")
+        if name == "e":
+            raise ExpressionError("'e' is not a symbol here: Euler's number is E, and e^(…) is written exp(…)")
         raise ExpressionError(f"undeclared symbol '{name}'{did_you_mean(name, self.symbols)}"
                               " (declare it in 'symbols')")
 
@@ -327,7 +354,7 @@ class _Builder:
             if name in self.symbols:
                 raise ExpressionError(f"'{name}' is a symbol, not a function")
             known = set(BUILTINS) | set(self.functions) | {"diff"}
-            raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known)}")
+            raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known) or known_functions(known)}")
         builtin = BUILTINS[name]
         self._arity(name, node, builtin.min_args, builtin.max_args)
         built = call_builder(lambda values: builtin.build(*values), [self.expr(a, depth + 1) for a in node.args],

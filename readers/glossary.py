@@ -25,17 +25,18 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import sympy as sp
 
 from .expression import BUILTINS, RESERVED, ExpressionError, UserFunction, did_you_mean, parse_expression
+from .files import FileRefused, read_limited
 from .latex import notation_names
 
 KEYS = ("symbols", "vectors", "matrices", "functions", "notation", "errata")
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 MAX_SYMBOLS = 64
+MAX_GLOSSARY_BYTES = 1_000_000
 MAX_FUNCTIONS = 100
 MAX_ARGS = 32
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,23}$")
@@ -105,9 +106,9 @@ def load_glossary(document: str, front: str | None, front_line: int, override: s
         sources.append((f"{document}:{front_line} (front matter)", front))
     if override is not None:
         try:
-            sources.append((override, Path(override).read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError) as failure:
-            errors.append(f"{override}: cannot read the glossary: {getattr(failure, 'strerror', None) or failure}")
+            sources.append((override, read_limited(override, MAX_GLOSSARY_BYTES).decode("utf-8")))
+        except (FileRefused, UnicodeDecodeError) as failure:
+            errors.append(f"{override}: cannot read the glossary: {failure}")
     for origin, text in sources:
         try:
             table = tomllib.loads(text)

@@ -20,7 +20,8 @@ import keyword
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,7 @@ READ_SECONDS = 5.0  # reading one identity (or function) takes milliseconds; thi
 READ_FILE_SECONDS = 30.0  # and all of one file's
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 IDENTITY_FIELDS = ("name", "statement", "source", "symbols", "lhs", "rhs", "lhs_latex", "rhs_latex", "where",
-                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices")
+                   "expect", "steps", "steps_latex", "timeout", "errata", "vectors", "matrices", "accept")
 ERRATUM_FIELDS = ("links", "step", "corrected", "message")
 FUNCTION_FIELDS = ("args", "body")
 
@@ -164,7 +165,7 @@ class _Reader:
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
-            identity = self._guarded(lambda: self._identity(index, table), lambda: self._unreadable(index, table))
+            identity = self._guarded(partial(self._identity, index, table), partial(self._unreadable, index, table))
             if identity.name in seen:
                 self.errors.append(self._where(index, "name", identity.name) +
                                    f"duplicate name (first used at line {seen[identity.name]})")
@@ -219,7 +220,7 @@ class _Reader:
                 return
             try:
                 try:
-                    self.functions[name] = self._guarded(lambda: self._function(name, table))
+                    self.functions[name] = self._guarded(partial(self._function, name, table))
                 except _Problem:
                     raise
                 except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
@@ -273,7 +274,8 @@ class _Reader:
             built = _parsed("body", parse_expression, body, placeholders, self.functions)
         except _Problem as problem:
             if "unknown function" in problem.message:
-                raise _Problem("body", f"{problem.message} (a function may only call built-ins and functions "
+                unknown = problem.message.split(" (known functions:")[0]
+                raise _Problem("body", f"{unknown} (a function may only call built-ins and functions "
                                        "defined above it)") from None
             raise
         return UserFunction(name, tuple(placeholders.values()), built)
@@ -320,17 +322,24 @@ class _Reader:
         if not NAME_PATTERN.match(name):
             raise _Problem("name", f"'{name[:40]}' is not a valid name: lowercase letters, digits and _, "
                                    "starting with a letter")
-        statement = _string(table, "statement", "")
+        statement = _string(table, "statement", "") or _latex_statement(table)
         source = _string(table, "source", self.path)
         expect = _string(table, "expect", "holds")
         if expect not in ("holds", "fails"):
             raise _Problem("expect", f"must be \"holds\" or \"fails\", not \"{expect[:20]}\"")
+        accept = _string(table, "accept", "proof")
+        if accept not in ("proof", "numeric"):
+            raise _Problem("accept", f"must be \"proof\" (the default) or \"numeric\", not \"{accept[:20]}\"")
+        if accept == "numeric" and expect == "fails":
+            raise _Problem("accept", "\"numeric\" lets a claim expected to hold pass without a proof; "
+                                     "a claim expected to fail must still be refuted")
         timeout = table.get("timeout", 10.0)
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 < timeout <= MAX_TIMEOUT:
             raise _Problem("timeout", f"must be a number of seconds in (0, {MAX_TIMEOUT:g}]")
         symbols = _symbols(table.get("symbols", {}))
         if "vectors" in table or "matrices" in table:
-            return self._sized(table, name, statement, source, expect, float(timeout), symbols)
+            return replace(self._sized(table, name, statement, source, expect, float(timeout), symbols),
+                           accept_numeric=accept == "numeric")
         lhs = self._side(table, "lhs", symbols)
         rhs = self._side(table, "rhs", symbols)
         steps, written = self._steps(table, symbols)
@@ -352,6 +361,7 @@ class _Reader:
             expect=Expect(expect), derivations=derivations, errata=errata,
             finite_differences=_first_derivative(lhs, ordered),
             timeout=float(timeout), origin=self.path, lines={k: v for k, v in lines.items() if v},
+            accept_numeric=accept == "numeric",
         )
 
     def _errata(self, table: dict, steps: int, parse) -> tuple[Erratum, ...]:
@@ -494,6 +504,14 @@ class _Reader:
             except _Problem as problem:
                 raise _Problem(field, f"step {number}: {problem.message}") from None
         return tuple(built), tuple(texts)
+
+
+def _latex_statement(table: dict) -> str:
+    """An identity written in LaTeX states itself: `$lhs = rhs$` (a statement is text with `$…$` math)."""
+    sides = table.get("lhs_latex"), table.get("rhs_latex")
+    if all(isinstance(side, str) and side.strip() for side in sides):
+        return f"${sides[0].strip()} = {sides[1].strip()}$"
+    return ""
 
 
 def _side_text(table: dict, side: str) -> str:

@@ -37,10 +37,11 @@ from .expression import (
     UserFunction,
     call_builder,
     check_derivative_order,
+    check_merged_powers,
     did_you_mean,
     power,
 )
-from .numbers import exact_latex_float
+from .numbers import MAX_LITERAL_DIGITS, check_number_size, exact_latex_float, len_digits
 
 # The name the LaTeX reader gives a function -> the vocabulary name it means.
 LATEX_FUNCTIONS = {
@@ -272,15 +273,15 @@ class _Rebuild:
         if isinstance(node, sp.Number):
             if isinstance(node, sp.Float):
                 return exact_latex_float(node)  # as written: not the Float's binary value
+            if node.is_Integer and len_digits(node) > MAX_LITERAL_DIGITS:
+                raise ExpressionError(f"a number has more than {MAX_LITERAL_DIGITS} digits")
             return node
         if node in (sp.pi, sp.E):
             return node
         if isinstance(node, sp.Symbol):
             return self._symbol(plain_name(node.name))
-        if isinstance(node, sp.Add):
-            return sp.Add(*[self.walk(a, depth + 1) for a in node.args])
-        if isinstance(node, sp.Mul):
-            return sp.Mul(*[self.walk(a, depth + 1) for a in node.args])
+        if isinstance(node, (sp.Add, sp.Mul)):
+            return _within_limits(node.func(*[self.walk(a, depth + 1) for a in node.args]))
         if isinstance(node, sp.Pow):
             base, exponent = (self.walk(a, depth + 1) for a in node.args)
             return _finite(power(base, exponent), "the LaTeX expression is undefined (division by zero?)")
@@ -425,3 +426,11 @@ def _check_log_base(base: sp.Expr) -> None:
         return
     if not (base.is_number and base.is_extended_real and base.is_positive and base != 1):
         raise ExpressionError(f"the base of a logarithm must be a positive number other than 1, not '{base}'")
+
+
+def _within_limits(built: sp.Expr) -> sp.Expr:
+    """A sum or product merges numbers and powers (x^{200} x^{200} is x**400): the plain parser's limits
+    hold after it."""
+    check_number_size(built, "a product or sum of numbers")
+    check_merged_powers(built, "a product of powers", anywhere=False)
+    return built

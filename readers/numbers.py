@@ -67,8 +67,10 @@ def check_number_size(built: sp.Expr, shown: str) -> None:
 
 
 def len_digits(integer) -> int:
-    """Decimal digits of an integer, from its bit length (no conversion to text)."""
-    return int(abs(int(integer)).bit_length() * 0.30103) + 1
+    """Decimal digits of an integer, from its bit length (text conversion is refused past 4300 digits)."""
+    value = abs(int(integer))
+    estimate = int(value.bit_length() * 0.30102999566398120) + 1  # exact or one too many
+    return estimate - 1 if estimate > 1 and value < 10 ** (estimate - 1) else estimate
 
 
 def _short(text: str) -> str:

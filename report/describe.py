@@ -30,6 +30,31 @@ def groups(run: RunResult) -> dict[str, list[IdentityResult]]:
     return grouped
 
 
+ACCEPTED = " (accepted without proof)"
+
+
+def accepted_label(verdict: Verdict, ok: bool) -> str:
+    """What every report adds to a `numeric-only` verdict that passed because numeric was accepted
+    (`accept = "numeric"`, `--accept-numeric`): the reader must see the claim is not proved."""
+    return ACCEPTED if ok and verdict is Verdict.NUMERIC_ONLY else ""
+
+
+def numeric_note(r: IdentityResult) -> str:
+    """What the numeric check adds to a failure that its message does not already say (points
+    excluded where a side has no real value, with the `where` that would state the domain)."""
+    if r.numeric is None or not r.numeric.message or r.numeric.message in r.message:
+        return ""
+    return r.numeric.message
+
+
+def shown_rel_err(r: IdentityResult) -> float | None:
+    """The numeric check's largest relative error, where it means something: not for a refuted claim,
+    whose counterexample is the finding (the error there only measures how false the claim is)."""
+    if r.numeric is None or r.verdict is Verdict.REFUTED:
+        return None
+    return r.numeric.max_rel_err
+
+
 def is_unchecked(r: IdentityResult) -> bool:
     return not r.ok and r.verdict in UNCHECKED
 
@@ -83,6 +108,8 @@ def failure_lines(r: IdentityResult, seed: int | None = None) -> list[str]:
         lines.append(f"counterexample: {r.counterexample.describe()}")
     if r.message:
         lines.append(f"message: {r.message}")
+    if numeric_note(r):
+        lines.append(f"numeric: {numeric_note(r)}")
     if r.tried and r.verdict in UNCHECKED:
         lines.append(f"strategies tried: {', '.join(r.tried)}")
     lines.extend(link_line(link) for link in wrong_links(r))

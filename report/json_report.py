@@ -71,6 +71,7 @@ def _identity(r: IdentityResult, seed: int) -> dict:
             "finite_difference_max_rel_err": _finite(r.numeric.finite_difference_max_rel_err),
             "sizes": list(r.numeric.sizes),
             "detail": r.numeric.message,  # what the model checks compared, with their figures
+            "region": r.numeric.region,  # where the sample lay, and its special points
         }
     return {
         "name": r.name,

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult
-from .describe import failure_text, group_of, groups, is_unchecked
+from .describe import accepted_label, failure_text, group_of, groups, is_unchecked, shown_rel_err
 
 INPUT_SUITE = "qedcheck input"
 # Characters XML 1.0 cannot carry at all, even escaped; ElementTree would write them and break parsers.
@@ -85,13 +85,16 @@ def _message(r: IdentityResult) -> str:
 
 
 def _summary(r: IdentityResult) -> str:
-    lines = [f"statement: {r.statement}", f"expect: {r.expect}", f"verdict: {r.verdict.value}"]
+    lines = [f"statement: {r.statement}", f"expect: {r.expect}",
+             f"verdict: {r.verdict.value}{accepted_label(r.verdict, r.ok)}"]
     if r.location:
         lines.insert(0, f"location: {r.location}")
     if r.strategy:
         lines.append(f"strategy: {r.strategy}" + (f" ({r.scope})" if r.scope else ""))
     if r.numeric is not None:
-        lines.append(f"numeric: {r.numeric.points} points, max rel err {r.numeric.max_rel_err:.3g}")
+        error = shown_rel_err(r)
+        lines.append(f"numeric: {r.numeric.points} points"
+                     + (f", max rel err {error:.3g}" if error is not None else ""))
     if r.counterexample is not None:
         lines.append(f"counterexample: {r.counterexample.describe()}")
     if r.links:

@@ -1,9 +1,11 @@
 """A Markdown report for GitHub: math as `$…$`, a table per source, the errata, the summary.
 
-Written for `$GITHUB_STEP_SUMMARY` and pull-request comments. Statements are the catalogue's LaTeX,
-so they render as math on GitHub. Inside a table cell a `|` would end the cell, so bars in LaTeX are
-written `\\vert` / `\\Vert`, which render the same. No times and no dates: the report is identical
-for the same seed and can be diffed.
+Written for `$GITHUB_STEP_SUMMARY` and pull-request comments. The catalogue's statements are LaTeX
+(and so are a document's), so they render as math on GitHub. A statement from an identity file is
+text in which `$…$` marks math (an identity written in LaTeX without a statement gets `$lhs = rhs$`
+from the reader): wrapped whole in `$…$`, prose would render as squashed italics. Inside a table cell
+a `|` would end the cell, so bars in LaTeX are written `\\vert` / `\\Vert`, which render the same.
+No times and no dates: the report is identical for the same seed and can be diffed.
 """
 
 from __future__ import annotations
@@ -12,10 +14,22 @@ import re
 from pathlib import Path
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import coverage_sentences, groups, replay_command, summary_sentence, wrong_links
+from .describe import (
+    accepted_label,
+    coverage_sentences,
+    groups,
+    numeric_note,
+    replay_command,
+    shown_rel_err,
+    summary_sentence,
+    wrong_links,
+)
 
 MARK = {True: "✅", False: "❌"}
 _STEP = re.compile(r"^(step \d+): (.*)$")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+# What Markdown would read as markup in prose; a backslash makes each one literal (CommonMark, GFM).
+_MARKUP = re.compile(r"([\\`*_\[\]<>|~#!])")
 
 
 def markdown_report(run: RunResult) -> str:
@@ -75,26 +89,51 @@ def math(latex: str) -> str:
     return f"${body}$" if body else ""
 
 
+def statement(r: IdentityResult) -> str:
+    """The statement as Markdown: an identity file's statement is text with its own `$…$` math; the
+    catalogue's and a document's are the LaTeX of the claim."""
+    return prose(r.statement) if r.origin.endswith(".toml") else math(r.statement)
+
+
+def prose(text: str) -> str:
+    """Text with `$…$` math, safe inside a table cell: markup escaped outside the math, each math
+    span through `math`. An unpaired `$` is a dollar sign."""
+    pieces = _DOLLAR.split(" ".join(text.split()))
+    if len(pieces) % 2 == 0:  # an odd number of $: the last one opens nothing
+        pieces[-2:] = [pieces[-2] + "$" + pieces[-1]]
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            out.append(math(piece) or "")
+        else:
+            out.append(_MARKUP.sub(r"\\\1", piece.replace("\\$", "$")).replace("$", "\\$"))
+    return "".join(out)
+
+
 def _row(r: IdentityResult) -> str:
     verdict = f"{MARK[r.ok]} {r.verdict.value}"
     if r.expect == "fails" and r.verdict is Verdict.REFUTED:
         verdict += " (expected)"
+    verdict += accepted_label(r.verdict, r.ok)
     strategy = f"{r.strategy} ({r.scope})" if r.strategy and r.scope else (r.strategy or "—")
     steps = f"{sum(link.ok for link in r.links)}/{len(r.links)}" if r.links else "—"
-    error = f"{r.numeric.max_rel_err:.1e}" if r.numeric is not None else "—"
+    error = shown_rel_err(r)
     name = f"`{r.name}`" + (f" ({_inline(r.location)})" if r.location else "")
-    cells = [name, math(r.statement), r.expect, verdict, _inline(strategy), steps, error]
+    cells = [name, statement(r), r.expect, verdict, _inline(strategy), steps,
+             "—" if error is None else f"{error:.1e}"]
     return "| " + " | ".join(cells) + " |"
 
 
 def _failure(r: IdentityResult, seed: int) -> list[str]:
     lines = [f"- ❌ `{r.name}` ({_inline(r.location or r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
     if r.statement:
-        lines.append(f"  - statement: {math(r.statement)}")
+        lines.append(f"  - statement: {statement(r)}")
     if r.counterexample is not None:
         lines.append(f"  - counterexample: `{r.counterexample.describe()}`")
     if r.message:
         lines.append(f"  - {_inline(r.message)}")
+    if numeric_note(r):
+        lines.append(f"  - numeric: {_inline(numeric_note(r))}")
     for link in wrong_links(r):
         lines.append(f"  - link {link.derivation}.{link.index}: `{link.lhs} = {link.rhs}` is {link.verdict.value}, "
                      f"expected {link.expect}" + (f". {_inline(link.message)}" if link.message else ""))

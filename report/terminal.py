@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..results import IdentityResult, RunResult, Verdict
-from .describe import known_document_errata, replay_command
+from .describe import accepted_label, known_document_errata, numeric_note, replay_command, shown_rel_err
 
 VERDICT_STYLE = {
     Verdict.PROVED: "green",
@@ -32,6 +32,7 @@ def verdict_text(result_verdict: Verdict, ok: bool, expect: str = "holds") -> Te
         label += " (expected)" if result_verdict is Verdict.REFUTED else " (expected refuted)"
     elif not ok and result_verdict is Verdict.PROVED:
         label += " (a step or erratum fails)"
+    label += accepted_label(result_verdict, ok)
     style = "green" if ok else VERDICT_STYLE[result_verdict]
     if not ok and result_verdict is Verdict.PROVED:
         style = "bold red"
@@ -118,6 +119,8 @@ def failures_panel(run: RunResult) -> Panel | None:
             lines.append(Text(f"    {r.statement}"))
         if r.message:
             lines.append(Text(f"    {r.message}"))
+        if numeric_note(r):
+            lines.append(Text(f"    numeric: {numeric_note(r)}"))
         for link in r.links:
             if not link.ok:
                 where = f" ({link.location})" if link.location else ""
@@ -271,6 +274,5 @@ def _steps(r: IdentityResult) -> str:
 
 
 def _error(r: IdentityResult) -> str:
-    if r.numeric is None:
-        return "—"
-    return f"{r.numeric.max_rel_err:.1e}"
+    error = shown_rel_err(r)
+    return "—" if error is None else f"{error:.1e}"

@@ -71,11 +71,11 @@ def test_a_forged_entry_does_not_make_x_plus_1_eq_x_proved(tmp_path, forge, caps
 
 
 def test_an_edited_verdict_is_rejected_even_with_the_old_mac(tmp_path):
-    store = ResultCache(tmp_path, key=b"k" * 32)
+    store = ResultCache(tmp_path / "c", key=b"k" * 32)
     result = _refuted()
     key = "a" * 64
     assert store.store(key, result)
-    path = tmp_path / "results" / f"{key}.json"
+    path = tmp_path / "c" / "results" / f"{key}.json"
     path.write_bytes(path.read_bytes().replace(b'"refuted"', b'"proved"'))
     assert store.lookup(key) is None
     assert store.rejected == 1
@@ -83,15 +83,16 @@ def test_an_edited_verdict_is_rejected_even_with_the_old_mac(tmp_path):
 
 def test_an_entry_made_under_another_key_or_copied_to_another_name_is_rejected(tmp_path):
     result = _refuted()
-    ours, theirs = ResultCache(tmp_path, key=b"a" * 32), ResultCache(tmp_path, key=b"b" * 32)
+    root = tmp_path / "c"
+    ours, theirs = ResultCache(root, key=b"a" * 32), ResultCache(root, key=b"b" * 32)
     assert theirs.store("1" * 64, result)
     assert ours.lookup("1" * 64) is None and ours.rejected == 1
     assert ours.store("2" * 64, result)
     assert ours.lookup("2" * 64) == result
-    (tmp_path / "results" / ("3" * 64 + ".json")).write_bytes((tmp_path / "results" / ("2" * 64 + ".json")).read_bytes())
+    (root / "results" / ("3" * 64 + ".json")).write_bytes((root / "results" / ("2" * 64 + ".json")).read_bytes())
     assert ours.lookup("3" * 64) is None and ours.rejected == 2
     ours.link("4" * 64, "2" * 64)  # a quick entry is bound to its own key too
-    (tmp_path / "quick" / ("5" * 64)).write_bytes((tmp_path / "quick" / ("4" * 64)).read_bytes())
+    (root / "quick" / ("5" * 64)).write_bytes((root / "quick" / ("4" * 64)).read_bytes())
     assert ours.quick_lookup("4" * 64) == result
     assert ours.quick_lookup("5" * 64) is None and ours.rejected == 3
 
@@ -140,6 +141,7 @@ def test_a_linked_entry_is_not_followed_and_a_linked_folder_takes_nothing_outsid
 
     other = tmp_path / "c2"
     other.mkdir()
+    (other / "CACHEDIR.TAG").write_text("Signature: 8a477f597d28d172789f06886806bc55\n")
     (other / "results").symlink_to(outside, target_is_directory=True)
     linked = ResultCache(other, key=key)
     assert not linked.store("2" * 64, _refuted())
@@ -223,3 +225,20 @@ def _refuted():
     (result,) = verify_identities((make_identity(x + 1, x, [x]),), options)
     assert result.verdict is Verdict.REFUTED
     return result
+
+
+def test_a_cache_dir_that_names_a_busy_directory_gets_no_files(tmp_path, monkeypatch):
+    """A pull request's pyproject.toml can say `cache-dir = "."`: qedcheck must not tag the repository
+    (nor overwrite its .gitignore), and the run still checks everything afresh."""
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")  # the key (in .user-config) is outside this cache-dir
+    Path("ids.toml").write_text(FALSE_CLAIM)
+    Path(".gitignore").write_text("build/\n")
+    Path("pyproject.toml").write_text('[tool.qedcheck]\ncache-dir = "."\n')
+    before = sorted(p.name for p in Path.cwd().iterdir())
+    assert main(["--no-color", "verify", "ids.toml", "--jobs", "1", "--json", "report.json"]) == 1
+    report = json.loads(Path("report.json").read_text())
+    assert report["identities"][0]["verdict"] == "refuted"
+    assert "is not empty and is not a qedcheck cache" in report["cache"]["notices"][0]
+    assert sorted(p.name for p in Path.cwd().iterdir() if p.name != "report.json") == before
+    assert Path(".gitignore").read_text() == "build/\n"

@@ -217,3 +217,15 @@ def test_a_forged_file_entry_cannot_swap_verdicts(ids, tmp_path):
     assert main(["--no-color", "verify", ids, "--cache-dir", str(folder), "--json", "r.json", "-q"]) == 1
     report = json.loads(Path("r.json").read_text())
     assert report["identities"][0]["verdict"] == "refuted" and report["cache"]["rejected"] == 1
+
+
+def test_only_what_is_asked_is_built():
+    code = ("import sys; from qedcheck.cli import main; "
+            "rc = main(['--no-color', 'verify', sys.argv[1], '-q', '--no-cache', '--jobs', '1']); "
+            "print('built:', sorted(m for m in ('qedcheck.derivations.activations', 'qedcheck.derivations.mlp') "
+            "if m in sys.modules)); sys.exit(rc)")
+    Path("ids.toml").write_text(FILE)
+    by_name = _subprocess(["-c", code, "relu_deriv"])
+    assert by_name.returncode == 0 and "built: ['qedcheck.derivations.activations']" in by_name.stdout
+    by_file = _subprocess(["-c", code, "ids.toml"])
+    assert by_file.returncode == 1 and "built: []" in by_file.stdout

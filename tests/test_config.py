@@ -44,12 +44,12 @@ def test_keys_settings_and_flags_override(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("body, message", [
-    ('seed = "0"', "[tool.qedcheck] seed: the seed must be an integer from 0 to 9223372036854775807, "
-                   "got '0'"),
-    ("timeout = -1", "[tool.qedcheck] timeout: the timeout must be a number of seconds greater than 0 and at "
-                     "most 3600, got -1"),
-    ("rtol = true", "[tool.qedcheck] rtol: the relative tolerance must be a number from 1e-15 to 1e-06, "
-                    "got True"),
+    ('seed = "0"', ("[tool.qedcheck] seed: the seed must be an integer from 0 to 9223372036854775807, "
+                    "got '0'")),
+    ("timeout = -1", ("[tool.qedcheck] timeout: the timeout must be a number of seconds greater than 0 and at "
+                      "most 3600, got -1")),
+    ("rtol = true", ("[tool.qedcheck] rtol: the relative tolerance must be a number from 1e-15 to 1e-06, "
+                     "got True")),
     ("files = [1]", "[tool.qedcheck] files: expected a list of paths (strings), got [1]"),
     ("sed = 1", "[tool.qedcheck] unknown key 'sed' (did you mean 'seed'?)"),
     ("cache-dir = 3", "[tool.qedcheck] cache-dir: expected a directory (a string), got 3"),

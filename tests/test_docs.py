@@ -1,8 +1,9 @@
 """The documentation site builds without a broken link, and what its examples say is what qedcheck does.
 
 Convention (docs/internals.md, "Checked examples in these pages"): every ```console block of docs/ is
-run. `$ qedcheck ARGS  # exit N` is a command (exit code 0 unless `# exit N`); the lines after it, up to
-the next `$`, must each appear in its output, spaces collapsed, `…` standing for any text.
+run, in one temporary directory. `$ qedcheck ARGS  # exit N` is a command (exit code 0 unless
+`# exit N`), `$ cat FILE` shows a report an earlier command wrote; the lines after each, up to the next
+`$`, must appear in its output, spaces collapsed, `…` standing for any text.
 """
 
 import re
@@ -23,20 +24,33 @@ DOCS = ROOT / "docs"
 PAGES = sorted(DOCS.glob("*.md"))
 # The pages of the site, read from mkdocs.yml's nav (`  - Title: page.md`): every page in docs/ must be
 # listed there, and the build must produce each one.
-NAV_PAGES = tuple(re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"),
-                             flags=re.M))
+NAV_PAGES = tuple(re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$",
+                             (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.M))
 
 
 @dataclass
 class ConsoleCommand:
     page: str
     line: int
+    program: str  # "qedcheck", or "cat" to show a file an earlier command of the block wrote
     argv: list[str]
     exit_code: int
     expected: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
-        return f"{self.page}:{self.line}: qedcheck {shlex.join(self.argv)}"
+        return f"{self.page}:{self.line}: {self.program} {shlex.join(self.argv)}"
+
+
+@dataclass
+class ConsoleBlock:
+    """One ```console block: its commands run in order, in one temporary directory."""
+
+    page: str
+    line: int
+    commands: list[ConsoleCommand]
+
+    def __str__(self) -> str:
+        return f"{self.page}:{self.line}"
 
 
 def fenced_blocks(text: str):
@@ -56,29 +70,32 @@ def fenced_blocks(text: str):
         i += 1
 
 
-def console_commands(page: Path) -> list[ConsoleCommand]:
-    commands: list[ConsoleCommand] = []
+def console_blocks(page: Path) -> list[ConsoleBlock]:
+    blocks: list[ConsoleBlock] = []
     for info, first, body in fenced_blocks(page.read_text(encoding="utf-8")):
         if info != "console":
             continue
+        commands: list[ConsoleCommand] = []
         for offset, line in enumerate(body):
+            where = f"{page.name}:{first + offset}"
             if line.startswith("$ "):
-                command, _, comment = line[2:].partition("#")
+                command, _, comment = line[2:].partition("  #")
                 words = shlex.split(command)
-                where = f"{page.name}:{first + offset}"
-                assert words and words[0] == "qedcheck", \
-                    f"{where}: a console block may only run qedcheck (use ```bash otherwise)"
+                assert words and words[0] in ("qedcheck", "cat"), \
+                    f"{where}: a console block may only run qedcheck and cat (use ```bash otherwise)"
                 exit_match = re.fullmatch(r"\s*exit (\d)\s*", comment) if comment else None
-                assert not comment or exit_match, f"{where}: write '# exit N' or nothing"
-                commands.append(ConsoleCommand(page.name, first + offset, words[1:],
+                assert not comment or exit_match, f"{where}: write '  # exit N' or nothing"
+                commands.append(ConsoleCommand(page.name, first + offset, words[0], words[1:],
                                                int(exit_match.group(1)) if exit_match else 0))
             elif line.strip():
-                assert commands, f"{page.name}:{first + offset}: output before any '$ qedcheck' line"
+                assert commands, f"{where}: output before any '$' line"
                 commands[-1].expected.append(line.strip())
-    return commands
+        blocks.append(ConsoleBlock(page.name, first, commands))
+    return blocks
 
 
-COMMANDS = [command for page in PAGES for command in console_commands(page)]
+BLOCKS = [block for page in PAGES for block in console_blocks(page)]
+COMMANDS = [command for block in BLOCKS for command in block.commands]
 
 
 def _squash(text: str) -> str:
@@ -104,27 +121,31 @@ def test_the_site_builds_strictly_with_every_page_in_the_nav(tmp_path):
 
 def test_the_docs_have_checked_examples():
     pages = {command.page for command in COMMANDS}
-    assert {"getting-started.md", "catalogue.md"} <= pages
+    assert {"getting-started.md", "catalogue.md", "identity-files.md", "ci.md", "verdicts.md"} <= pages
     assert all(command.expected for command in COMMANDS), "a checked command says what it prints"
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=str)
-def test_console_example_prints_what_the_page_says(command, tmp_path, monkeypatch, capsys, request):
-    if command.argv == ["verify", "all"]:
-        # The session's one catalogue run (conftest.catalogue_run, the same pipeline) answers for it:
-        # checking the catalogue a second time would double the suite's slowest part.
-        run = request.getfixturevalue("catalogue_run")
-        code = 0 if run.failed_count == 0 and not run.input_errors else 1
-        output = _squash(terminal.summary_line(run).plain)
-    else:
-        (tmp_path / "examples").symlink_to(ROOT / "examples")
-        monkeypatch.chdir(tmp_path)
-        code = main(["--no-color", *command.argv])
-        captured = capsys.readouterr()
-        output = _squash(captured.out + "\n" + captured.err)
-    assert code == command.exit_code, f"{command}: exit {code}, the page says {command.exit_code}\n{output}"
-    for line in command.expected:
-        assert appears(line, output), f"{command}: the page says {line!r}; it printed:\n{output}"
+@pytest.mark.parametrize("block", BLOCKS, ids=str)
+def test_console_example_prints_what_the_page_says(block, tmp_path, monkeypatch, capsys, request):
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    for command in block.commands:
+        if command.program == "cat":
+            code, output = 0, _squash((tmp_path / command.argv[0]).read_text(encoding="utf-8"))
+        elif command.argv == ["verify", "all"]:
+            # The session's one catalogue run (conftest.catalogue_run, the same pipeline) answers for
+            # it: checking the catalogue a second time would double the suite's slowest part.
+            run = request.getfixturevalue("catalogue_run")
+            code = 0 if run.failed_count == 0 and not run.input_errors else 1
+            output = _squash(terminal.summary_line(run).plain)
+        else:
+            code = main(["--no-color", *command.argv])
+            captured = capsys.readouterr()
+            output = _squash(captured.out + "\n" + captured.err)
+        said = f"{command}: exit {code}, the page says {command.exit_code}\n{output}"
+        assert code == command.exit_code, said
+        for line in command.expected:
+            assert appears(line, output), f"{command}: the page says {line!r}; it printed:\n{output}"
 
 
 def test_appears_matches_a_line_with_an_ellipsis_and_collapsed_spaces():
@@ -138,6 +159,21 @@ def _operator_examples() -> list[str]:
     section = text.split("## Every function and operator", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.split("\n") if line.startswith("| ") and not line.startswith("| name")]
     return [re.findall(r"`([^`]*)`", row.rsplit("|", 2)[1])[0] for row in rows]
+
+
+def test_every_key_function_and_constant_is_in_the_reference():
+    from qedcheck.readers.expression import BUILTINS, CONSTANTS
+    from qedcheck.readers.identity_file import ERRATUM_FIELDS, FUNCTION_FIELDS, IDENTITY_FIELDS
+
+    text = (DOCS / "identity-files.md").read_text(encoding="utf-8")
+    keys = {line.split("|")[1] for line in text.split("\n") if line.startswith("| `")}
+    documented = {name for cell in keys for name in re.findall(r"`([a-z_]+)`", cell)}
+    assert set(IDENTITY_FIELDS) | set(FUNCTION_FIELDS) <= documented, "a key with no row in identity-files.md"
+    assert all(f"{field} =" in text for field in ERRATUM_FIELDS)
+    section = text.split("## Every function and operator", 1)[1].split("\n## ", 1)[0]
+    missing = [name for name in [*BUILTINS, *CONSTANTS]
+               if f"`{name}`" not in section and f"`{name}(" not in section]
+    assert not missing, f"functions without a row in identity-files.md: {missing}"
 
 
 def test_every_function_and_operator_example_parses():

@@ -290,3 +290,36 @@ def test_an_index_case_stated_in_prose_makes_links_that_depend_on_it_unread(tmp_
     assert [i.location.rsplit(":", 1)[1] for i in load.identities] == ["10"]
     (note,) = load.coverage.notes
     assert note.location.endswith(":8") and "case `i \\neq j`" in note.reason
+
+
+@pytest.mark.parametrize("make, kind", [
+    (lambda path: path.symlink_to("/dev/zero"), "a device"),
+    (lambda path: __import__("os").mkfifo(path), "a FIFO"),
+    (lambda path: path.mkdir(), "a directory"),
+])
+def test_only_a_regular_document_or_glossary_is_read(tmp_path, make, kind):
+    """Issue 11: a document linked to /dev/zero filled the memory; a FIFO blocked the run."""
+    path = tmp_path / "notes.md"
+    make(path)
+    load = load_document(path)
+    assert load.identities == () and load.errors[0].startswith(f"{path}: not a regular file ({kind}")
+    glossary = tmp_path / "glossary.toml"
+    make(glossary)
+    (tmp_path / "plain.md").write_text("$$x = x$$\n")
+    load = load_document(tmp_path / "plain.md", str(glossary))
+    assert any(error.startswith(f"{glossary}: cannot read the glossary: not a regular file ({kind}")
+               for error in load.errors)
+
+
+def test_reading_a_document_is_bounded_in_time(tmp_path, monkeypatch):
+    from qedcheck.readers import document
+
+    def endless(*args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(document, "READ_FILE_SECONDS", 0.2)
+    monkeypatch.setattr(document, "parse_latex_expression", endless)
+    (tmp_path / "slow.md").write_text("$$x + 1 = 1 + x$$\n\n$$2x = x + x$$\n")
+    load = load_document(tmp_path / "slow.md")
+    assert any("reading stopped after 0.2 s" in error for error in load.errors)

@@ -4,6 +4,8 @@ refusing them runs nothing."""
 import builtins
 import string
 
+import re
+
 import pytest
 import sympy as sp
 from hypothesis import HealthCheck, given, settings
@@ -270,3 +272,15 @@ def test_numbers_built_by_arithmetic_stay_within_the_digit_limit():
     assert parse("10**256*10**256*x") == sp.Integer(10) ** 512 * x  # 513 digits: allowed
     with pytest.raises(ExpressionError, match="digits"):
         parse("x*10**256*10**256*10**256*10**256")
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("lambda*x", "'lambda' is a Python keyword"),
+    ("e^(-x)", "e^(…) is written exp(…)"),
+    ("2x", "'2*x…' instead of '2x…'"),
+    ("2.5 x + 1", "'2.5*x…' instead of '2.5x…'"),
+    ("foo(x)", "known functions: Abs, atan"),
+])
+def test_plain_text_mistakes_get_the_fix_they_need(text, hint):
+    with pytest.raises(ExpressionError, match=re.escape(hint)):
+        parse(text)

@@ -377,8 +377,8 @@ def test_an_unexpected_failure_in_a_function_is_that_functions_located_error(tmp
     monkeypatch.setattr(identity_file, "UserFunction", broken)
     body = '[functions.f]\nargs = ["t"]\nbody = "t + 1"\n' + one()
     loaded = load_identity_file(write(tmp_path, body))
-    assert loaded.errors == (f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': "
-                             "cannot be read (KeyError: 'surprise')",)
+    assert loaded.errors == ((f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': "
+                              "cannot be read (KeyError: 'surprise')"),)
     assert [i.name for i in loaded.identities] == ["claim"]
 
 

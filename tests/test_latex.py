@@ -203,3 +203,14 @@ def test_a_log_base_zero_claim_is_an_input_error_not_a_proof(tmp_path):
 
 def test_a_log_with_a_valid_base_still_reads():
     assert parse_latex_expression(r"\log_{2} x", SYMBOLS) == sp.log(x) / sp.log(2)
+
+
+@pytest.mark.parametrize("latex, message", [
+    (r"x^{200} \cdot x^{200}", "makes the exponent 400"),
+    (r"(x^{200})^{200}", "makes the exponent 40000"),
+    (r"x \cdot 10^{256} \cdot 10^{256} \cdot 10^{256} \cdot 10^{256}", "digits"),
+    ("1" * 150 + "x", "more than 100 digits"),
+])
+def test_latex_limits_hold_after_sympy_merges(latex, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_latex_expression(latex, SYMBOLS)

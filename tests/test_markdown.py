@@ -1,6 +1,7 @@
 """The Markdown report: rendered with markdown-it (GFM tables) and checked structurally."""
 
 import dataclasses
+import io
 
 from markdown_it import MarkdownIt
 from qedcheck.report.markdown import markdown_report, math, write_markdown
@@ -86,3 +87,75 @@ def test_write_appends_like_a_step_summary(tmp_path, failing_run):
 
 def test_math_escapes_bars_dollars_and_newlines():
     assert math(r"|h| + \|x\| = \$1 + $2" + "\n") == r"$\vert h\vert + \Vert x\Vert = \$1 + \$2$"
+
+
+def _file_results(tmp_path, text: str):
+    from qedcheck.checks.runner import RunSettings, verify_all
+    from qedcheck.readers.identity_file import load_identity_file
+
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    loaded = load_identity_file(path)
+    assert not loaded.errors
+    return verify_all(list(loaded.identities), RunSettings(seed=0))
+
+
+FILE = r"""
+[[identity]]
+name = "plain"
+statement = "d/dx x*sigmoid(x) = sigmoid_x + x σ(1 − σ) for |x| < 2, costs $5"
+symbols = { x = "real" }
+lhs = "diff(x*sigmoid(x), x)"
+rhs = "sigmoid(x) + x*sigmoid(x)*(1 - sigmoid(x))"
+
+[[identity]]
+name = "mixed"
+statement = 'refuted: $\sigma(-x) = |\sigma(x)|$, as it should be'
+symbols = { x = "real" }
+lhs = "sigmoid(-x)"
+rhs = "sigmoid(x)"
+expect = "fails"
+
+[[identity]]
+name = "latex_only"
+symbols = { x = "real" }
+lhs_latex = '\sigma(x)'
+rhs_latex = '\frac{1}{2}\left(\tanh\left(\frac{x}{2}\right)+1\right)'
+"""
+
+
+def test_a_file_statement_is_text_with_its_own_math_and_a_latex_identity_states_itself(tmp_path):
+    run = _file_results(tmp_path, FILE)
+    rows = {row[0]: row for table in tables(markdown_report(run)) for row in table[1:]}
+    plain = rows["`plain`"][1]
+    assert not plain.startswith("$")
+    # Markup is escaped (no italics from * or _, no cell split by |), the lone $ is a dollar sign.
+    assert plain == r"d/dx x\*sigmoid(x) = sigmoid\_x + x σ(1 − σ) for |x| \< 2, costs \$5"  # cell text
+    rendered = MarkdownIt("commonmark").enable("table").render(markdown_report(run))
+    assert "<em>" not in rendered
+    assert rows["`mixed`"][1] == r"refuted: $\sigma(-x) = \vert \sigma(x)\vert$, as it should be"
+    latex = rows["`latex_only`"][1]
+    assert latex == r"$\sigma(x) = \frac{1}{2}\left(\tanh\left(\frac{x}{2}\right)+1\right)$"
+    assert run.results[2].statement == latex  # the terminal and the JSON report show it too
+
+
+def test_a_refuted_row_shows_no_relative_error(tmp_path, failing_run):
+    run = _file_results(tmp_path, FILE)
+    rows = {row[0]: row for table in tables(markdown_report(run)) for row in table[1:]}
+    assert rows["`mixed`"][3] == "✅ refuted (expected)" and rows["`mixed`"][6] == "—"
+    assert rows["`plain`"][6] != "—"
+    ((_header, row),) = tables(markdown_report(failing_run))
+    assert row[3] == "❌ refuted" and row[6] == "—"
+
+
+def test_the_terminal_table_and_junit_show_no_relative_error_for_a_refuted_claim(failing_run, catalogue_run):
+    from qedcheck.report import junit, terminal
+    from rich.console import Console
+
+    console = Console(width=200, no_color=True, record=True, file=io.StringIO())
+    console.print(terminal.results_table(failing_run))
+    (row,) = [line for line in console.export_text().splitlines() if "sigmoid_deriv_eq_sq" in line]
+    assert "refuted" in row and "e-" not in row and "e+" not in row and "—" in row
+    assert "max rel err" not in junit._summary(failing_run.results[0])
+    proved = next(r for r in catalogue_run.results if r.name == "sigmoid_deriv")
+    assert "max rel err" in junit._summary(proved)

@@ -46,7 +46,7 @@ def example_results():
     return {identity.name: verify_identity(identity) for identity in loaded.identities}
 
 
-ALL_SIZES = ["grad_least_squares", "grad_linear", "grad_quadratic_form", "grad_quadratic_form_symmetric",
+ALL_SIZES = ["grad_least_squares", "inv_mul", "grad_linear", "grad_quadratic_form", "grad_quadratic_form_symmetric",
              "grad_trace_mul", "grad_log_abs_det", "jacobian_linear", "softmax_jacobian", "grad_logsumexp", "trace_mul_comm",
              "logistic_regression_grad", "grad_sum_sigmoid_layer"]
 REFUTED = ["grad_quadratic_form_wrong", "grad_trace_mul_wrong", "transpose_mul_wrong", "det_add_wrong",
@@ -59,14 +59,6 @@ def test_examples_proved_for_all_sizes(example_results, name):
     assert result.ok and result.verdict is Verdict.PROVED, result.message
     assert result.scope == "all sizes"
     assert result.numeric.agrees and max(result.numeric.sizes) >= 20
-
-
-@pytest.mark.parametrize("name", ["inv_mul"])
-def test_examples_with_det_or_inv_proved_up_to_a_size(example_results, name):
-    result = example_results[name]
-    assert result.ok and result.verdict is Verdict.PROVED, result.message
-    assert result.scope.startswith("sizes ≤ ")
-    assert int(result.scope.split("≤ ")[1]) >= 2
 
 
 @pytest.mark.parametrize("name", REFUTED)
@@ -93,6 +85,8 @@ SOME_SIZES = [
     ('vectors = { x = "n" }', "trace(eye(n))", "3"),  # n = 3 only
     ('matrices = { A = "n x n" }', "trace(A @ A)", "trace(A)**2"),  # n = 1 only
     ('matrices = { A = "n x n" }', "det(A.T @ A)", "det(A)**2 + 0 * trace(A)"),  # holds: a control
+    ('matrices = { A = "n x n" }', "det(2 * A)", "2**3 * det(A)"),  # the size written as a number
+    ('matrices = { A = "m x n", B = "n x m" }', "det(A @ B)", "det(B @ A)"),  # only m = n
 ]
 
 
@@ -106,7 +100,7 @@ def test_claims_true_at_some_sizes_are_never_proved(tmp_path, declaration, lhs, 
         rhs = "{rhs}"
     ''')
     if lhs.startswith("det(A.T"):
-        assert result.verdict is Verdict.PROVED and result.scope.startswith("sizes ≤ ")
+        assert result.verdict is Verdict.PROVED and result.scope == "all sizes"
         return
     assert result.verdict is Verdict.REFUTED, result.message
     assert "n" in result.counterexample.point
@@ -236,7 +230,8 @@ def test_cookbook_examples_all_as_expected():
     assert all(r.ok for r in results), [(r.name, r.verdict, r.message) for r in results if not r.ok]
     scopes = {r.name: r.scope for r in results}
     assert scopes["grad_det"] == scopes["grad_trace_inv_mul"] == scopes["hessian_quadratic_form"] == "all sizes"
-    assert scopes["det_mul"].startswith("sizes ≤ ")
+    assert scopes["det_mul"] == "all sizes"  # det(AB) = det A det B, rewritten before the entry form
+    assert scopes["det_lemma"].startswith("sizes ≤ ")  # det(I + u vᵀ): no entry form, explicit sizes
     refuted = {r.name: r.counterexample.point for r in results if r.verdict is Verdict.REFUTED}
     assert refuted["det_transpose_mul_wrong"]["m"] != refuted["det_transpose_mul_wrong"]["n"]
 
@@ -368,3 +363,30 @@ def test_latex_errors_are_located(tmp_path, latex, words):
     """)
     (identity,) = loaded.identities
     assert "field 'lhs_latex'" in identity.error and words in identity.error
+
+
+ADVERSARIAL = [
+    ("fails", 'matrices = { A = "n x n invertible", B = "n x n invertible" }', "inv(A + B)", "inv(A) + inv(B)"),
+    ("holds", 'vectors = { x = "n" }\nsymbols = { c = "real" }', "softmax(x + c)", "softmax(x)"),
+    ("fails", 'vectors = { x = "n" }', "softmax(2 * x)", "softmax(x)"),
+    ("fails", 'vectors = { x = "n" }', "norm(x)", "norm(x, 1)"),
+    ("holds", 'matrices = { S = "n x n symmetric" }', "grad(trace(S @ S), S)", "2 * S"),
+    ("fails", 'matrices = { S = "n x n" }', "grad(trace(S @ S), S)", "2 * S"),
+    ("holds", 'vectors = { x = "n" }', "jacobian(grad(logsumexp(x), x), x)",
+     "diag(softmax(x)) - outer(softmax(x), softmax(x))"),
+    ("fails", 'vectors = { x = "n" }', "sum(x[k], (k, 1, n - 1))", "sum(x)"),
+    ("fails", 'matrices = { A = "m x n", B = "n x m" }', "trace(A @ B) * 0 + trace(eye(m))", "trace(eye(n))"),
+    ("holds", 'matrices = { X = "n x n invertible" }\nsymbols = { c = "positive" }', "grad(det(c * X), X)",
+     "c**n * det(X) * inv(X).T"),
+    ("fails", 'matrices = { X = "n x n invertible" }\nsymbols = { c = "positive" }', "grad(det(c * X), X)",
+     "c * det(X) * inv(X).T"),
+]
+
+
+@pytest.mark.parametrize("expect, declaration, lhs, rhs", ADVERSARIAL)
+def test_adversarial_claims(tmp_path, expect, declaration, lhs, rhs):
+    result = _one(tmp_path, f'[[identity]]\nname = "claim"\n{declaration}\nlhs = "{lhs}"\nrhs = "{rhs}"\n')
+    if expect == "holds":
+        assert result.verdict is Verdict.PROVED and result.scope == "all sizes", result.message
+    else:
+        assert result.verdict is Verdict.REFUTED, result.message

@@ -40,3 +40,18 @@ def test_a_latex_float_gives_back_the_decimal_it_was_read_from(digits, places):
     text = str(digits).rjust(places + 1, "0")
     text = text[: len(text) - places] + "." + text[len(text) - places:]
     assert exact_latex_float(sp.Number(text)) == sp.Rational(digits, 10**places)
+
+
+@given(st.integers(0, 10**1200))
+def test_digits_are_counted_exactly(value):
+    from qedcheck.readers.numbers import len_digits
+
+    assert len_digits(value) == len(str(value))
+
+
+def test_digits_at_the_edges_of_each_power_of_ten():
+    from qedcheck.readers.numbers import len_digits
+
+    for k in range(1, 1100):
+        for value in (10**k - 1, 10**k):
+            assert len_digits(value) == k + (value == 10**k)

@@ -227,3 +227,35 @@ def test_only_a_finite_nonzero_constant_refutes():
     assert _is_nonzero_constant(sp.I * sp.pi)
     for value in (sp.S.Zero, sp.zoo, sp.nan, sp.oo, -sp.oo, x - x + sp.AccumBounds(-1, 1), x):
         assert not _is_nonzero_constant(value), value
+
+
+def test_a_written_step_through_a_kink_is_refuted_and_the_excluded_kink_is_not(tmp_path):
+    results = verify_toml(tmp_path, """
+        [[identity]]
+        name = "steps_through_the_kink"
+        symbols = { x = "real" }
+        lhs = "diff(x*Abs(x), x)"
+        rhs = "2*Abs(x)"
+        steps = [
+            "Abs(x) + x*diff(Abs(x), x)",
+            "Abs(x) + x*sign(x)",
+        ]
+
+        [[identity]]
+        name = "steps_off_the_kink"
+        symbols = { x = "real" }
+        lhs = "diff(x*Abs(x), x)"
+        rhs = "2*Abs(x)"
+        where = "x != 0"
+        steps = [
+            "Abs(x) + x*diff(Abs(x), x)",
+            "Abs(x) + x*sign(x)",
+        ]
+        """)
+    through = results["steps_through_the_kink"]
+    assert through.verdict is Verdict.PROVED  # the claim holds at 0 too (the derivative there is 0)
+    verdicts = [link.verdict for link in through.links]
+    assert Verdict.REFUTED in verdicts and not through.ok  # the product rule step uses d|x|/dx at 0
+    broken = next(link for link in through.links if link.verdict is Verdict.REFUTED)
+    assert "no derivative at x = 0" in broken.message
+    assert all(link.verdict is Verdict.PROVED for link in results["steps_off_the_kink"].links)

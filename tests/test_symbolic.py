@@ -185,9 +185,12 @@ def test_kinks_that_move_with_another_symbol_are_refuted_at_a_concrete_point():
     assert values["x"] == values["y"]
 
 
-def test_kinks_that_cannot_be_located_block_the_proof():
-    outcome = prove(D(sp.Abs(sp.sin(x)), x), sp.cos(x) * sp.sign(sp.sin(x)))
-    assert outcome.status == "unknown" and "not a finite set" in outcome.message
+def test_infinitely_many_kinks_refute_when_one_does_and_otherwise_block_the_proof():
+    claim = (D(sp.Abs(sp.sin(x)), x), sp.cos(x) * sp.sign(sp.sin(x)))
+    refuted = prove(*claim)
+    assert refuted.status == "refuted" and refuted.message.startswith("no derivative at x = 0")
+    blocked = prove(*claim, where=sp.Ne(sp.sin(x), 0))  # true, but only a few kinks can be checked
+    assert blocked.status == "unknown" and "infinitely many" in blocked.message
 
 
 def test_vector_derivatives_at_kinks_are_refuted_unless_excluded():
@@ -231,3 +234,26 @@ def test_infinitely_many_poles_refute_when_one_does_and_otherwise_block_the_proo
 def test_a_denominator_known_nonzero_costs_nothing():
     assert prove(1 / (1 + sp.exp(-x)), sp.exp(x) / (1 + sp.exp(x))).status == "proved"
     assert prove(sigmoid(x), (sp.tanh(x / 2) + 1) / 2).status == "proved"
+
+
+def test_a_function_undefined_at_a_point_has_no_derivative_there():
+    outcome = prove(sp.Derivative((x**2 - x) / (x - 1), x), 1)
+    assert outcome.status == "refuted" and outcome.message.startswith("the lhs is undefined at x = 1")
+    assert prove(sp.Derivative((x**2 - x) / (x - 1), x), 1, where=sp.Ne(x, 1)).status == "proved"
+
+
+def test_vector_claims_check_their_undefined_points_entry_by_entry():
+    lhs, rhs = (X[i] ** 2 - 1) / (X[i] - 1), X[i] + 1
+    outcome = prove(lhs, rhs, size=n, indices=(i,), sizes=(1, 2))
+    assert outcome.status == "refuted" and "the lhs is undefined at x[0] = 1" in outcome.message
+    assert prove(lhs, rhs, where=sp.Ne(X[i], 1), size=n, indices=(i,), sizes=(1, 2)).status == "proved"
+
+
+def test_a_limit_is_only_believed_when_the_quotient_near_zero_agrees():
+    from qedcheck.checks.kinks import _plausible
+
+    h = sp.Dummy("h", positive=True)
+    quotient = sp.Abs(h) / h
+    assert _plausible(quotient, h, sp.S.One)
+    assert not _plausible(quotient, h, sp.S.Zero)  # a wrong limit from SymPy would be a false verdict
+    assert _plausible(1 / h, h, sp.oo) and not _plausible(1 / h, h, -sp.oo)

@@ -1,0 +1,122 @@
+"""Run fuzzer pairs through the real front door and sort each verdict.
+
+Pairs are written to identity files and checked by `qedcheck verify FILE.toml --json … --no-cache`
+in a subprocess, exactly as a user's file would be: the real reader, the real pipeline, its worker
+processes, wall limits and memory cap (a pair that hangs the engine ends as `timeout`, not as a hung
+test run).
+
+Each pair gets one outcome:
+    unsound    a false pair `proved` or `numeric-only`, or a true pair `refuted`
+    decided    a true pair `proved`, a false pair `refuted`
+    undecided  `timeout`, `error`, or `numeric-only` on a true pair (fine, but counted)
+    unjudged   the independent judge could not settle the pair (left out of the soundness count)
+    mismatch   the judge contradicts the construction: a bug in the generator, reported as such
+    invalid    the reader refused the generated text: a bug in the generator
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .generator import Pair, toml_file
+from .judge import Judgement, judge
+
+MAX_PER_FILE = 500  # the reader's limit of identities per file
+
+
+@dataclass(frozen=True)
+class Outcome:
+    pair: Pair
+    verdict: str
+    message: str
+    judgement: Judgement
+    kind: str  # unsound | decided | undecided | unjudged | mismatch | invalid
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def of_kind(self, kind: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.kind == kind]
+
+    def by_category(self) -> dict[str, Counter]:
+        table: dict[str, Counter] = defaultdict(Counter)
+        for outcome in self.outcomes:
+            table[outcome.pair.category][outcome.kind] += 1
+        return dict(table)
+
+    def unsound_categories(self) -> set[str]:
+        return {o.pair.category for o in self.of_kind("unsound")}
+
+
+def classify(pair: Pair, verdict: str, judgement: Judgement, message: str = "") -> str:
+    if verdict == "error" and "field '" in message:
+        return "invalid"
+    if judgement.truth is None:
+        return "unjudged"
+    if judgement.truth != pair.truth:
+        return "mismatch"
+    if pair.truth:
+        return {"refuted": "unsound", "proved": "decided"}.get(verdict, "undecided")
+    return {"proved": "unsound", "numeric-only": "unsound", "refuted": "decided"}.get(verdict, "undecided")
+
+
+def run_cli(pairs: list[Pair], jobs: int = 2, timeout: float = 5.0, seed: int = 0,
+            workdir: Path | None = None) -> dict[str, dict]:
+    """name → the JSON report's entry for that identity, checked by the real CLI."""
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(dir=workdir) as scratch:
+        for start in range(0, len(pairs), MAX_PER_FILE):
+            chunk = pairs[start:start + MAX_PER_FILE]
+            source = Path(scratch) / f"fuzz_{start}.toml"
+            report = Path(scratch) / f"fuzz_{start}.json"
+            source.write_text(toml_file(chunk), encoding="utf-8")
+            command = [sys.executable, "-m", "qedcheck.cli", "--no-color", "verify", str(source), "--json",
+                       str(report), "--no-cache", "--jobs", str(jobs), "--timeout", str(timeout),
+                       "--seed", str(seed), "-q"]
+            done = subprocess.run(command, capture_output=True, text=True, cwd=scratch,
+                                  env={**os.environ, "COLUMNS": "200"}, check=False)
+            if not report.exists():
+                raise RuntimeError(f"qedcheck wrote no report (exit {done.returncode}): {done.stderr[-2000:]}")
+            for entry in json.loads(report.read_text(encoding="utf-8"))["identities"]:
+                results[entry["name"]] = entry
+    return results
+
+
+def run(pairs: list[Pair], jobs: int = 2, timeout: float = 5.0, seed: int = 0) -> Report:
+    import time
+
+    started = time.perf_counter()
+    judged = {p.name: judge(p) for p in pairs}
+    entries = run_cli(pairs, jobs=jobs, timeout=timeout, seed=seed)
+    report = Report()
+    for pair in pairs:
+        entry = entries.get(pair.name)
+        verdict = entry["verdict"] if entry else "missing"
+        message = (entry or {}).get("message") or ""
+        kind = classify(pair, verdict, judged[pair.name], message)
+        report.outcomes.append(Outcome(pair, verdict, message, judged[pair.name], kind))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def describe(outcome: Outcome) -> str:
+    """One finding as a reader (or the lead) wants it: the claim, the truth, the verdict, why."""
+    pair = outcome.pair
+    where = f"  where {pair.where}" if pair.where else ""
+    point = ""
+    if outcome.judgement.point:
+        point = " at " + ", ".join(f"{k} = {v}" for k, v in outcome.judgement.point.items())
+    return (f"{pair.name} [{pair.category}] {'TRUE' if pair.truth else 'FALSE'} but {outcome.verdict}: "
+            f"{pair.lhs_text} = {pair.rhs_text}{where}  symbols {dict(pair.symbols)}\n"
+            f"    why: {pair.why}; judge: {outcome.judgement.label}{point} {outcome.judgement.detail}\n"
+            f"    qedcheck: {outcome.message[:300]}")

@@ -1,0 +1,227 @@
+"""The numeric engine's verdicts, tried as a hostile user would (issue 11): no false "the numbers agree",
+no false refutation. Every example of the issue, through the real pipeline."""
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+from conftest import make_identity
+from qedcheck.checks import evaluate, finite_diff, numeric, sampling
+from qedcheck.checks.runner import verify_identity
+from qedcheck.derivations.vocabulary import relu, sigmoid, softplus
+from qedcheck.results import Verdict
+
+x = sp.Symbol("x", real=True)
+y = sp.Symbol("y", real=True)
+R = sp.Rational
+
+
+def verdict(lhs, rhs, symbols=(x,), **fields):
+    return verify_identity(make_identity(lhs, rhs, symbols, timeout=3.0, **fields))
+
+
+def refuted(lhs, rhs, symbols=(x,), **fields):
+    result = verdict(lhs, rhs, symbols, **fields)
+    assert result.verdict is Verdict.REFUTED, (result.verdict, result.message)
+    return result
+
+
+def no_counterexample(lhs, rhs, symbols=(x,), where=None):
+    outcome = numeric.cross_check_scalar(lhs, rhs, list(symbols), where=where)
+    assert outcome.counterexample is None, outcome.counterexample
+    assert outcome.agrees, outcome.message
+    return outcome
+
+
+# 1. A side that is not real where the other is, or undefined where the other is defined
+
+def test_a_complex_side_against_a_real_one_is_a_counterexample():
+    result = refuted(sp.log(sp.Abs(x * y)), sp.log(sp.Abs(x)) + sp.log(y), (x, y),
+                     where=sp.And(sp.Ne(x, 0), sp.Ne(y, 0)))
+    assert result.counterexample.point["y"] < 0
+    assert "j" in result.counterexample.rhs  # log|x| + iπ, shown as a complex number
+
+
+def test_an_imaginary_part_float64_would_drop_is_seen():
+    refuted(x + sp.sqrt(-1) * x**2, x)
+
+
+def test_a_side_undefined_where_the_other_is_defined_is_a_counterexample():
+    result = refuted((x**2 - 1) / (x - 1), x + 1)
+    assert result.counterexample.point == {"x": 1.0}
+    assert result.counterexample.lhs == "undefined"
+
+
+def test_points_where_neither_side_is_defined_are_outside_the_domain_and_said_so():
+    outcome = no_counterexample(sp.log(x**2), 2 * sp.log(sp.Abs(x)))
+    assert "excluded" in outcome.region and "where" in outcome.region
+    assert "nan" not in outcome.region
+
+
+# 2. Tolerances that swallowed errors
+
+@pytest.mark.parametrize("lhs, rhs", [
+    (x * (1 + R(1, 10**40)), x),
+    (sp.cosh(x)**2 - sp.sinh(x)**2, 1 + sp.Max(0, x - 50)),
+    (x + R(5, 10**8) * x * relu(x - R(6, 5)) * relu(R(7, 5) - x), x),
+    (2**1000 + x, 2**1000 + x + 1),
+    (10**300 * x, 10**300 * x + 1),
+])
+def test_a_small_real_difference_is_refuted(lhs, rhs):
+    refuted(lhs, rhs)
+
+
+# 3. Sampling that reaches where a claim is false
+
+@pytest.mark.parametrize("lhs, rhs, where", [
+    (sp.Min(x, 2000), x, None),
+    (sp.sign(x - 3)**2, sp.Integer(1), None),
+    (x + relu(x - 2) * relu(R(2001, 1000) - x), x, None),
+    (sp.Max(sp.Abs(x), R(1, 10**12)), sp.Abs(x), sp.Ne(x, 0)),
+    (sp.Min(1 / (x - 3)**2, 10**12), 1 / (x - 3)**2, sp.Ne(x, 3)),
+])
+def test_a_claim_false_only_near_a_kink_or_a_constant_is_refuted(lhs, rhs, where):
+    refuted(lhs, rhs, where=where)
+
+
+def test_a_claim_false_on_a_narrow_interval_of_a_second_symbol_is_refuted():
+    refuted(x + y * relu(y - 5) * relu(R(50001, 10000) - y), x + y * 0, (x, y))
+
+
+def test_the_region_names_the_special_points_and_reaches_the_json_report():
+    from qedcheck.checks.runner import RunSettings, verify_all
+    from qedcheck.report.json_report import report_dict
+
+    identity = make_identity(sp.atan(sp.sinh(x)), 2 * sp.atan(sp.tanh(x / 2)), [x], where=sp.Ne(x, 3), timeout=2.0)
+    run = verify_all([identity], RunSettings())
+    result = run.results[0]
+    assert result.verdict is Verdict.NUMERIC_ONLY
+    assert "x in [" in result.numeric.region and "zeros/kinks at 3" in result.numeric.region
+    assert report_dict(run)["identities"][0]["numeric"]["region"] == result.numeric.region
+
+
+def test_special_points_include_zeros_beside_points_and_constants():
+    specials = sampling.special_points([sp.Min(1 / (x - 3)**2, 10**12)], [x])
+    points = specials.points["x"]
+    assert np.any(np.abs(points - (3 + 1e-6)) < 1e-12) and np.any(np.abs(points - (3 - 1e-6)) < 1e-12)
+    assert np.any((points > 3) & (points < 3 + 1e-8)) and 1e13 in points
+
+
+# 4. True claims that were refuted
+
+@pytest.mark.parametrize("lhs, rhs", [
+    (sp.Abs(sp.cos(x)**2 + sp.sin(x)**2 - 1), sp.Integer(0)),
+    (sp.sin(sp.exp(230) * (sp.sin(x)**2 + sp.cos(x)**2)), sp.sin(sp.exp(230))),
+    (sp.sin(sp.cosh(2 * x)**2 - sp.sinh(2 * x)**2), sp.sin(1)),
+    (sp.log(sigmoid(x)), -softplus(-x)),
+    ((sp.exp(x / 2) - sp.exp(-x / 2)) / (sp.exp(x / 2) + sp.exp(-x / 2)) + 1,
+     2 * sp.exp(x / 2) / (sp.exp(x / 2) + sp.exp(-x / 2))),
+])
+def test_cancellation_and_exact_zeros_never_refute_a_true_claim(lhs, rhs):
+    no_counterexample(lhs, rhs)
+
+
+def test_a_true_claim_with_heavy_cancellation_is_not_refuted_by_the_pipeline():
+    assert verdict(sp.Abs(sp.cos(x)**2 + sp.sin(x)**2 - 1), sp.Integer(0)).verdict is not Verdict.REFUTED
+
+
+def test_a_difference_is_confirmed_only_when_two_precisions_agree_on_it():
+    # a stable-looking difference at one precision that is rounding noise: never a counterexample
+    noisy = evaluate.settle(lambda *p, digits: mpmath.mpf(10) ** (-digits), lambda *p, digits: mpmath.mpf(0), [1.0])
+    assert noisy.status == "agree"
+    real = evaluate.settle(lambda *p, digits: mpmath.mpf(1) / 3, lambda *p, digits: mpmath.mpf(0), [1.0])
+    assert real.status == "differ" and real.digits > evaluate.EXACT_DIGITS
+
+
+# 5. Every combination of assumptions is honoured
+
+ASSUMPTION_SETS = [
+    {"real": True}, {"positive": True}, {"nonnegative": True}, {"negative": True}, {"nonpositive": True},
+    {"nonzero": True}, {"integer": True}, {"positive": True, "integer": True},
+    {"nonnegative": True, "integer": True}, {"negative": True, "integer": True},
+    {"nonpositive": True, "integer": True}, {"nonzero": True, "integer": True}, {"even": True},
+    {"odd": True, "positive": True},
+]
+
+
+@pytest.mark.parametrize("assumptions", ASSUMPTION_SETS, ids=lambda a: " ".join(sorted(a)))
+def test_every_sampled_value_satisfies_the_symbols_assumptions(assumptions):
+    n = sp.Symbol("n", **{"real": True, **assumptions})
+    exprs = (sp.Abs(n - R(5, 2)) + sp.Max(n, -7), n**2)  # special points 2.5, -7, their neighbours, ±10c
+    for sample in (sampling.scalar_sample([n], 0, exprs=exprs), sampling.scalar_sample([n, x], 1, exprs=exprs)):
+        values = sample.values["n"]
+        for value in values:
+            facts = {"integer": float(value).is_integer(), "positive": value > 0, "nonnegative": value >= 0,
+                     "negative": value < 0, "nonpositive": value <= 0, "nonzero": value != 0,
+                     "even": float(value).is_integer() and value % 2 == 0,
+                     "odd": float(value).is_integer() and value % 2 == 1}
+            assert all(facts[k] for k in assumptions if k in facts), (assumptions, value)
+
+
+def test_a_positive_integer_is_never_sampled_at_a_fraction():
+    n = sp.Symbol("n", positive=True, integer=True)
+    result = verdict(sp.sin(sp.pi * n / 2) * sp.cos(sp.pi * n / 2), sp.Integer(0), (n,))
+    assert result.verdict is not Verdict.REFUTED
+
+
+# 6. Derivatives with a domain
+
+def test_a_derivative_with_a_where_is_checked_inside_its_domain():
+    from qedcheck.checks.finite_diff import sympy_sides
+
+    lhs, rhs = sp.Derivative(sp.log(x), x), 1 / x
+    primitive, derivative = sympy_sides(lhs, rhs, (x,))
+    result = verdict(lhs, rhs, where=x > 0, numpy_primitive=primitive, numpy_rhs=derivative)
+    assert result.verdict is Verdict.PROVED, result.message
+    assert result.numeric.finite_difference_max_rel_err < 1e-4
+
+
+def test_finite_differences_catch_a_wrong_slope_with_a_derived_tolerance():
+    f = evaluate.float_function(sp.log(x), [x])
+    wrong = evaluate.float_function(1 / x + R(1, 10**6), [x])
+    right = evaluate.float_function(1 / x, [x])
+    positive = sp.Symbol("x", positive=True)
+    outcome = finite_diff.check_scalar(lambda x: f(x), lambda x: wrong(x), "x", 0, symbol=positive)
+    assert not outcome.agrees and "claimed" in outcome.message
+    assert finite_diff.check_scalar(lambda x: f(x), lambda x: right(x), "x", 0, symbol=positive).agrees
+
+
+# 7. DiracDelta, big integers, memory
+
+def test_dirac_delta_is_zero_away_from_its_zeros_and_no_value_at_them():
+    result = verdict(sp.Derivative(sp.Heaviside(x) * x**2, x), 2 * x * sp.Heaviside(x))
+    assert result.verdict is not Verdict.ERROR, result.message
+    assert evaluate.exact_function(sp.DiracDelta(x - 1), [x])(1.0) is evaluate.NO_VALUE
+    assert evaluate.float_function(sp.DiracDelta(x - 1), [x])(np.array([0.0]))[0] == 0.0
+
+
+def test_integers_beyond_float64_do_not_crash_the_float64_pass():
+    refuted(10**400 * x, 10**400 * x + 1)
+    no_counterexample(2**1000 * x + 1, 1 + x * 2**1000)
+
+
+def test_mpmath_running_out_of_memory_is_said_as_such(monkeypatch):
+    def exhausted(*values, digits=None):
+        raise evaluate.ExactEvaluationFailed("mpmath ran out of memory evaluating at 60 digits")
+
+    monkeypatch.setattr(evaluate, "exact_function", lambda expr, symbols: exhausted)
+    outcome = numeric.cross_check_scalar(sp.atan(sp.sinh(x)), 2 * sp.atan(sp.tanh(x / 2)), [x])
+    assert "ran out of memory" in outcome.region and "cap" not in outcome.region
+    assert outcome.counterexample is None
+
+
+# 8. User symbols named like the generated code's names
+
+NAMES = ["mpf", "reduce", "numpy", "np", "math", "exp", "select", "where", "mpmath", "x_pos", "t_x", "Dummy",
+         "builtins", "range", "nan", "inf", "amax", "first", "function"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_user_symbol_cannot_shadow_a_name_of_the_generated_code(name):
+    s = sp.Symbol(name, real=True)
+    expr = sp.Max(s, y, 1) + sp.Min(s, 2) + sp.exp(s) * R(1, 3) + sp.Piecewise((s, s > 0), (0, True))
+    f, g = evaluate.float_function(expr, [s, y]), evaluate.exact_function(expr, [s, y])
+    assert abs(f(np.array([0.5]), np.array([2.0]))[0] - float(g(0.5, 2.0))) < 1e-12
+    # the 50-digit check is not switched off: a 1e-30 difference is still found
+    outcome = numeric.cross_check_scalar(sp.Max(s, 1), sp.Max(s, 1) + R(1, 10**30), [s])
+    assert outcome.counterexample is not None
