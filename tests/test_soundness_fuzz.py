@@ -23,36 +23,8 @@ TIMEOUT = 5.0
 # Category → why the engine on this branch still gives unsound verdicts there. Flip (delete the
 # entry) when the fix is merged and the category passes.
 KNOWN_UNSOUND = {
-    "false_tiny_decimal": "issue 11: decimal literals are rounded to float64 before being made exact "
-                          "(E*1.00000000000000000001 = E, E + 1e-40 = E proved)",
-    "false_tiny_power": "issue 11: the numeric tolerance swallows a relative error of 10**-40 / 2**-200 "
-                        "(E*(1 + 10**-40) = E numeric-only)",
-    "false_bump": "issue 11: sampling never reaches a change on a small interval (E + relu(x-a)*relu(a+eps-x) "
-                  "numeric-only)",
-    "false_far": "issue 11: sampling stops at |x| = 1000 (E + Max(0, x - 2000) = E numeric-only)",
-    "false_far_cancel": "issue 11: a tolerance scaled by e^(2x) hides cosh(x)**2 - sinh(x)**2 = 1 + Max(0, x - 50)",
-    "false_isolated_point": "issue 11: the zeros of sign/Heaviside arguments are not sampled "
-                            "(E + 1 - sign(x - 3)**2 = E numeric-only)",
-    "false_near_threshold": "issue 11: no sample just beside a kink or pole "
-                            "(Max(Abs(x - a), 10**-12) = Abs(x - a) where x != a numeric-only)",
-    "false_complex": "issue 11: float64 drops the imaginary part (E + sqrt(-1)*x**2 = E numeric-only)",
-    "false_domain_integers": "issue 11: a side complex off the integers is NaN in float64 and skipped "
-                             "(E + sqrt(-sin(pi*x)**2) = E numeric-only)",
     "false_removable": "issue 11 semantics ('defined on one side only is a counterexample'): SymPy cancels "
                        "(x**2 - a**2)/(x - a) to x + a, proved without excluding x = a",
-    "false_kink_derivative": "issue 11: derivatives at kinks proved through SymPy's conventions "
-                             "(diff(Abs(x - a), x) = sign(x - a) proved)",
-    "false_names": "issue 11: symbols named like the engine's (x_pos, mpf, S, ...) and far-out / tiny changes "
-                   "(x_pos + Abs(x)*(Abs(x) - x_pos)*Heaviside(x - 2000) = x_pos numeric-only)",
-    "true_cancellation": "issue 11: cancellation refuted as a counterexample "
-                         "(sin(cosh(2x)**2 - sinh(2x)**2) = sin(1) refuted at x = 700)",
-    "true_exact_decimal": "issue 11: long decimals rounded to float64, so an exact equality is refuted "
-                          "(E*1.00000000000000000006 = E*50000000000000000003/50000000000000000000)",
-    "true_integer": "issue 11: an integer symbol sampled at 1e-8 (sin(pi*n/2)*cos(pi*n/2) = 0 refuted)",
-    "true_derivative_kink": "issue 11: derivatives at kinks (diff(Max(x, a)**2, x) = 2*Max(x, a)*Heaviside(x - a) "
-                            "proved though there is no derivative at a != 0)",
-    "false_assumption_dropped": "issue 11: a side complex where the other is real "
-                                "((x**3)**(1/3) = x over the reals numeric-only)",
 }
 
 
