@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list identities: the catalogue, or those of FILE.toml")
     listing.add_argument("targets", nargs="*", metavar="FILE.toml",
                          help="identity files (default: [tool.qedcheck] files, else the catalogue)")
+    listing.add_argument("--glossary", metavar="G.toml", default=None,
+                         help="the notation of the documents named (as for verify)")
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="explain one identity: statement, every link, numbers",
@@ -87,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE.toml")
     show.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
                       help="seed of the numeric sample (default 0)")
+    show.add_argument("--glossary", metavar="G.toml", default=None,
+                      help="the notation of the document named (as for verify)")
     show.set_defaults(handler=_show)
 
     from .audit_cli import add_audit_command
@@ -205,7 +209,7 @@ def _list(args) -> int:
         from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(targets, catalogue_modules)
+        chosen = select(targets, catalogue_modules, args.glossary)
         errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
         title = "qedcheck identities"
         listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,
@@ -274,7 +278,7 @@ def _show(args) -> int:
         yield from catalogue_modules()
         yield slow_catalogue()
 
-    chosen = select(targets, batches)
+    chosen = select(targets, batches, args.glossary)
     for error in chosen.errors:
         print(f"qedcheck: {error}", file=sys.stderr)
     if not chosen.identities:

@@ -97,7 +97,7 @@ def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad
         displays = latex_displays(text) if latex else markdown_displays(text)
     except Exception as failure:  # noqa: BLE001 - a reader failure is a located input error, not a traceback
         return DocumentLoad((), terms.errors + (f"{shown}: cannot read the document: {failure}",), None)
-    reader = _Reader(shown, text, terms)
+    reader = _Reader(shown, text, terms, glossary or "")
     try:  # reading runs in the parent, outside every worker's limits: a backstop (identity_file.py)
         with interrupt_after(Deadline(READ_FILE_SECONDS), WallLimitExceeded):
             for display in displays[:MAX_DISPLAYS]:
@@ -276,8 +276,9 @@ class _Element:
 
 
 class _Reader:
-    def __init__(self, path: str, text: str, terms: Glossary):
+    def __init__(self, path: str, text: str, terms: Glossary, glossary: str = ""):
         self.path = path
+        self.glossary = glossary
         self.text = text
         self.terms = terms
         self.starts = _line_starts(text)
@@ -613,7 +614,7 @@ class _Reader:
                 notes = (f"known erratum ({erratum.origin}): {erratum.message}" if erratum.message
                          else f"known erratum ({erratum.origin})",)
         self.identities.append(Identity(name=name, source=self.path, statement=written, expect=expect, notes=notes,
-                                        origin=self.path, location=location, **record))
+                                        origin=self.path, location=location, glossary=self.glossary, **record))
 
     def _condition(self, condition: tuple[str, int], base: int):
         text, _ = condition

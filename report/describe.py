@@ -73,7 +73,8 @@ def replay_command(r: IdentityResult, seed: int) -> str:
     """The command that checks `r` again on its own and explains it, counterexample and links included:
     `qedcheck show NAME --seed S` for the catalogue, `qedcheck show FILE NAME --seed S` for a file."""
     target = [] if r.origin == "catalogue" else [r.origin]
-    return shlex.join(["qedcheck", "show", *target, r.name, "--seed", str(seed)])
+    glossary = ["--glossary", r.glossary] if r.glossary else []
+    return shlex.join(["qedcheck", "show", *target, r.name, *glossary, "--seed", str(seed)])
 
 
 def needs_replay(r: IdentityResult) -> bool:

@@ -323,3 +323,16 @@ def test_reading_a_document_is_bounded_in_time(tmp_path, monkeypatch):
     (tmp_path / "slow.md").write_text("$$x + 1 = 1 + x$$\n\n$$2x = x + x$$\n")
     load = load_document(tmp_path / "slow.md")
     assert any("reading stopped after 0.2 s" in error for error in load.errors)
+
+
+def test_the_replay_of_a_wrong_link_names_the_glossary_and_show_reads_it(capsys):
+    from qedcheck.report.describe import replay_command
+
+    document, glossary = EXAMPLES / "derivation.tex", str(EXAMPLES / "derivation-glossary.toml")
+    load = load_document(document, glossary)
+    wrong = next(r for r in verify_all(load.identities, RunSettings()).results if not r.ok)
+    command = replay_command(wrong, 0)
+    assert command == f"qedcheck show {document} derivation_line_16 --glossary {glossary} --seed 0"
+    assert main(["--no-color", "show", str(document), "derivation_line_16", "--glossary", glossary]) == 1
+    out = capsys.readouterr().out
+    assert "derivation.tex:16" in out and "refuted" in out
