@@ -79,6 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list identities: the catalogue, or those of FILE.toml")
     listing.add_argument("targets", nargs="*", metavar="FILE.toml",
                          help="identity files (default: [tool.qedcheck] files, else the catalogue)")
+    listing.add_argument("--glossary", metavar="G.toml", default=None,
+                         help="the notation of the documents named (as for verify)")
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="explain one identity: statement, every link, numbers",
@@ -230,7 +232,7 @@ def _list(args) -> int:
         from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(targets, catalogue_modules)
+        chosen = select(targets, catalogue_modules, args.glossary)
         errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
         title = "qedcheck identities"
         listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,

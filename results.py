@@ -153,6 +153,7 @@ class IdentityResult:
     tried: tuple[str, ...] = ()
     error_kind: ErrorKind = ErrorKind.NONE
     location: str = ""  # FILE:LINE of a document's link (where its right side is written); "" otherwise
+    glossary: str = ""  # the --glossary a document was read with ("" otherwise): replays name it
 
 
 @dataclass(frozen=True)
