@@ -84,9 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="explain one identity: statement, every link, numbers",
-                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE.toml NAME")
-    show.add_argument("first", metavar="FILE.toml|NAME", help="an identity file, or a catalogue name")
-    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE.toml")
+                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE NAME "
+                                           "(an identity of FILE.toml, FILE.md or FILE.tex)")
+    show.add_argument("first", metavar="FILE|NAME",
+                      help="an identity file or document (FILE.toml, FILE.md, FILE.tex), or a catalogue name")
+    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE")
     show.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
                       help="seed of the numeric sample (default 0)")
     show.add_argument("--timeout", type=_setting(float, "timeout_problem"), default=None, metavar="SECONDS",
@@ -291,8 +293,8 @@ def _show(args) -> int:
     from .selection import is_file_target, select
 
     if args.name is not None and not is_file_target(args.first):
-        print(f"qedcheck show: '{args.first}' is not an identity file (FILE.toml); "
-              "use `qedcheck show NAME` for the catalogue or `qedcheck show FILE.toml NAME`", file=sys.stderr)
+        print(f"qedcheck show: '{args.first}' is not an identity file or document (FILE.toml, FILE.md, "
+              "FILE.tex); use `qedcheck show NAME` for the catalogue or `qedcheck show FILE NAME`", file=sys.stderr)
         return EXIT_USAGE
     if args.name is None and is_file_target(args.first):
         print(f"qedcheck show: which identity of {args.first}? `qedcheck show {args.first} NAME` "
