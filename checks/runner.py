@@ -77,7 +77,7 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
         origin=identity.origin,
         tried=decision.proof.tried,
         error_kind=ErrorKind.ENGINE if decision.verdict is Verdict.ERROR else ErrorKind.NONE,
-        location=identity.location,
+        location=identity.location, glossary=identity.glossary,
     )
 
 
@@ -186,7 +186,7 @@ def _failed(identity: Identity, started: float, message: str, kind: ErrorKind) -
         expect=identity.expect.value, verdict=Verdict.ERROR, ok=False, strategy=None, scope="",
         numeric=None, counterexample=None, links=(), errata=(), time_s=time.perf_counter() - started,
         message=message, notes=identity.notes, origin=identity.origin, error_kind=kind,
-        location=identity.location,
+        location=identity.location, glossary=identity.glossary,
     )
 
 
