@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE.toml")
     show.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
                       help="seed of the numeric sample (default 0)")
+    show.add_argument("--timeout", type=_setting(float, "timeout_problem"), default=None, metavar="SECONDS",
+                      help="symbolic budget (default: [tool.qedcheck] timeout, else the identity's own)")
+    show.add_argument("--rtol", type=_setting(float, "rtol_problem"), default=None,
+                      help="relative tolerance of the numeric check (default: [tool.qedcheck] rtol, else 1e-9)")
+    show.add_argument("--accept-numeric", action=argparse.BooleanOptionalAction, default=None,
+                      help="as for verify (default: [tool.qedcheck] accept-numeric, else no)")
+    show.add_argument("--glossary", metavar="G.toml", default=None, help="the notation of a document")
     show.set_defaults(handler=_show)
 
     from .audit_cli import add_audit_command
@@ -134,6 +141,8 @@ def _console(args):
 
 
 def _verify(args) -> int:
+    from dataclasses import replace
+
     from .checks.cache import resolve_dir
     from .checks.process import rare_collection
     from .checks.schedule import RunOptions, plan_targets, run_plan
@@ -154,6 +163,7 @@ def _verify(args) -> int:
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
     with progress, rare_collection():
         run = run_plan(plan, options, on_result=progress.advance, input_errors=config.errors)
+    run = replace(run, replay_options=_replay_options(args))
     if args.json:
         from .report.json_report import write_json
 
@@ -180,6 +190,21 @@ def _verify(args) -> int:
         for line in annotations(run):
             print(line)
     return run.exit_code
+
+
+def _replay_options(args) -> tuple[str, ...]:
+    """The settings given on the command line, as `show` takes them: with the run's seed, a replay
+    reproduces the run ([tool.qedcheck] is read by both commands)."""
+    options: list[str] = []
+    if args.timeout is not None:
+        options += ["--timeout", repr(args.timeout)]
+    if args.rtol is not None:
+        options += ["--rtol", repr(args.rtol)]
+    if args.accept_numeric is not None:
+        options.append("--accept-numeric" if args.accept_numeric else "--no-accept-numeric")
+    if args.glossary is not None:
+        options += ["--glossary", args.glossary]
+    return tuple(options)
 
 
 def _annotations_wanted(args) -> bool:
@@ -253,7 +278,9 @@ def _cache(args) -> int:
 
 def _show(args) -> int:
     """One identity, checked in this process with the settings `verify` would use ([tool.qedcheck],
-    then --seed): the command every replay line of a report names."""
+    then the flags): the command every replay line of a report names."""
+    from dataclasses import replace
+
     from .checks.workers import verify_with_wall_limit
     from .config import load_config
     from .derivations import catalogue_modules, slow_catalogue
@@ -270,17 +297,20 @@ def _show(args) -> int:
               f"(`qedcheck list {args.first}` lists them)", file=sys.stderr)
         return EXIT_USAGE
     targets = [args.first] if args.name is None else [args.first, args.name]
+
     def batches():  # the catalogue module by module, then the slow checks: built only as far as needed
         yield from catalogue_modules()
         yield slow_catalogue()
 
-    chosen = select(targets, batches)
+    chosen = select(targets, batches, args.glossary)
     for error in chosen.errors:
         print(f"qedcheck: {error}", file=sys.stderr)
     if not chosen.identities:
         return EXIT_USAGE
     config = load_config()
-    result = verify_with_wall_limit(chosen.identities[0], config.run_settings(seed=args.seed))
+    settings = replace(config.run_settings(seed=args.seed, timeout=args.timeout, rtol=args.rtol),
+                       accept_numeric=config.accept_numeric_or(args.accept_numeric))
+    result = verify_with_wall_limit(chosen.identities[0], settings)
     _console(args).print(terminal.identity_detail(result))
     return RunResult((result,), config.resolve(args.seed, None, None)[0]).exit_code
 

@@ -211,6 +211,9 @@ class RunResult:
     input_errors: tuple[str, ...] = ()
     cache: CacheReport | None = None  # None: the run used no cache
     documents: tuple[DocumentCoverage, ...] = ()
+    # The command-line settings a replay (`qedcheck show … --seed S`) must repeat: --timeout, --rtol,
+    # --[no-]accept-numeric, --glossary where the run was given them ([tool.qedcheck] is read by both).
+    replay_options: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
