@@ -60,6 +60,7 @@ ROUNDING = 1e3 * float(np.finfo(float).eps)
 # Wall time one scalar check may spend at high precision (a point can need thousands of digits); the
 # points left are counted as unsettled, never as agreeing.
 SETTLE_SECONDS = 8.0
+OUTSIDE_WHERE = "outside the `where` when evaluated exactly"
 # Points where float64 cancelled (the difference is within rounding of the terms but not of the values),
 # settled at high precision: the worst ones and a spread.
 CANCELLATION_AUDIT = 16
@@ -108,8 +109,10 @@ class _Tally:
         if self.excluded:
             reasons = sorted({reason for _, reason in self.excluded})
             example = self.excluded[0][0]
+            undefined = [e for e in self.excluded if e[1] != OUTSIDE_WHERE]
+            hint = f": {_where_suggestion(undefined)}" if undefined else ""
             parts.append(f"{_points(len(self.excluded))} excluded, outside the domain ({'; '.join(reasons)}), "
-                         f"e.g. {example}: {_where_suggestion(self.excluded)}")
+                         f"e.g. {example}{hint}")
         if self.unresolved:
             parts.append(f"{_points(len(self.unresolved))} unresolved at high precision "
                          f"({self.unresolved[0][1]}, e.g. {self.unresolved[0][0]})")
@@ -177,6 +180,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
     chosen = _exact_indices(bad, settings, columns, _audited(a, b, scale, bad, settings))
     tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
+    where_exact = evaluate.exact_function(where, symbols) if where is not None else None
     started = time.perf_counter()
     # Two passes: every chosen point up to CHEAP_DIGITS first, so that a few points needing thousands of
     # digits cannot use up the time before the cheap ones are seen; then those points at full precision.
@@ -211,6 +215,11 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
         if settled.status == "agree":
             _check_encoding(tally, "lhs", a[index], L, scale[index], names, point, settings, numpy_lhs)
             _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
+        elif where_exact is not None and not _holds_exactly(where_exact, point, extra):
+            # float64 let the point through the domain condition at its boundary (1e-12 as a float64
+            # is below 10**-12): exactly, it is outside, and says nothing
+            tally.exact -= 1
+            tally.excluded.append((where_text, OUTSIDE_WHERE))
         else:
             tally.counterexample = _counterexample(dict(zip(names, point)), L, R, settled.digits, settled.reason)
     if tally.counterexample is None and specials is not None and specials.exact and settings.exact_points:

@@ -140,6 +140,13 @@ def test_noise_of_a_square_root_shrinks_at_half_the_rate_and_is_not_left_open():
     no_counterexample(sp.sqrt(-sp.Abs(sp.sin(sp.pi * n))), sp.Integer(0), (n,))
 
 
+def test_a_point_float64_lets_through_the_where_at_its_boundary_is_no_counterexample():
+    # 1e-12 as a float64 is below 10**-12: outside `Abs(x) >= 10**-12`, where the claim says nothing
+    tail = sp.Max(sp.Abs(x), R(1, 10**12)) - sp.Abs(x)
+    outcome = no_counterexample(sigmoid(x), 1 / (1 + sp.exp(-x)) + tail, where=sp.Abs(x) >= R(1, 10**12))
+    assert "outside the `where` when evaluated exactly" in outcome.region
+
+
 def test_the_region_names_the_special_points_and_reaches_the_json_report():
     from qedcheck.checks.runner import RunSettings, verify_all
     from qedcheck.report.json_report import report_dict
