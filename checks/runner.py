@@ -18,6 +18,7 @@ import sympy as sp
 
 from .. import __version__
 from ..identity import Identity
+from ..input_errors import InputError, input_error
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
 from ..sized import Node
 from . import domain, evaluate, finite_diff, matrices, numeric, sampling
@@ -90,14 +91,14 @@ def identity_claim(identity: Identity, budget: float) -> Claim:
 
 def verify_all(identities: Iterable[Identity], settings: RunSettings = RunSettings(),
                on_result: Callable[[IdentityResult], None] | None = None,
-               input_errors: tuple[str, ...] = ()) -> RunResult:
+               input_errors: tuple[InputError, ...] = ()) -> RunResult:
     results = []
     for identity in identities:
         result = verify_identity(identity, settings)
         if on_result is not None:
             on_result(result)
         results.append(result)
-    return RunResult(tuple(results), settings.seed, versions(), input_errors)
+    return RunResult(tuple(results), settings.seed, versions(), tuple(input_error(e) for e in input_errors))
 
 
 def versions() -> dict[str, str]:
@@ -180,13 +181,13 @@ def _sized_sides(claim: Claim) -> matrices.Sides:
 ENGINES = Engines(numeric=_numeric, prove=_prove)
 
 
-def _failed(identity: Identity, started: float, message: str, kind: ErrorKind) -> IdentityResult:
+def _failed(identity: Identity, started: float, message: str | InputError, kind: ErrorKind) -> IdentityResult:
     return IdentityResult(
         name=identity.name, source=identity.source, statement=identity.statement,
         expect=identity.expect.value, verdict=Verdict.ERROR, ok=False, strategy=None, scope="",
         numeric=None, counterexample=None, links=(), errata=(), time_s=time.perf_counter() - started,
-        message=message, notes=identity.notes, origin=identity.origin, error_kind=kind,
-        location=identity.location,
+        message=str(message), notes=identity.notes, origin=identity.origin, error_kind=kind,
+        location=identity.location, input_error=message if isinstance(message, InputError) else None,
     )
 
 
