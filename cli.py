@@ -79,14 +79,25 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list identities: the catalogue, or those of FILE.toml")
     listing.add_argument("targets", nargs="*", metavar="FILE.toml",
                          help="identity files (default: [tool.qedcheck] files, else the catalogue)")
+    listing.add_argument("--glossary", metavar="G.toml", default=None,
+                         help="the notation of the documents named (as for verify)")
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="explain one identity: statement, every link, numbers",
-                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE.toml NAME")
-    show.add_argument("first", metavar="FILE.toml|NAME", help="an identity file, or a catalogue name")
-    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE.toml")
+                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE NAME "
+                                           "(an identity of FILE.toml, FILE.md or FILE.tex)")
+    show.add_argument("first", metavar="FILE|NAME",
+                      help="an identity file or document (FILE.toml, FILE.md, FILE.tex), or a catalogue name")
+    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE")
     show.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
                       help="seed of the numeric sample (default 0)")
+    show.add_argument("--timeout", type=_setting(float, "timeout_problem"), default=None, metavar="SECONDS",
+                      help="symbolic budget (default: [tool.qedcheck] timeout, else the identity's own)")
+    show.add_argument("--rtol", type=_setting(float, "rtol_problem"), default=None,
+                      help="relative tolerance of the numeric check (default: [tool.qedcheck] rtol, else 1e-9)")
+    show.add_argument("--accept-numeric", action=argparse.BooleanOptionalAction, default=None,
+                      help="as for verify (default: [tool.qedcheck] accept-numeric, else no)")
+    show.add_argument("--glossary", metavar="G.toml", default=None, help="the notation of a document")
     show.set_defaults(handler=_show)
 
     from .audit_cli import add_audit_command
@@ -134,6 +145,8 @@ def _console(args):
 
 
 def _verify(args) -> int:
+    from dataclasses import replace
+
     from .checks.cache import resolve_dir
     from .checks.process import rare_collection
     from .checks.schedule import RunOptions, plan_targets, run_plan
@@ -154,6 +167,7 @@ def _verify(args) -> int:
     progress = CheckProgress(console, plan.size, choose_mode(console, args.quiet))
     with progress, rare_collection():
         run = run_plan(plan, options, on_result=progress.advance, input_errors=config.errors)
+    run = replace(run, replay_options=_replay_options(args))
     if args.json:
         from .report.json_report import write_json
 
@@ -182,6 +196,21 @@ def _verify(args) -> int:
     return run.exit_code
 
 
+def _replay_options(args) -> tuple[str, ...]:
+    """The settings given on the command line, as `show` takes them: with the run's seed, a replay
+    reproduces the run ([tool.qedcheck] is read by both commands)."""
+    options: list[str] = []
+    if args.timeout is not None:
+        options += ["--timeout", repr(args.timeout)]
+    if args.rtol is not None:
+        options += ["--rtol", repr(args.rtol)]
+    if args.accept_numeric is not None:
+        options.append("--accept-numeric" if args.accept_numeric else "--no-accept-numeric")
+    if args.glossary is not None:
+        options += ["--glossary", args.glossary]
+    return tuple(options)
+
+
 def _annotations_wanted(args) -> bool:
     import os
 
@@ -205,7 +234,7 @@ def _list(args) -> int:
         from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(targets, catalogue_modules)
+        chosen = select(targets, catalogue_modules, args.glossary)
         errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
         title = "qedcheck identities"
         listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,
@@ -253,7 +282,9 @@ def _cache(args) -> int:
 
 def _show(args) -> int:
     """One identity, checked in this process with the settings `verify` would use ([tool.qedcheck],
-    then --seed): the command every replay line of a report names."""
+    then the flags): the command every replay line of a report names."""
+    from dataclasses import replace
+
     from .checks.workers import verify_with_wall_limit
     from .config import load_config
     from .derivations import catalogue_modules, slow_catalogue
@@ -262,25 +293,28 @@ def _show(args) -> int:
     from .selection import is_file_target, select
 
     if args.name is not None and not is_file_target(args.first):
-        print(f"qedcheck show: '{args.first}' is not an identity file (FILE.toml); "
-              "use `qedcheck show NAME` for the catalogue or `qedcheck show FILE.toml NAME`", file=sys.stderr)
+        print(f"qedcheck show: '{args.first}' is not an identity file or document (FILE.toml, FILE.md, "
+              "FILE.tex); use `qedcheck show NAME` for the catalogue or `qedcheck show FILE NAME`", file=sys.stderr)
         return EXIT_USAGE
     if args.name is None and is_file_target(args.first):
         print(f"qedcheck show: which identity of {args.first}? `qedcheck show {args.first} NAME` "
               f"(`qedcheck list {args.first}` lists them)", file=sys.stderr)
         return EXIT_USAGE
     targets = [args.first] if args.name is None else [args.first, args.name]
+
     def batches():  # the catalogue module by module, then the slow checks: built only as far as needed
         yield from catalogue_modules()
         yield slow_catalogue()
 
-    chosen = select(targets, batches)
+    chosen = select(targets, batches, args.glossary)
     for error in chosen.errors:
         print(f"qedcheck: {error}", file=sys.stderr)
     if not chosen.identities:
         return EXIT_USAGE
     config = load_config()
-    result = verify_with_wall_limit(chosen.identities[0], config.run_settings(seed=args.seed))
+    settings = replace(config.run_settings(seed=args.seed, timeout=args.timeout, rtol=args.rtol),
+                       accept_numeric=config.accept_numeric_or(args.accept_numeric))
+    result = verify_with_wall_limit(chosen.identities[0], settings)
     _console(args).print(terminal.identity_detail(result))
     return RunResult((result,), config.resolve(args.seed, None, None)[0]).exit_code
 

@@ -122,6 +122,8 @@ class Identity:
     matrix: Any = None
     # Where a document writes this claim: FILE:LINE of the line holding its right side ("" elsewhere).
     location: str = ""
+    # The glossary file a document was read with (--glossary): a replay command must name it too.
+    glossary: str = ""
 
 
     @property

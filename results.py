@@ -155,6 +155,7 @@ class IdentityResult:
     tried: tuple[str, ...] = ()
     error_kind: ErrorKind = ErrorKind.NONE
     location: str = ""  # FILE:LINE of a document's link (where its right side is written); "" otherwise
+    glossary: str = ""  # the --glossary a document was read with ("" otherwise): replays name it
     input_error: InputError | None = None  # error_kind INPUT: where the user must fix it (message is its text)
 
 
@@ -214,6 +215,9 @@ class RunResult:
     input_errors: tuple[InputError, ...] = ()
     cache: CacheReport | None = None  # None: the run used no cache
     documents: tuple[DocumentCoverage, ...] = ()
+    # The command-line settings a replay (`qedcheck show … --seed S`) must repeat: --timeout, --rtol,
+    # --[no-]accept-numeric, --glossary where the run was given them ([tool.qedcheck] is read by both).
+    replay_options: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:

@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--category", action="append", choices=sorted(generator.CATEGORIES),
                         help="only these categories (repeatable)")
     parser.add_argument("--batch", type=int, default=500, help="pairs per qedcheck run (at most 500)")
+    parser.add_argument("--retry-timeout", type=float, default=None, metavar="SECONDS",
+                        help="check the pairs that timed out once more with this budget (the in-suite test: 20)")
     parser.add_argument("--save", metavar="PATH", help="also write every outcome as JSON lines to PATH")
     args = parser.parse_args(argv)
     if args.pairs < 1 or args.jobs < 1 or not 0 < args.timeout <= 60 or not 1 <= args.batch <= 500:
@@ -42,9 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     pairs = generator.generate(args.seed, args.pairs, args.category, small=args.small)
     report = harness.Report()
     for start in range(0, len(pairs), args.batch):
-        chunk = harness.run(pairs[start:start + args.batch], jobs=args.jobs, timeout=args.timeout, seed=0)
+        chunk = harness.run(pairs[start:start + args.batch], jobs=args.jobs, timeout=args.timeout, seed=0,
+                            retry_timeout=args.retry_timeout)
         report.outcomes.extend(chunk.outcomes)
-        done = start + len(chunk.outcomes)
+        done = min(start + args.batch, len(pairs))
         print(f"  {done}/{len(pairs)} pairs, {len(report.of_kind('unsound'))} unsound so far "
               f"({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - started

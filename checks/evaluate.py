@@ -85,6 +85,10 @@ class _PositionalNames:
         name = self.positional_names.get(expr)
         return name if name is not None else super()._print_Symbol(expr)
 
+    def _print_Dummy(self, expr):  # the engine's own symbols (explicit vector entries) are Dummies
+        name = self.positional_names.get(expr)
+        return name if name is not None else super()._print_Dummy(expr)
+
 
 @functools.cache
 def _float64_printer():
@@ -210,10 +214,15 @@ def float_function(expr, symbols: Sequence) -> Callable[..., np.ndarray]:
     all (an integer beyond float64 inside a function NumPy rejects) every value is nan: undecided,
     left to mpmath.
     """
-    compiled = compile_numpy(symbols, expr)
+    try:
+        compiled = compile_numpy(symbols, expr)
+    except Exception:  # noqa: BLE001 - NumPy cannot print it (zoo): every value undecided, left to mpmath
+        compiled = None
 
     def evaluate(*columns):
         shape = np.broadcast(*columns).shape if columns else ()
+        if compiled is None:
+            return np.full(shape, np.nan)
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -357,7 +366,7 @@ def exact_function(expr, symbols: Sequence) -> Callable[..., object]:
     def evaluate(*values, digits: int | None = None):
         digits = digits or digits_for(values)
         with mpmath.workdps(digits):
-            args = [mpmath.mpf(float(v)) for v in values]
+            args = [v if isinstance(v, mpmath.mpf) else mpmath.mpf(float(v)) for v in values]
             try:
                 if compiled is not None:
                     result = compiled(*args)
@@ -469,7 +478,8 @@ NOISE_SLACK = 15
 CONFIRMING_STEP = 40
 
 
-def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None) -> Settled:
+def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
+           rewritten: tuple[bool, bool] = (False, False)) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
 
     At precisions p and q = p + Δ: the difference is real when both precisions agree on it to
@@ -478,12 +488,44 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     both precisions while the other is defined is a counterexample; both undefined, or a DiracDelta on
     its support, puts the point outside the domain. Anything else: double the precision and look again.
     The first precision covers the point's dynamic range, the constants (`extra_digits`) and the sums'
-    cancellation (`cancellation`, see cancellation_function).
+    cancellation (`cancellation`, see cancellation_function). `rewritten`: which side the engine
+    rewrote (a derivative evaluated by SymPy), where a removable singularity may be SymPy's, not the
+    claim's (see _tends_to); the user's own expressions are held to the rule exactly.
     """
     measured = cancellation(*point) if cancellation is not None else Cancellation()
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
-    return settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
-                          start, measured.scale)
+    settled = settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
+                             start, measured.scale)
+    if settled.status == "differ" and (settled.lhs is None) != (settled.rhs is None):
+        undefined, value = (exact_lhs, settled.rhs) if settled.lhs is None else (exact_rhs, settled.lhs)
+        if rewritten[0 if settled.lhs is None else 1] and _tends_to(undefined, value, point, settled.digits):
+            side = "lhs" if settled.lhs is None else "rhs"
+            return Settled("excluded", settled.lhs, settled.rhs, settled.digits,
+                           f"a removable singularity: the {side} is undefined there but tends to the other side")
+    return settled
+
+
+REMOVABLE_STEP = 40  # a side undefined at a point is probed 10^-40 (relative) away on each side
+
+
+def _tends_to(function, value, point, digits: int) -> bool:
+    """Whether `function`, undefined at `point`, tends to `value` along some coordinate from both sides:
+    SymPy writes d/dx xⁿ as n·xⁿ/x, undefined at x = 0 where the derivative the user wrote exists. Such
+    a point of a side the engine rewrote says nothing against the claim (nor for it): it is excluded,
+    and the report says why. (x² − 1)/(x − 1) written by the user is undefined at 1: a counterexample.)"""
+    digits += 2 * REMOVABLE_STEP
+    tolerance = mpmath.mpf(10) ** -(REMOVABLE_STEP // 2) * max(1, abs(value))
+    for k, coordinate in enumerate(point):
+        step = mpmath.mpf(10) ** -REMOVABLE_STEP * max(1, abs(float(coordinate)))
+        near = []
+        for sign in (-1, 1):
+            with mpmath.workdps(digits):
+                moved = [mpmath.mpf(float(v)) for v in point]
+                moved[k] += sign * step
+            near.append(function(*moved, digits=digits))
+        if all(isinstance(v, (mpmath.mpf, mpmath.mpc)) and abs(v - value) <= tolerance for v in near):
+            return True
+    return False
 
 
 def settle_entries(values_at, digits: int, scale=0) -> Settled:

@@ -95,7 +95,10 @@ def analyse(lhs, rhs, where=None, prepared=None) -> KinkVerdict:
     """
     lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
     kinked = has_kinked_derivative(lhs) or has_kinked_derivative(rhs)
-    same = lhs == rhs if prepared is None else prepared[0] == prepared[1]
+    # one expression, one domain; prepared forms alike are not enough when a side has a derivative,
+    # whose true value may differ from the formula where the formula is undefined
+    derivative = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
+    same = lhs == rhs or (prepared is not None and prepared[0] == prepared[1] and not derivative)
     bases = set() if same else singular_bases(*(prepared or (lhs, rhs)))  # one expression: one domain
     if not kinked and not bases:
         return KinkVerdict("smooth")
@@ -256,6 +259,10 @@ def _analyse_at(lhs, rhs, where, x, equations=(), with_nodes=True) -> KinkVerdic
     for p in sorted(points, key=lambda q: (len(str(q)), str(q))):  # the simplest point first
         left, lhs_undefined = _side_value(lhs, x, p, nodes)
         right, rhs_undefined = _side_value(rhs, x, p, nodes)
+        if _FORMULA in (lhs_undefined, rhs_undefined):
+            if _continuous_limit_decides(lhs, rhs, lhs_undefined, rhs_undefined, x):
+                continue
+            raise Undecided(f"cannot tell whether the derivative exists at {x} = {p}")
         if lhs_undefined and rhs_undefined:
             continue  # neither side is defined there: the claim says nothing at p
         if lhs_undefined or rhs_undefined:
@@ -439,13 +446,32 @@ def _side_value(side, x, p, nodes):
     opened = _without_dirac(opened.doit())  # other derivatives: their formulas hold off their own kinks
     evaluated = _simplified(opened.subs(x, p).xreplace(values))
     if _undefined(evaluated):
-        if by_formula:  # the formula may fail where the derivative exists (a removable singularity)
-            raise Undecided(f"cannot tell whether the derivative in {side} exists at {x} = {p}")
+        if by_formula:  # the formula may fail where the derivative exists (n x^n / x at 0)
+            return None, _FORMULA
         return None, _PLAIN
     return evaluated, ""
 
 
 _PLAIN = "undefined"  # the reason when a side is undefined at a point for no derivative's sake
+_FORMULA = "formula"  # SymPy's derivative formula is undefined there, though the function is defined
+
+
+def _continuous_limit_decides(lhs, rhs, lhs_state, rhs_state, x) -> bool:
+    """At a point p where one side's derivative formula is undefined but its function is defined
+    (continuous, SymPy's d/dx x^n = n·x^n/x at 0), while the other side has a value and is continuous
+    there (no derivative, nothing non-smooth in x): the claim holds at p if it holds around p.
+
+    Around p the strategies must prove formula = other side (else no proof at all); the other side is
+    continuous at p, so the formula tends to its value v (or to ∞ if v is not finite, and then
+    neither side is defined); a function continuous at p whose derivative tends to v has derivative v
+    at p (the mean value theorem, on the real and imaginary parts).
+    """
+    if lhs_state is _FORMULA and rhs_state is _FORMULA:
+        return False
+    other, other_state = (rhs, rhs_state) if lhs_state is _FORMULA else (lhs, lhs_state)
+    if other_state:  # undefined too: it may still have a finite limit there, which the formula shares
+        return False
+    return not other.has(sp.Derivative) and not any(node.has(x) for node in other.atoms(*NON_SMOOTH))
 
 
 def _without_dirac(expr):

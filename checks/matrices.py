@@ -153,6 +153,10 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
     difference = _log_abs_derivatives(a - b)
     if difference == 0:
         return ProofOutcome("proved", "entry-form", tuple(tried), scope=ALL_SIZES)
+    try:
+        difference = _with_sign_facts(difference, claim, entries, symmetric)
+    except (NoEntryForm, TypeError, ValueError):
+        pass  # a condition without an entry form gives no facts; the proof goes on without them
     if difference.has(sp.Piecewise):
         return None  # an index condition the ranges did not settle: no claim about every size
     for candidate in (atomised(difference), difference):
@@ -163,6 +167,40 @@ def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
             if strategies.reduce_with(strategy, candidate) == 0:
                 return ProofOutcome("proved", f"entry-form+{name}", tuple(dict.fromkeys(tried)), scope=ALL_SIZES)
     return None
+
+
+_FACTS = {">": "positive", "<": "negative", "!=": "nonzero", ">=": "nonnegative", "<=": "nonpositive"}
+_MIRRORED = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!="}
+
+
+def _with_sign_facts(difference, claim: Sides, entries, symmetric):
+    """`where` facts such as det(X) > 0 or x @ x != 0, applied as in the scalar engine (refine_by_where):
+    the compared quantity becomes a symbol carrying the sign. The claim is made only where the fact
+    holds, and a proof for every such value of an independent symbol covers the actual one."""
+    parts = []
+    pending = [claim.where] if claim.where is not None else []
+    while pending:
+        condition = pending.pop()
+        if condition.kind == "and":
+            pending.extend(condition.parts)
+        elif condition.kind == "cmp":
+            parts.append(condition)
+    replacements = {}
+    for part in parts:
+        relation, side = part.relation, None
+        if part.right.op == "num" and part.right.value == 0:
+            side = part.left
+        elif part.left.op == "num" and part.left.value == 0:
+            side, relation = part.right, _MIRRORED.get(relation)
+        fact = _FACTS.get(relation)
+        if side is None or fact is None:
+            continue
+        quantity = normal_form(entries(rewritten(side)), entries.ranges, symmetric)
+        if quantity.is_number:
+            continue
+        assumptions = {"real": True, fact: True}
+        replacements[quantity] = sp.Dummy("w", **assumptions)
+    return difference.xreplace(replacements) if replacements else difference
 
 
 def size_combinations(names: list, level: int, claim: Sides | None = None):

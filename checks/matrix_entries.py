@@ -138,7 +138,11 @@ class Entries:
         return self(node.args[0], at[::-1] if len(node.shape) == 2 else at)
 
     def _fn(self, node, at):
-        return ELEMENTWISE[node.value](self(node.args[0], at))
+        child = node.args[0]
+        if node.value == "log" and child.op == "softmax":  # log softmax(v)_i = v_i − log Σ_k e^{v_k}, exactly
+            vector = child.args[0]
+            return self(vector, at) - sp.log(self._total(vector, lambda ix: sp.exp(self(vector, ix))))
+        return ELEMENTWISE[node.value](self(child, at))
 
     def _total(self, child: Node, term):
         indices = tuple(self.fresh(size) for size in child.shape)
@@ -324,10 +328,14 @@ def resolve(expr, ranges: dict):
         if len(sizes) != 1 or not (rel.free_symbols - {index}) <= sizes:
             return False
         (symbol,) = sizes
-        solved = sp.solve(sp.Eq(size, a + 1 + b), symbol, dict=True)
-        if len(solved) != 1:
-            return False
-        return rel.subs({index: a, symbol: solved[0][symbol]}, simultaneous=True) is sp.true
+        if size == symbol:
+            value = a + 1 + b
+        else:
+            solved = sp.solve(sp.Eq(size, a + 1 + b), symbol, dict=True)
+            if len(solved) != 1:
+                return False
+            value = solved[0][symbol]
+        return rel.subs({index: a, symbol: value}, simultaneous=True) is sp.true
 
     return expr.replace(lambda e: isinstance(e, sp.core.relational.Relational) and implied(e), lambda e: sp.true)
 

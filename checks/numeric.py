@@ -13,6 +13,7 @@ domain and the outcome's `region` says so.
 
 from __future__ import annotations
 
+import time
 import warnings
 from dataclasses import dataclass, field, replace
 
@@ -56,6 +57,9 @@ class NumericSettings:
 # float64 "agreement" above this many units of rounding of the terms is not taken on trust: those points
 # are settled at high precision too (a relative error of 5e-10 is a million times rounding, not noise).
 ROUNDING = 1e3 * float(np.finfo(float).eps)
+# Wall time one scalar check may spend at high precision (a point can need thousands of digits); the
+# points left are counted as unsettled, never as agreeing.
+SETTLE_SECONDS = 8.0
 # Points where float64 cancelled (the difference is within rounding of the terms but not of the values),
 # settled at high precision: the worst ones and a spread.
 CANCELLATION_AUDIT = 16
@@ -77,6 +81,7 @@ class _Tally:
     excluded: list = field(default_factory=list)  # (point text, reason) where neither side has a value
     unresolved: list = field(default_factory=list)  # (point text, reason) no stable answer at high precision
     unsettled: int = 0  # points float64 could not decide that were not settled (over the budget)
+    stopped: str = ""  # why high precision stopped early (its time limit)
     digits: int = 0  # the highest precision a settled point needed
     region: str = ""
 
@@ -99,18 +104,24 @@ class _Tally:
     def describe_region(self) -> str:
         parts = [self.region] if self.region else []
         if self.exact:
-            parts.append(f"{self.exact} points settled at high precision (up to {self.digits} digits)")
+            parts.append(f"{_points(self.exact)} settled at high precision (up to {self.digits} digits)")
         if self.excluded:
             reasons = sorted({reason for _, reason in self.excluded})
             example = self.excluded[0][0]
-            parts.append(f"{len(self.excluded)} points excluded, outside the domain ({'; '.join(reasons)}), "
+            parts.append(f"{_points(len(self.excluded))} excluded, outside the domain ({'; '.join(reasons)}), "
                          f"e.g. {example}: {_where_suggestion(self.excluded)}")
         if self.unresolved:
-            parts.append(f"{len(self.unresolved)} points unresolved at high precision "
+            parts.append(f"{_points(len(self.unresolved))} unresolved at high precision "
                          f"({self.unresolved[0][1]}, e.g. {self.unresolved[0][0]})")
         if self.unsettled:
-            parts.append(f"{self.unsettled} points float64 could not decide were not settled (over the budget)")
+            parts.append(f"{_points(self.unsettled)} float64 could not decide not settled (over the budget)")
+        if self.stopped:
+            parts.append(self.stopped)
         return "; ".join(parts)
+
+
+def _points(count: int) -> str:
+    return f"{count} point" if count == 1 else f"{count} points"
 
 
 def _where_suggestion(excluded) -> str:
@@ -140,6 +151,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     when two precisions agree on it); so are the hard values and a spread of the rest.
     """
     symbols = list(symbols)
+    rewritten = (_rewritten(lhs), _rewritten(rhs))
     lhs, rhs = prepare(lhs), prepare(rhs)
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _cross_check_entries(sp.Matrix(lhs), sp.Matrix(rhs), symbols, where, settings)
@@ -165,11 +177,17 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
     chosen = _exact_indices(bad, settings, columns, _audited(a, b, scale, bad, settings))
     tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
-    for index in chosen:
+    started = time.perf_counter()
+    for position, index in enumerate(chosen):
         if tally.counterexample is not None:
             break  # one confirmed counterexample is enough
+        if time.perf_counter() - started > SETTLE_SECONDS:
+            left = chosen[position:]
+            tally.unsettled += int(np.count_nonzero(bad[left]))
+            tally.stopped = f"high precision stopped after {SETTLE_SECONDS:g} s with {len(left)} points left"
+            break
         point = [column[index] for column in columns]
-        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation)
+        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten)
         where_text = ", ".join(f"{n} = {float(v)!r}" for n, v in zip(names, point))
         if settled.status == "excluded":
             tally.excluded.append((where_text, settled.reason))
@@ -185,7 +203,15 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
         else:
             tally.counterexample = _counterexample(dict(zip(names, point)), L, R, settled.digits, settled.reason)
+    if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
+        tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
     return tally.outcome()
+
+
+def _rewritten(side) -> bool:
+    """Whether evaluating the side makes SymPy write a new expression (a derivative, a sum, a limit),
+    whose singularities may be its own rather than the claim's."""
+    return isinstance(side, sp.Basic) and bool(side.atoms(sp.Derivative, sp.Sum, sp.Limit, sp.Subs))
 
 
 def _audited(a, b, scale, bad, settings) -> list[int]:
@@ -417,7 +443,10 @@ class _ExplicitSides:
         measured = compiled["cancellation"](*args)
         start = evaluate.digits_for(args, compiled["constants"] + measured.digits, dynamic_range=False)
         settled = evaluate.settle_entries(lambda digits: self.exact_values(draw, digits), start, measured.scale)
-        return settled.status != "differ", _as_list(settled.lhs), _as_list(settled.rhs)
+        # an entry undefined on one side only may be SymPy's form of a removable singularity (n·xⁿ/x):
+        # checked point by point in scalar claims only; here it is never a counterexample
+        confirmed = settled.status == "differ" and not settled.reason
+        return not confirmed, _as_list(settled.lhs), _as_list(settled.rhs)
 
 
 class _Compiled:
@@ -475,7 +504,7 @@ def _where_mask(symbols, where, columns) -> np.ndarray:
             try:
                 with mpmath.workdps(evaluate.digits_for(point, evaluate.constant_digits(where))):
                     mask.append(bool(holds(*[mpmath.mpf(float(v)) for v in point])))
-            except (ArithmeticError, TypeError, ValueError):
+            except (ArithmeticError, TypeError, ValueError, MemoryError):
                 mask.append(False)
         return np.array(mask, dtype=bool)
 
@@ -536,7 +565,13 @@ def _exact_indices(bad, settings, columns=None, audited=()):
     disagreeing = np.flatnonzero(bad)
     if columns is not None and len(disagreeing):
         disagreeing = sorted(disagreeing, key=lambda k: _simplicity(column[k] for column in columns))
-    chosen = [int(k) for k in disagreeing[: settings.max_exact]]
+    disagreeing = [int(k) for k in disagreeing]
+    if len(disagreeing) > settings.max_exact:  # the simplest half, and the rest spread over all of them
+        half = settings.max_exact // 2
+        rest = disagreeing[half:]
+        picks = np.linspace(0, len(rest) - 1, num=settings.max_exact - half, dtype=int)
+        disagreeing = disagreeing[:half] + [rest[k] for k in picks]
+    chosen = list(disagreeing)
     for index in audited:
         if index not in chosen:
             chosen.append(int(index))
@@ -620,7 +655,7 @@ def _counterexample(point, L, R, digits: int = evaluate.EXACT_DIGITS, reason: st
         point={k: float(v) for k, v in point.items()},
         lhs=evaluate.short(L, size),
         rhs=evaluate.short(R, size),
-        difference=evaluate.short(L - R, size),
+        difference=evaluate.short(L - R),  # confirmed nonzero: shown, however small beside the sides
         confirmed_digits=digits,
     )
 
@@ -642,5 +677,5 @@ def _vector_counterexample(draw, L, R) -> Counterexample:
         point=point,
         lhs=evaluate.short(worst[1], size),
         rhs=evaluate.short(worst[2], size),
-        difference=evaluate.short(worst[1] - worst[2], size),
+        difference=evaluate.short(worst[1] - worst[2]),
     )

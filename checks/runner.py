@@ -80,7 +80,7 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
         origin=identity.origin,
         tried=decision.proof.tried,
         error_kind=ErrorKind.ENGINE if decision.verdict is Verdict.ERROR else ErrorKind.NONE,
-        location=identity.location,
+        location=identity.location, glossary=identity.glossary,
     )
 
 
@@ -233,6 +233,7 @@ def _failed(identity: Identity, started: float, message: str | InputError, kind:
         numeric=None, counterexample=None, links=(), errata=(), time_s=time.perf_counter() - started,
         message=str(message), notes=identity.notes, origin=identity.origin, error_kind=kind,
         location=identity.location, input_error=message if isinstance(message, InputError) else None,
+        glossary=identity.glossary,
     )
 
 

@@ -1,7 +1,11 @@
-"""Where the numeric check looks: deterministic points that include the regions where float64 breaks.
+"""Where the numeric check looks: deterministic points that include the regions where float64 breaks
+and where the claim changes character.
 
 Random points alone almost never land on 0, ±1e-8 or ±700, and those are exactly where a naive
-implementation overflows or cancels, so every sample starts with them.
+implementation overflows or cancels, so every sample starts with them. Nor do they land on x = 3 in
+sign(x - 3), inside (2, 2.001), or beyond 2000 in Min(x, 2000): special_points finds the zeros, kinks
+and constants of the claim, and the sample includes them and points just beside them. Every value
+honours its symbol's assumptions.
 """
 
 from __future__ import annotations
@@ -93,6 +97,10 @@ def scalar_sample(symbols, seed: int, points: int = MIN_POINTS, exprs=()) -> Sca
                                        for other in names])
         columns[name] = _restrict(np.concatenate([grid_part, special_part, _random_reals(rng, points)]),
                                   _assumptions(sym))
+    if specials.surfaces:
+        extra = _surface_rows(specials, symbols, columns, rng)
+        columns = {name: np.concatenate([columns[name], _restrict(extra[name], _assumptions(sym))])
+                   for sym, name in zip(symbols, names)}
     return ScalarSample(columns, specials)
 
 
@@ -153,6 +161,7 @@ BESIDE = (1e-12, 1e-9, 1e-6, 1e-3)
 MAX_SPECIAL = 400  # special points per symbol (a claim with hundreds of kinks keeps the first ones)
 _MAX_CRITICAL = 24  # expressions whose zeros are looked for, per claim
 _MAX_DEGREE = 8
+_MAX_EXACT_OPS = 60
 
 
 def special_points(exprs, symbols) -> Specials:
@@ -171,10 +180,14 @@ def special_points(exprs, symbols) -> Specials:
     by_name = {str(s): s for s in symbols}
     found: dict[str, list[float]] = {name: [] for name in by_name}
     critical = _critical_expressions(exprs)
+    surfaces: list = []
     for expr in critical[:_MAX_CRITICAL]:
         for factor in sp.Mul.make_args(expr):
-            free = [s for s in factor.free_symbols if str(s) in by_name]
-            if len(free) != 1 or (factor.free_symbols - set(free)):
+            free = [s for s in symbols if s in factor.free_symbols]  # in the claim's order: deterministic
+            if factor.free_symbols - set(free) or not free:
+                continue
+            if len(free) > 1:
+                surfaces.extend(_linear_solutions(factor, free))
                 continue
             symbol = free[0]
             roots = _real_zeros(factor, symbol)
@@ -188,7 +201,51 @@ def special_points(exprs, symbols) -> Specials:
         if column:
             points[name] = np.array(column[:MAX_SPECIAL], dtype=float)
             named[name] = (tuple(roots), tuple(constant_values))
-    return Specials(points, named)
+    return Specials(points, named, tuple(surfaces[:_MAX_SURFACES]))
+
+
+_MAX_SURFACES = 6
+_SURFACE_ROWS = 24
+
+
+def _linear_solutions(factor, free) -> list:
+    """For a zero set in several symbols (x − y = 0 in Abs(x − y)): each symbol the factor is linear in,
+    solved for it, as (symbol name, solution expression in the others)."""
+    import sympy as sp
+
+    solutions = []
+    for symbol in free:
+        try:
+            poly = sp.Poly(factor, symbol)
+        except sp.PolynomialError:
+            continue
+        if poly.degree() != 1:
+            continue
+        a, b = poly.all_coeffs()
+        solutions.append((symbol, -b / a))
+    return solutions[:1]
+
+
+def _surface_rows(specials, symbols, columns: dict, rng) -> dict:
+    """Rows on (and beside) each multi-symbol zero set: the other symbols at sampled values, the solved
+    symbol at the solution and at relative offsets BESIDE on both sides."""
+    from .evaluate import float_function
+
+    names = [str(s) for s in symbols]
+    blocks: dict[str, list] = {name: [] for name in names}
+    for symbol, solution in specials.surfaces:
+        others = [s for s in symbols if s != symbol]
+        rows = rng.choice(len(columns[names[0]]), size=_SURFACE_ROWS, replace=False)
+        try:
+            at = np.real(float_function(solution, others)(*[columns[str(s)][rows] for s in others]))
+        except Exception:  # noqa: BLE001, S112 - a solution NumPy cannot evaluate adds no rows
+            continue
+        width = np.maximum(1.0, np.abs(at))
+        solved = np.concatenate([at] + [at + sign * offset * width for offset in BESIDE for sign in (-1, 1)])
+        repeat = len(solved) // len(rows)
+        for name in names:
+            blocks[name].append(solved if name == str(symbol) else np.tile(columns[name][rows], repeat))
+    return {name: np.concatenate(parts) if parts else np.zeros(0) for name, parts in blocks.items()}
 
 
 @dataclass(frozen=True)
@@ -198,6 +255,7 @@ class Specials:
 
     points: dict = field(default_factory=dict)
     named: dict = field(default_factory=dict)
+    surfaces: tuple = ()  # (symbol, its solution in the other symbols) of zero sets in several symbols
 
     def get(self, name, default=None):
         return self.points.get(name, default)
@@ -212,6 +270,7 @@ class Specials:
             if constants:
                 bits.append("the scale of the constants " + _listed(constants, limit))
             parts.append(f"{name}: " + " and ".join(bits) + " (and points beside them)")
+        parts.extend(f"{symbol} = {solution} (and beside)" for symbol, solution in self.surfaces)
         return "; ".join(parts)
 
 
@@ -279,6 +338,8 @@ def _real_zeros(expr, symbol) -> list[float]:
     degree, by sign changes and bisection on a grid for the rest."""
     import sympy as sp
 
+    if sp.count_ops(expr) > _MAX_EXACT_OPS:  # together/Poly on a large expression costs more than it finds
+        return _sign_changes(expr, symbol)
     try:
         numerator, denominator = sp.together(expr).as_numer_denom()
         roots = []

@@ -206,7 +206,7 @@ def _kinks_excluded(lhs, rhs, where, indices) -> bool:
     True when each argument of Abs, sign and Heaviside, and each difference of two arguments of Max
     and Min, inside a derivative is nonzero by the facts `where` states (x[k] ≠ 0 for |x[k]|).
     """
-    replacements = refinement(where)
+    replacements = refinement(where, indices)
     for side in (lhs, rhs):
         side = _refined(indexed.entry_form(side, indices), replacements)
         for node in side.atoms(sp.Derivative):
@@ -232,7 +232,7 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
         difference = indexed.resolve_index_range(
             indexed.apply_index_condition(difference, indexed.index_part(where, indices), indices), size
         )
-        replacements = refinement(where)
+        replacements = refinement(where, indices)
         difference = _refined(difference, replacements)
         prepared = [_refined(prepare(side, size), replacements) for side in (a, b)]
     except BudgetExceeded:
@@ -319,12 +319,16 @@ def refine_by_where(expr, where):
     return _refined(expr, refinement(where))
 
 
-def refinement(where) -> dict:
+def refinement(where, free_indices=()) -> dict:
     """The replacements `refine_by_where` makes: each symbol by one carrying the facts `where` states.
 
     Apply it to `where` too (`_refined`) before a strategy reads the domain: a `where` that still
     names the old symbols says nothing about the new ones, and a case split would not skip the points
     it excludes.
+
+    A fact about a vector's entry holds for every entry (the whole IndexedBase is refined) only when
+    its index is not one of the claim's `free_indices`: `x[k] > 0` with k bound speaks of every k,
+    but `x[i] > 0` with i free speaks of entry i alone, and Σ_k |x_k| = Σ_k x_k does not follow.
     """
     if where is None:
         return {}
@@ -336,7 +340,8 @@ def refinement(where) -> dict:
             continue
         target = part.lhs
         if isinstance(target, sp.Indexed):
-            facts.setdefault(target.base, {})[fact] = True
+            if not any(index.free_symbols & set(free_indices) for index in target.indices):
+                facts.setdefault(target.base, {})[fact] = True
         elif isinstance(target, sp.Symbol):
             facts.setdefault(target, {})[fact] = True
     replacements = {}

@@ -10,7 +10,7 @@ from ..identity import Identity
 # In the order of the homework. Each module builds its identities when it is first imported; the
 # groups are what `verify all` hands to the workers at once (a module that builds in milliseconds
 # goes with the one before it, so the workers are not left waiting on the next).
-MODULE_GROUPS = (("activations", "norms"), ("softmax", "cnn"), ("mlp",))
+MODULE_GROUPS = (("activations", "norms"), ("softmax", "cnn"), ("mlp",), ("mlp_matrix",))
 
 
 def catalogue() -> tuple[Identity, ...]:

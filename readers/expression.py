@@ -10,8 +10,8 @@ length, nesting, exponents and number sizes keep a hostile expression from exhau
 from __future__ import annotations
 
 import ast
-import keyword
 import difflib
+import keyword
 import math
 import re
 import warnings

@@ -5,7 +5,7 @@ same for any document and overrides it (key by key: a symbol, function or notati
 replaces the front matter's; errata add up). Keys are those of identity files plus two:
 
     symbols = { x = "real", lambda = "positive" }   # Greek names are allowed: \\lambda is `lambda`
-    vectors = { x = "real" }                        # named, so their use is reported as such
+    vectors = { x = "n" }                           # a vector of size n: x_i, \\sum_j e^{x_j} are read
     [functions.ell]                                 # plain-text body over its arguments
     args = ["z"]
     body = "log(1 + exp(-z))"
@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
@@ -63,6 +64,7 @@ class Glossary:
     notation: dict[str, str] = field(default_factory=dict)
     errata: tuple[KnownErratum, ...] = ()
     errors: tuple[InputError, ...] = ()
+    declarations: Any = None  # sized.Declarations of the vectors and matrices, when some are declared
 
     def names_text(self, content: str) -> bool:
         """Whether `\\text{content}` is named by the notation (then it is read, not dropped as prose)."""
@@ -139,6 +141,18 @@ def _merge(data: dict, table: dict, origin: str, origins: dict, errors: list[Inp
 def _read(data: dict, origins: dict, errors: list[InputError]) -> Glossary:
     symbols = _symbols(data.get("symbols", {}), origins.get("symbols", ""), errors)
     vectors = frozenset(data.get("vectors", {})) | frozenset(data.get("matrices", {}))
+    declarations = None
+    if vectors:
+        from .identity_file import sized_declarations
+
+        try:
+            # A name may be a scalar where a document writes it plainly and a vector where it writes its
+            # entries (x in Q1(b) and x_i in Q1(k)): the vector's declarations leave the scalar out.
+            scalars = {name: symbol for name, symbol in symbols.items() if name not in vectors}
+            declarations = sized_declarations(data.get("vectors", {}), data.get("matrices", {}), scalars)
+        except Exception as failure:  # noqa: BLE001 - identity_file's located problem: one sentence here
+            errors.append(glossary_error(origins.get("vectors") or origins.get("matrices", ""),
+                                         str(getattr(failure, "message", failure))))
     functions = _functions(data.get("functions", {}), origins.get("functions", ""), errors)
     notation = {}
     for written, meaning in data.get("notation", {}).items():
@@ -159,7 +173,7 @@ def _read(data: dict, origins: dict, errors: list[InputError]) -> Glossary:
                                       "(known: written, message)"))
             continue
         errata.append(KnownErratum(table["written"], str(table.get("message", "")), origin))
-    return Glossary(symbols, vectors, functions, notation, tuple(errata), tuple(errors))
+    return Glossary(symbols, vectors, functions, notation, tuple(errata), tuple(errors), declarations)
 
 
 def _symbols(table: dict, origin: str, errors: list[InputError]) -> dict[str, sp.Symbol]:

@@ -107,10 +107,10 @@ def notation_names(notation: Mapping[str, str]) -> dict[str, str]:
     names = {}
     for written, meaning in notation.items():
         command = premapped(written.strip())
-        match = re.fullmatch(r"\\([A-Za-z]+)", command)
+        match = re.fullmatch(r"\\?([A-Za-z]+)", command)  # a command, or a name such as S (S(x)_i)
         if not match:
             raise ExpressionError(f"notation '{written}': a key must be one command such as '\\sigma' or "
-                                  "'\\operatorname{softplus}'")
+                                  "'\\operatorname{softplus}', or a name such as 'S'")
         if not isinstance(meaning, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", meaning):
             raise ExpressionError(f"notation '{written}': the meaning must be a function or symbol name")
         names[match.group(1)] = meaning

@@ -8,6 +8,7 @@ or a pytest traceback. Nothing here decides a verdict; it only reads `IdentityRe
 from __future__ import annotations
 
 import shlex
+from collections.abc import Sequence
 
 from ..checks.core import meets
 from ..results import IdentityResult, LinkResult, RunResult, Verdict
@@ -69,11 +70,14 @@ def headline(r: IdentityResult) -> str:
     return f"{r.name} ({r.location or r.source}): expected {r.expect}, got {r.verdict.value}"
 
 
-def replay_command(r: IdentityResult, seed: int) -> str:
+def replay_command(r: IdentityResult, seed: int, options: Sequence[str] = ()) -> str:
     """The command that checks `r` again on its own and explains it, counterexample and links included:
-    `qedcheck show NAME --seed S` for the catalogue, `qedcheck show FILE NAME --seed S` for a file."""
+    `qedcheck show NAME --seed S` for the catalogue, `qedcheck show FILE NAME --seed S` for a file, then
+    the run's command-line settings (`RunResult.replay_options`: `show` reads [tool.qedcheck] as
+    `verify` does, so the flags that overrode it are all a replay needs)."""
     target = [] if r.origin == "catalogue" else [r.origin]
-    return shlex.join(["qedcheck", "show", *target, r.name, "--seed", str(seed)])
+    glossary = ["--glossary", r.glossary] if r.glossary and "--glossary" not in options else []
+    return shlex.join(["qedcheck", "show", *target, r.name, *glossary, "--seed", str(seed), *options])
 
 
 def needs_replay(r: IdentityResult) -> bool:
@@ -97,7 +101,7 @@ def link_line(link: LinkResult) -> str:
     return text
 
 
-def failure_lines(r: IdentityResult, seed: int | None = None) -> list[str]:
+def failure_lines(r: IdentityResult, seed: int | None = None, options: Sequence[str] = ()) -> list[str]:
     """Why an identity missed its expectation: the verdict, the counterexample, every wrong link,
     every erratum that disappeared or whose correction stopped holding; then, given the run's seed,
     the command that replays it."""
@@ -119,12 +123,12 @@ def failure_lines(r: IdentityResult, seed: int | None = None) -> list[str]:
         if not e.corrected_holds:
             lines.append(f"erratum at link {e.link}: the correction {e.corrected} does NOT hold")
     if seed is not None:
-        lines.append(f"replay: {replay_command(r, seed)}")
+        lines.append(f"replay: {replay_command(r, seed, options)}")
     return lines
 
 
-def failure_text(r: IdentityResult, seed: int | None = None) -> str:
-    return "\n".join(failure_lines(r, seed))
+def failure_text(r: IdentityResult, seed: int | None = None, options: Sequence[str] = ()) -> str:
+    return "\n".join(failure_lines(r, seed, options))
 
 
 def verdict_counts(run: RunResult) -> dict[str, int]:

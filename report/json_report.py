@@ -20,7 +20,7 @@ def report_dict(run: RunResult) -> dict:
         "versions": dict(run.versions),
         "seed": run.seed,
         "summary": {"total": run.total, "ok": run.ok_count, "failed": run.failed_count},
-        "identities": [_identity(r, run.seed) for r in run.results],
+        "identities": [_identity(r, run.seed, run.replay_options) for r in run.results],
         "errata": [
             {
                 "identity": e.identity,
@@ -60,8 +60,8 @@ def write_json(run: RunResult, path: str | Path) -> None:
     Path(path).write_text(json.dumps(report_dict(run), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _identity(r: IdentityResult, seed: int) -> dict:
-    replay = replay_command(r, seed)
+def _identity(r: IdentityResult, seed: int, options: tuple[str, ...] = ()) -> dict:
+    replay = replay_command(r, seed, options)
     numeric = None
     if r.numeric is not None:
         numeric = {

@@ -27,7 +27,7 @@ _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-
 def junit_tree(run: RunResult) -> ET.ElementTree:
     root = ET.Element("testsuites", name="qedcheck verify")
     for name, results in groups(run).items():
-        root.append(_suite(name, results, run.seed))
+        root.append(_suite(name, results, run.seed, run.replay_options))
     if run.input_errors:
         root.append(_input_suite(run.input_errors))
     _count(root, root.findall("testsuite"))
@@ -45,17 +45,17 @@ def write_junit(run: RunResult, path: str | Path) -> None:
     Path(path).write_text(text, encoding="utf-8")
 
 
-def _suite(name: str, results: list[IdentityResult], seed: int) -> ET.Element:
+def _suite(name: str, results: list[IdentityResult], seed: int, options: tuple[str, ...] = ()) -> ET.Element:
     suite = ET.Element("testsuite", name=_clean(name))
     properties = ET.SubElement(suite, "properties")
     ET.SubElement(properties, "property", name="seed", value=str(seed))
     for r in results:
-        suite.append(_case(r, seed))
+        suite.append(_case(r, seed, options))
     _count(suite, suite.findall("testcase"))
     return suite
 
 
-def _case(r: IdentityResult, seed: int) -> ET.Element:
+def _case(r: IdentityResult, seed: int, options: tuple[str, ...] = ()) -> ET.Element:
     case = ET.Element("testcase", classname=_clean(group_of(r)), name=_clean(r.name), time=f"{r.time_s:.3f}")
     if r.location:  # `file` and `line`: what JUnit viewers use to point at the source
         path, _, line = r.location.rpartition(":")
@@ -65,7 +65,7 @@ def _case(r: IdentityResult, seed: int) -> ET.Element:
         _locate(case, r.input_error)
     if not r.ok:
         tag = "error" if is_unchecked(r) else "failure"
-        detail = failure_text(r, seed)
+        detail = failure_text(r, seed, options)
         problem = ET.SubElement(case, tag, message=_clean(_message(r)), type=r.verdict.value)
         problem.text = _clean(detail)
     out = ET.SubElement(case, "system-out")

@@ -41,7 +41,7 @@ def markdown_report(run: RunResult) -> str:
     if failed:
         lines += ["## Failures", ""]
         for r in failed:
-            lines += _failure(r, run.seed)
+            lines += _failure(r, run.seed, run.replay_options)
         lines.append("")
     for group, results in groups(run).items():
         lines += [f"## {_inline(group)}", "",
@@ -124,7 +124,7 @@ def _row(r: IdentityResult) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-def _failure(r: IdentityResult, seed: int) -> list[str]:
+def _failure(r: IdentityResult, seed: int, options: tuple[str, ...] = ()) -> list[str]:
     lines = [f"- ❌ `{r.name}` ({_inline(r.location or r.source)}): expected {r.expect}, got **{r.verdict.value}**"]
     if r.statement:
         lines.append(f"  - statement: {statement(r)}")
@@ -137,7 +137,7 @@ def _failure(r: IdentityResult, seed: int) -> list[str]:
     for link in wrong_links(r):
         lines.append(f"  - link {link.derivation}.{link.index}: `{link.lhs} = {link.rhs}` is {link.verdict.value}, "
                      f"expected {link.expect}" + (f". {_inline(link.message)}" if link.message else ""))
-    lines.append(f"  - replay: `{replay_command(r, seed)}`")
+    lines.append(f"  - replay: `{replay_command(r, seed, options)}`")
     return lines
 
 

@@ -126,7 +126,7 @@ def failures_panel(run: RunResult) -> Panel | None:
                 where = f" ({link.location})" if link.location else ""
                 lines.append(Text(f"    link {link.derivation}.{link.index}{where} {link.lhs} = {link.rhs}: "
                                   f"{link.verdict.value}, expected {link.expect}. {link.message}"))
-        lines.append(Text(f"    replay: {replay_command(r, run.seed)}", style="cyan"))
+        lines.append(Text(f"    replay: {replay_command(r, run.seed, run.replay_options)}", style="cyan"))
     return Panel(Group(*lines), title="failures", title_align="left", border_style="red")
 
 

@@ -242,3 +242,25 @@ def test_a_cache_dir_that_names_a_busy_directory_gets_no_files(tmp_path, monkeyp
     assert "is not empty and is not a qedcheck cache" in report["cache"]["notices"][0]
     assert sorted(p.name for p in Path.cwd().iterdir() if p.name != "report.json") == before
     assert Path(".gitignore").read_text() == "build/\n"
+
+
+def test_racing_processes_end_with_one_key(tmp_path):
+    import multiprocessing
+
+    path = tmp_path / "cfg" / "cache-key"
+    with multiprocessing.get_context("fork").Pool(4) as pool:
+        keys = pool.map(machine_key.load_or_create, [path] * 8)
+    assert len(set(keys)) == 1 and keys[0] == machine_key.load_or_create(path)
+    assert [p.name for p in path.parent.iterdir()] == ["cache-key"]
+
+
+def test_the_key_never_appears_in_a_report(tmp_path):
+    Path("ids.toml").write_text(FALSE_CLAIM)
+    main(["--no-color", "verify", "ids.toml", "--jobs", "1", "--json", "r.json", "--junit", "r.xml",
+          "--markdown", "r.md", "--cache-dir", str(tmp_path / "c")])
+    main(["--no-color", "verify", "ids.toml", "--jobs", "1", "--json", "r.json", "--junit", "r.xml",
+          "--markdown", "r.md", "--cache-dir", str(tmp_path / "c")])
+    secret = machine_key.key_path().read_text().strip()
+    for report in ("r.json", "r.xml", "r.md"):
+        assert secret not in Path(report).read_text()
+    assert not any(secret.encode() in p.read_bytes() for p in (tmp_path / "c").rglob("*") if p.is_file())

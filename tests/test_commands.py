@@ -229,3 +229,14 @@ def test_only_what_is_asked_is_built():
     assert by_name.returncode == 0 and "built: ['qedcheck.derivations.activations']" in by_name.stdout
     by_file = _subprocess(["-c", code, "ids.toml"])
     assert by_file.returncode == 1 and "built: []" in by_file.stdout
+
+
+def test_the_replay_repeats_the_settings_given_on_the_command_line(ids, capsys):
+    Path("pyproject.toml").write_text("[tool.qedcheck]\nrtol = 1e-8\n")
+    main(["--no-color", "verify", ids, "plus_one", "--seed", "2", "--timeout", "4", "--no-accept-numeric",
+          "--json", "r.json", "-q"])
+    replay = json.loads(Path("r.json").read_text())["identities"][0]["replay"]
+    assert replay == "qedcheck show ids.toml plus_one --seed 2 --timeout 4.0 --no-accept-numeric"
+    capsys.readouterr()
+    assert main(["--no-color", *shlex.split(replay)[1:]]) == 1
+    assert "counterexample" in capsys.readouterr().out

@@ -2,9 +2,8 @@
 refusing them runs nothing."""
 
 import builtins
-import string
-
 import re
+import string
 
 import pytest
 import sympy as sp

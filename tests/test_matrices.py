@@ -390,3 +390,29 @@ def test_adversarial_claims(tmp_path, expect, declaration, lhs, rhs):
         assert result.verdict is Verdict.PROVED and result.scope == "all sizes", result.message
     else:
         assert result.verdict is Verdict.REFUTED, result.message
+
+
+def test_where_facts_reach_the_all_sizes_proof(tmp_path):
+    holds, fails, wrong = _verify(tmp_path, '''
+        [[identity]]
+        name = "abs_det_positive"
+        matrices = { X = "n x n" }
+        lhs = "abs(det(X))"
+        rhs = "det(X)"
+        where = "det(X) > 0"
+
+        [[identity]]
+        name = "abs_det_anywhere"
+        matrices = { X = "n x n" }
+        lhs = "abs(det(X))"
+        rhs = "det(X)"
+
+        [[identity]]
+        name = "abs_inner_negative"
+        vectors = { x = "n", y = "n" }
+        lhs = "abs(x @ y) / (x @ y)"
+        rhs = "1 + 0 * sum(x)"
+        where = "x @ y < 0"
+    ''')
+    assert holds.verdict is Verdict.PROVED and holds.scope == "all sizes"
+    assert fails.verdict is Verdict.REFUTED and wrong.verdict is Verdict.REFUTED

@@ -257,3 +257,22 @@ def test_a_limit_is_only_believed_when_the_quotient_near_zero_agrees():
     assert _plausible(quotient, h, sp.S.One)
     assert not _plausible(quotient, h, sp.S.Zero)  # a wrong limit from SymPy would be a false verdict
     assert _plausible(1 / h, h, sp.oo) and not _plausible(1 / h, h, -sp.oo)
+
+
+def test_a_fact_about_the_free_entry_is_not_a_fact_about_every_entry():
+    # x_i > 0 says nothing of the other entries: Σ|x_k| = Σ x_k is false at x = (1, -1)
+    claim = (vector_sum(sp.Abs(X[k])), vector_sum(X[k]))
+    assert prove(*claim, where=X[i] > 0, size=n, indices=(i,), sizes=(1, 2)).status != "proved"
+    proved = prove(*claim, where=X[k] > 0, size=n, indices=(i,), sizes=(1, 2))  # every entry positive
+    assert proved.status == "proved" and proved.scope == "all n"
+
+
+def test_where_only_the_derivative_formula_is_undefined_continuity_decides():
+    # SymPy's d/dx x^n is n x^n / x, undefined at 0, where the derivative exists (n ≥ 1)
+    power = sp.Symbol("n", integer=True, positive=True)
+    assert prove(sp.Derivative(x**power, x), power * x ** (power - 1)).status == "proved"
+    # written as the formula itself, the rhs is undefined at 0 where the lhs is not: no proof
+    assert prove(sp.Derivative(x**power, x), power * x**power / x).status != "proved"
+    # a rhs that is discontinuous at 0 gets no help from continuity
+    jump = power * x ** (power - 1) + sp.Heaviside(x) - sp.Heaviside(x) ** 2 - sp.Rational(1, 4)
+    assert prove(sp.Derivative(x**power, x), jump).status != "proved"

@@ -22,13 +22,14 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import pairwise
 
 from . import terms as t
 from .terms import Node, add, call, div, mul, neg, num, pw, sub, sym
 
 MAX_TEXT = 1500  # characters of one side (the reader allows 2000)
 MAX_DEPTH = 30  # nesting (the reader allows 40)
-RISKY_NAMES = ("x_pos", "x_neg", "t_a", "t_x", "mpf", "reduce", "Float", "Symbol", "Integer", "S", "N", "I",
+RISKY_NAMES = ("mpf", "x_pos", "reduce", "t_a", "x_neg", "t_x", "Float", "Symbol", "Integer", "S", "N", "I",
                "oo", "zoo", "nan_", "Dummy", "lambdify", "mpc", "math", "sympy", "mpmath", "builtins")
 
 
@@ -48,6 +49,19 @@ class Pair:
     rhs: Node = field(repr=False, compare=False, default=None)
     where_node: Node | None = field(repr=False, compare=False, default=None)
     hints: tuple[dict, ...] = field(repr=False, compare=False, default=())
+    steps: tuple[Node, ...] = field(repr=False, compare=False, default=())  # written steps between the sides
+    step_truths: tuple[bool, ...] = ()  # by construction, one per link: lhs→steps[0], …, steps[-1]→rhs
+
+    def links(self) -> list[Pair]:
+        """Each written link as a pair of its own (judged and classified like a claim); none without steps."""
+        if not self.steps:
+            return []
+        chain = (self.lhs, *self.steps, self.rhs)
+        return [Pair(name=f"{self.name}.link{k}", symbols=self.symbols, where=self.where,
+                     lhs_text=t.text(a), rhs_text=t.text(b), truth=self.step_truths[k],
+                     why=f"link {k} of {self.name}", category=f"{self.category}.link", lhs=a, rhs=b,
+                     where_node=self.where_node, hints=self.hints)
+                for k, (a, b) in enumerate(pairwise(chain))]
 
     def __iter__(self) -> Iterator:
         """(name, symbols, where, lhs_text, rhs_text, truth, why), the shape the brief asks for."""
@@ -59,6 +73,8 @@ class Pair:
                  f"symbols = {{ {declared} }}", f'lhs = "{self.lhs_text}"', f'rhs = "{self.rhs_text}"']
         if self.where:
             lines.append(f'where = "{self.where}"')
+        if self.steps:
+            lines.append("steps = [" + ", ".join(f'"{t.text(step)}"' for step in self.steps) + "]")
         return "\n".join(lines) + "\n"
 
 
@@ -381,6 +397,8 @@ class Draft:
     symbols: dict[str, str]
     where: Node | None = None
     hints: tuple[dict, ...] = ()
+    steps: tuple[Node, ...] = ()
+    step_truths: tuple[bool, ...] = ()
 
 
 def _names(rng: random.Random, count: int = 2) -> list[str]:
@@ -413,7 +431,7 @@ def _true_base(rng: random.Random, names: list[str], depth: int = 3, times: int 
     times = min(times if times is not None else rng.choice((1, 2, 3)), _Limits.times)
     for _ in range(20):
         lhs = builder.expr(depth)
-        if not t.symbols_of(lhs):
+        if not _varies(lhs, names):  # y − y: a perturbation of a constant 0 may vanish with it
             continue
         rhs = rewrite(lhs, rng, builder, times)
         if rhs != lhs and fits(lhs, rhs):
@@ -502,24 +520,27 @@ def true_exact_decimal(rng: random.Random) -> Draft:
 
 
 def true_integer(rng: random.Random) -> Draft:
-    """Truths that need n to be an integer: the sampler must honour `integer`."""
+    """Truths that need n to be an integer: the sampler must honour `integer` with every other word.
+
+    The options come in turn, the issue's sin(πn/2)·cos(πn/2) = 0 first (SymPy proves sin(πn) = 0 by
+    itself, so the numeric check only matters where no strategy concludes)."""
     n, x = sym("n"), sym("x")
-    spec = _pick(rng, ("integer", "positive integer", "nonnegative integer"))
     options = [
-        (call("sin", mul(t.PI, n)), t.ZERO),
-        (pw(call("cos", mul(t.PI, n)), 2), t.ONE),
-        (mul(call("sin", div(mul(t.PI, n), t.TWO)), call("cos", div(mul(t.PI, n), t.TWO))), t.ZERO),
-        (pw(num(-1), mul(t.TWO, n)), t.ONE),
-        (call("cos", add(mul(mul(t.TWO, t.PI), n), x)), call("cos", x)),
-        (call("sin", add(mul(t.PI, n), x)), mul(pw(num(-1), n), call("sin", x))),
-        (call("tan", mul(t.PI, n)), t.ZERO),
+        ("positive integer", mul(call("sin", div(mul(t.PI, n), t.TWO)), call("cos", div(mul(t.PI, n), t.TWO))),
+         t.ZERO),
+        ("nonnegative integer", pw(num(-1), mul(t.TWO, n)), t.ONE),
+        ("positive integer", call("Heaviside", sub(n, num(Fraction(1, 2)))), t.ONE),
+        ("integer", call("sin", add(mul(t.PI, n), x)), mul(pw(num(-1), n), call("sin", x))),
+        ("positive integer", call("Min", n, num("0.5")), num("0.5")),
+        ("nonnegative integer", call("Max", n, num("-0.5")), n),
+        ("integer", pw(call("cos", mul(t.PI, n)), 2), t.ONE),
+        ("positive integer", call("Max", n, t.ONE), n),
+        ("integer", call("cos", add(mul(mul(t.TWO, t.PI), n), x)), call("cos", x)),
+        ("nonnegative integer", call("relu", n), n),
+        ("integer", call("tan", mul(t.PI, n)), t.ZERO),
+        ("positive integer", call("sign", n), t.ONE),
     ]
-    if spec == "positive integer":
-        options += [(call("Max", n, t.ONE), n), (call("sign", n), t.ONE),
-                    (call("Heaviside", sub(n, num(Fraction(1, 2)))), t.ONE), (call("Min", n, num("0.5")), num("0.5"))]
-    if spec == "nonnegative integer":
-        options += [(call("Abs", n), n), (call("relu", n), n), (call("Max", n, num("-0.5")), n)]
-    lhs, rhs = rng.choice(options)
+    spec, lhs, rhs = _pick(rng, options)
     symbols = {"n": spec}
     if "x" in t.symbols_of(lhs) | t.symbols_of(rhs):
         symbols["x"] = "real"
@@ -551,6 +572,7 @@ ASSUMED = [  # (spec of x and y, lhs, rhs, where if the same truth is written as
 ]
 # The same claims over all reals, or over x ≥ 0 where they need x > 0: false, at the hinted points.
 DROPPED = [
+    ("real", lambda x, y: pw(pw(x, 3), num(Fraction(1, 3))), lambda x, y: x, {"x": -8}),
     ("real", lambda x, y: call("sqrt", pw(x, 2)), lambda x, y: x, {"x": -2}),
     ("real", lambda x, y: call("log", mul(x, y)), lambda x, y: add(call("log", x), call("log", y)),
      {"x": -1, "y": -2}),
@@ -564,7 +586,6 @@ DROPPED = [
     ("nonnegative", lambda x, y: call("Max", x, neg(x)), lambda x, y: call("Abs", x), None),  # true: control
     ("real", lambda x, y: call("Heaviside", x), lambda x, y: call("Heaviside", call("Abs", x)),
      {"x": -1}),
-    ("real", lambda x, y: pw(pw(x, 3), num(Fraction(1, 3))), lambda x, y: x, {"x": -8}),
     ("real", lambda x, y: call("atan", call("tan", x)), lambda x, y: x, {"x": 3}),
 ]
 
@@ -728,7 +749,7 @@ def false_far(rng: random.Random) -> Draft:
     """A change only far out, beyond where the sampler looks (or where float64 overflows)."""
     _, lhs, rhs, names = _perturbed(rng)
     x = sym(names[0])
-    big = rng.choice((50, 100, 1000, 2000, 10**4))
+    big = (2000, 10**4, 2000, 1000, 50, 100)[(_Limits.occurrence // 3) % 6]
     k = _variant(rng, 3)
     if k == 0:
         change = call("Max", t.ZERO, sub(x, num(big)))
@@ -846,6 +867,66 @@ def false_domain_integers(rng: random.Random) -> Draft:
                  hints=({names[0]: Fraction(1, 2), **_others(names, rng)}, {names[0]: Fraction(1, 3)}))
 
 
+def true_excluded(rng: random.Random) -> Draft:
+    """A perturbation that would make the claim false, but only where `where` excludes: true as stated.
+
+    The engine must honour the domain everywhere (sampling, strategies such as the sign split, the
+    finite-difference check): a counterexample outside `where` is no counterexample."""
+    _, lhs, rhs, names = _perturbed(rng)
+    x = sym(names[0])
+    a = _kink_point(rng)
+    u = sub(x, _literal(a)) if a != 0 else x
+    k = _variant(rng, 5)
+    if k == 0:
+        change, where = sub(t.ONE, pw(call("sign", u), 2)), t.cmp("!=", x, _literal(a))
+        why = f"1 − sign(x − a)² vanishes except at a = {a}, which `where` excludes"
+    elif k == 1:
+        eps = rng.choice((Fraction(1, 1000), Fraction(1, 10**6)))
+        hi = a + eps
+        change = mul(call("relu", u), call("relu", sub(_literal(hi), x)))
+        where = ("or", t.cmp("<=", x, _literal(a)), t.cmp(">=", x, _literal(hi)))
+        why = f"a bump on ({a}, {hi}), which `where` excludes"
+    elif k == 2:
+        big = rng.choice((50, 2000))
+        change, where = call("Max", t.ZERO, sub(x, num(big))), t.cmp("<=", x, num(big))
+        why = f"Max(0, x − {big}) vanishes on x ≤ {big}"
+    elif k == 3:
+        exponent = rng.choice((6, 12))
+        tiny = pw(num(10), num(-exponent))
+        change = sub(call("Max", call("Abs", u), tiny), call("Abs", u))
+        where = t.cmp(">=", call("Abs", u), tiny)
+        why = f"Max(|x − a|, 1e-{exponent}) = |x − a| where |x − a| ≥ 1e-{exponent}"
+    else:
+        change = sub(call("sqrt", pw(u, 2)), u)
+        where = t.cmp(">=", x, _literal(a))
+        why = f"√((x − a)²) = x − a where x ≥ a = {a}"
+    hints = ({names[0]: a + 1, **_others(names, rng)}, {names[0]: a - 1, **_others(names, rng)})
+    return Draft(lhs, add(rhs, change), True, why, _real(names), where=where, hints=hints)
+
+
+def steps_chain(rng: random.Random) -> Draft:
+    """A true claim written as a chain of rewrites, one step of it perturbed (a tiny factor, a bump, a
+    far-out change, a point): the claim holds, the two links around the wrong step do not. Links go
+    through their own path in the engine; each is judged and classified like a claim."""
+    names = _names(rng)
+    builder, lhs, rhs = _true_base(rng, names, depth=2, times=1)
+    middle = rewrite(lhs, rng, builder, 1)
+    x = sym(names[0])
+    k = _variant(rng, 5)
+    if k == 4:  # all links true: nothing may be refuted
+        return Draft(lhs, rhs, True, "a chain of valid rewrites", _real(names), steps=(middle,),
+                     step_truths=(True, True))
+    a = _kink_point(rng)
+    change = [mul(middle, add(t.ONE, pw(num(10), num(-30)))),
+              add(middle, mul(call("relu", sub(x, _literal(a))), call("relu", sub(_literal(a + Fraction(1, 1000)), x)))),
+              add(middle, call("Max", t.ZERO, sub(x, num(2000)))),
+              add(middle, sub(t.ONE, pw(call("sign", sub(x, _literal(a))), 2)))][k]
+    witness = [None, a + Fraction(1, 2000), Fraction(4000), a][k]
+    hints = ({names[0]: witness, **_others(names, rng)},) if witness is not None else ()
+    return Draft(lhs, rhs, True, "a true claim through one wrong step", _real(names), hints=hints,
+                 steps=(middle, change), step_truths=(True, False, False))
+
+
 def false_removable(rng: random.Random) -> Draft:
     """Undefined at one point on one side only: (x² − a²)/(x − a) = x + a has no value at x = a."""
     x = sym("x")
@@ -933,10 +1014,12 @@ def true_derivative_kink(rng: random.Random) -> Draft:
 def false_names(rng: random.Random) -> Draft:
     """Symbols named like the engine's own (x_pos, t_a, mpf, reduce, …) in a false claim that the same
     engine refutes when the symbol is called w: any unsound verdict here is the name's doing."""
-    name = rng.choice(RISKY_NAMES)
+    name = _pick(rng, RISKY_NAMES)
     x = sym("x")
     user = sym(name)
-    k = _variant(rng, 3)
+    # each of the issue's names with the claim it breaks: mpf the 50-digit check, x_pos the sign split,
+    # reduce Max/Min in NumPy; the other names take the variants in turn
+    k = {"mpf": 1, "x_pos": 0, "reduce": 2}.get(name, _variant(rng, 3))
     if k == 0:
         big = rng.choice((50, 300))  # inside the sampled range: refuted over (w, x)
         lhs = add(user, mul(mul(call("Abs", x), sub(call("Abs", x), user)), call("Heaviside", sub(x, num(big)))))
@@ -1017,6 +1100,8 @@ CATEGORIES: dict[str, Callable[[random.Random], Draft]] = {
     "false_complex": false_complex,
     "false_domain_integers": false_domain_integers,
     "false_removable": false_removable,
+    "true_excluded": true_excluded,
+    "steps_chain": steps_chain,
     "false_assumption_dropped": false_assumption_dropped,
     "false_integer_real": false_integer_real,
     "false_kink_derivative": false_kink_derivative,
@@ -1034,7 +1119,7 @@ def generate(seed: int, count: int, categories=None, small: bool = False) -> lis
     pairs = []
     for index in range(count):
         category = chosen[index % len(chosen)]
-        _Limits.occurrence = index // len(chosen) + seed
+        _Limits.occurrence = index // len(chosen)
         rng = random.Random(f"{seed}:{index}:{category}")
         draft = CATEGORIES[category](rng)
         if not fits(draft.lhs, draft.rhs):  # rare: a rewrite chain that grew too long; keep the claim short
@@ -1045,9 +1130,11 @@ def generate(seed: int, count: int, categories=None, small: bool = False) -> lis
 
 
 def _named(name: str, category: str, draft: Draft) -> Pair:
-    used = t.symbols_of(draft.lhs) | t.symbols_of(draft.rhs) | (t.symbols_of(draft.where) if draft.where else set())
+    used = set().union(*(t.symbols_of(n) for n in (draft.lhs, draft.rhs, *draft.steps)))
+    if draft.where:
+        used |= t.symbols_of(draft.where)
     ordered = sorted(((n, spec) for n, spec in draft.symbols.items() if n in used), key=lambda item: item[0])
     return Pair(name=name.lower(), symbols=tuple(ordered), where=t.text(draft.where) if draft.where else None,
                 lhs_text=t.text(draft.lhs), rhs_text=t.text(draft.rhs), truth=draft.truth, why=draft.why,
                 category=category, lhs=draft.lhs, rhs=draft.rhs, where_node=draft.where,
-                hints=tuple(draft.hints))
+                hints=tuple(draft.hints), steps=tuple(draft.steps), step_truths=tuple(draft.step_truths))

@@ -137,6 +137,8 @@ def symbols_of(node: Node) -> set[str]:
         return set()
     if node[0] == "cmp":
         return symbols_of(node[2]) | symbols_of(node[3])
+    if node[0] in ("and", "or"):
+        return set().union(*(symbols_of(c) for c in node[1:]))
     if node[0] == "call":
         return set().union(*(symbols_of(a) for a in node[2]))
     return set().union(*(symbols_of(a) for a in node[1:] if isinstance(a, tuple)))
