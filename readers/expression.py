@@ -62,7 +62,8 @@ class UserFunction:
 
 BUILTINS: dict[str, Builtin] = {
     "exp": Builtin(sp.exp),
-    "log": Builtin(sp.log),
+    "log": Builtin(lambda x, base=None: sp.log(x) if base is None else sp.log(x) / sp.log(checked_log_base(base)),
+                   1, 2),
     "sqrt": Builtin(sp.sqrt),
     "sin": Builtin(sp.sin),
     "cos": Builtin(sp.cos),
@@ -79,6 +80,25 @@ BUILTINS: dict[str, Builtin] = {
     "sigmoid": Builtin(sigmoid),
     "softplus": Builtin(softplus),
     "relu": Builtin(relu),
+    # probability, inverse trigonometric and special functions (principal branches: complex outside
+    # the real domain, as SymPy and mpmath define them)
+    "erf": Builtin(sp.erf),
+    "erfc": Builtin(sp.erfc),
+    "Phi": Builtin(lambda x: (1 + sp.erf(x / sp.sqrt(2))) / 2),  # the standard normal CDF, by its definition
+    "asin": Builtin(sp.asin),
+    "acos": Builtin(sp.acos),
+    "atan2": Builtin(sp.atan2, 2, 2),
+    "asinh": Builtin(sp.asinh),
+    "acosh": Builtin(sp.acosh),
+    "atanh": Builtin(sp.atanh),
+    "ln": Builtin(sp.log),
+    "abs": Builtin(sp.Abs),
+    "floor": Builtin(sp.floor),
+    "ceiling": Builtin(sp.ceiling),
+    "gamma": Builtin(sp.gamma),
+    "loggamma": Builtin(sp.loggamma),
+    "digamma": Builtin(sp.digamma),
+    "binomial": Builtin(sp.binomial, 2, 2),
 }
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E}
 RESERVED = frozenset(BUILTINS) | frozenset(CONSTANTS) | {"diff"}
@@ -103,6 +123,13 @@ def parse_condition(text: str, symbols: Mapping[str, sp.Symbol],
     _check_length(text)
     builder = _Builder(text, symbols, functions or {})
     return _condition(text, builder, 1)
+
+
+def checked_log_base(base: sp.Expr) -> sp.Expr:
+    """`log(x, b)` is log x / log b: b must be a positive number other than 1 (the rule of LaTeX's \\log_{b})."""
+    if not (base.is_number and base.is_extended_real and base.is_positive and base != 1):
+        raise ExpressionError(f"the base of a logarithm must be a positive number other than 1, not '{base}'")
+    return base
 
 
 def known_functions(known) -> str:

@@ -50,6 +50,11 @@ LATEX_FUNCTIONS = {
     "max": "Max", "min": "Min", "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "sin": "sin",
     "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "atan": "atan",
     "arctan": "atan", "sign": "sign", "sgn": "sign", "Heaviside": "Heaviside", "H": "Heaviside",
+    "erf": "erf", "erfc": "erfc", "Phi": "Phi", "arcsin": "asin", "arccos": "acos", "asin": "asin",
+    "acos": "acos", "atan2": "atan2", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh",
+    "asinh": "asinh", "acosh": "acosh", "atanh": "atanh", "floor": "floor", "ceil": "ceiling",
+    "ceiling": "ceiling", "loggamma": "loggamma", "digamma": "digamma", "binomial": "binomial", "binom": "binomial",
+    "Gamma": "gamma",
 }
 GREEK = frozenset([
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
@@ -61,7 +66,8 @@ GREEK = frozenset([
 _STRUCTURE = frozenset([
     "frac", "dfrac", "tfrac", "cdot", "times", "div", "left", "right", "sqrt", "partial", "exp", "log",
     "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arctan", "max", "min", "mathrm", "operatorname",
-    "mathit", "text", "quad", "qquad", "displaystyle"
+    "mathit", "text", "quad", "qquad", "displaystyle", "arcsin", "arccos", "lfloor", "rfloor", "lceil", "rceil",
+    "binom"
 ])
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _NAMED_OPERATOR = re.compile(r"\\(?:operatorname|mathrm|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}")
@@ -69,7 +75,9 @@ _NUMBER_SUBSCRIPT = re.compile(r"(?<![A-Za-z_}])\d\s*_")
 _SYMPY_FUNCTIONS = {
     sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh",
     sp.cosh: "cosh", sp.tanh: "tanh", sp.atan: "atan", sp.Abs: "Abs", sp.sign: "sign",
-    sp.Heaviside: "Heaviside",
+    sp.Heaviside: "Heaviside", sp.asin: "asin", sp.acos: "acos", sp.asinh: "asinh", sp.acosh: "acosh",
+    sp.atanh: "atanh", sp.floor: "floor", sp.ceiling: "ceiling", sp.binomial: "binomial", sp.erf: "erf",
+    sp.erfc: "erfc", sp.gamma: "gamma", sp.loggamma: "loggamma", sp.atan2: "atan2",
 }
 
 
