@@ -123,22 +123,19 @@ def run_cli(directory: Path, *args: str, timeout: float = 300, **options) -> sub
 # fixes, minimal forms (see /work/notes/fuzz-findings.md). `bug` is the open problem: xfail(strict=True)
 # until it is fixed, then the marker goes.
 FINDINGS = [
-    Example("finding_zero_not_binary", "1 - sign(x - 7/3)**2", "0", ("refuted",),
-            bug="the zero 7/3 of a kink argument is sampled through float64 (2.333333333), never exactly"),
+    Example("finding_zero_not_binary", "1 - sign(x - 7/3)**2", "0", ("refuted",)),  # was sampled through float64
     Example("finding_zero_binary_control", "1 - sign(x - 3)**2", "0", ("refuted",)),
-    Example("finding_unresolved_points", "exp(-x)", "exp(-x) + Heaviside(x - 10000)", ("refuted",),
-            bug="points beyond 10000 are 'unresolved at high precision' (precision sized from e^-10000) and "
-                "dropped; the verdict is still numeric-only"),
-    Example("finding_where_boundary", "Max(Abs(x), 10**-12) - Abs(x)", "0", HOLDS, where="Abs(x) >= 10**-12",
-            bug="sampled on the boundary x = 1e-12 with 10**-12 rounded to float64 on one side: refuted by 2e-29"),
+    Example("finding_unresolved_points", "exp(-x)", "exp(-x) + Heaviside(x - 10000)", ("refuted",)),
+    Example("finding_where_boundary", "Max(Abs(x), 10**-12) - Abs(x)", "0", HOLDS, where="Abs(x) >= 10**-12"),
+    Example("finding_near_non_binary_zero", "Max(Abs(x - 7/3), 10**-12)", "Abs(x - 7/3)", ("refuted",),
+            where="x != 7/3"),
+    Example("finding_budget_exhausted", "softplus(x) + 1", "log(1 + exp(x)) + 1 + sqrt(-Abs(sin(pi*x)))",
+            ("refuted",)),
     Example("finding_bump_at_zero", "Min(tan(sin(x)), x - x)",
             "Min(tan(sin(x)), x - x) + relu(x - 0.6)*relu(0.600001 - x)", ("refuted",),
             bug="a difference of 2.5e-13 against an exact 0 passes as rounding"),
-    Example("finding_cube_root", "(x**3)**(1/3)", "x", ("refuted",),
-            bug="engine fault: mpmath.NoConvergence looked up at the top level of mpmath (AttributeError)"),
-    Example("finding_removable_cancelled_on_reading", "sin(x)*x/x", "sin(x)", ("refuted",),
-            bug="SymPy cancels x/x while the file is read, so the point x = 0 where the lhs is undefined never "
-                "reaches the engine (a decision: refute, or document that removable points are ignored)"),
+    Example("finding_cube_root", "(x**3)**(1/3)", "x", ("refuted",)),  # was an engine fault (mpmath.NoConvergence)
+    Example("finding_removable_cancelled_on_reading", "sin(x)*x/x", "sin(x)", ("refuted",)),
 ]
 
 MARKUP = [  # sources that rich would read as markup: shown as written, never rendered
