@@ -135,6 +135,13 @@ FINDINGS = [
             "Min(tan(sin(x)), x - x) + relu(x - 0.6)*relu(0.600001 - x)", ("refuted",),
             bug="a difference of 2.5e-13 against an exact 0 passes as rounding"),
     Example("finding_cube_root", "(x**3)**(1/3)", "x", ("refuted",)),  # was an engine fault (mpmath.NoConvergence)
+    Example("finding_sign_of_rounding_noise", "sign(cosh(x)**2 - sinh(x)**2 - 1)", "0", HOLDS,
+            bug="the sign of mpmath's rounding noise around an exact 0 is 'confirmed' at two precisions: "
+                "a true claim refuted at x = 1"),
+    Example("finding_heaviside_at_exact_point", "Heaviside(x - 7/3) + Heaviside(7/3 - x + Heaviside(x) + "
+            "Heaviside(-x) - 1)", "1", HOLDS,
+            bug="at the exact special point 7/3 the two Heavisides disagree (refuted at x = 2.3333333333333335, "
+                "lhs = 0.5); a true claim refuted"),
     Example("finding_removable_cancelled_on_reading", "sin(x)*x/x", "sin(x)", ("refuted",)),
 ]
 
