@@ -79,12 +79,16 @@ def build_parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("list", help="list identities: the catalogue, or those of FILE.toml")
     listing.add_argument("targets", nargs="*", metavar="FILE.toml",
                          help="identity files (default: [tool.qedcheck] files, else the catalogue)")
+    listing.add_argument("--glossary", metavar="G.toml", default=None,
+                         help="the notation of the documents named (as for verify)")
     listing.set_defaults(handler=_list)
 
     show = commands.add_parser("show", help="explain one identity: statement, every link, numbers",
-                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE.toml NAME")
-    show.add_argument("first", metavar="FILE.toml|NAME", help="an identity file, or a catalogue name")
-    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE.toml")
+                               description="qedcheck show NAME (the catalogue) or qedcheck show FILE NAME "
+                                           "(an identity of FILE.toml, FILE.md or FILE.tex)")
+    show.add_argument("first", metavar="FILE|NAME",
+                      help="an identity file or document (FILE.toml, FILE.md, FILE.tex), or a catalogue name")
+    show.add_argument("name", nargs="?", metavar="NAME", help="the identity of FILE")
     show.add_argument("--seed", type=_setting(int, "seed_problem"), default=None,
                       help="seed of the numeric sample (default 0)")
     show.add_argument("--timeout", type=_setting(float, "timeout_problem"), default=None, metavar="SECONDS",
@@ -223,14 +227,14 @@ def _list(args) -> int:
 
     config = load_config()
     targets = config.targets(args.targets)
-    errors: list[str] = list(config.errors)
+    errors: list = list(config.errors)
     if targets == ["all"]:
         title, listed = "qedcheck catalogue", _catalogue_rows()
     else:
         from .derivations import catalogue_modules
         from .selection import select
 
-        chosen = select(targets, catalogue_modules)
+        chosen = select(targets, catalogue_modules, args.glossary)
         errors += [*chosen.errors, *(i.error for i in chosen.identities if i.error)]
         title = "qedcheck identities"
         listed = [(i.source if i.origin == "catalogue" else i.origin, i.name,
@@ -289,8 +293,8 @@ def _show(args) -> int:
     from .selection import is_file_target, select
 
     if args.name is not None and not is_file_target(args.first):
-        print(f"qedcheck show: '{args.first}' is not an identity file (FILE.toml); "
-              "use `qedcheck show NAME` for the catalogue or `qedcheck show FILE.toml NAME`", file=sys.stderr)
+        print(f"qedcheck show: '{args.first}' is not an identity file or document (FILE.toml, FILE.md, "
+              "FILE.tex); use `qedcheck show NAME` for the catalogue or `qedcheck show FILE NAME`", file=sys.stderr)
         return EXIT_USAGE
     if args.name is None and is_file_target(args.first):
         print(f"qedcheck show: which identity of {args.first}? `qedcheck show {args.first} NAME` "

@@ -1,6 +1,6 @@
 """qedcheck benchmark: one command, one machine, every figure next to the baseline it is compared with.
 
-    python benchmarks/run.py [--repeat 3]
+    python benchmarks/run.py [--repeat 3] [--cli-only]
 
 Prints: `verify all` cold (empty cache) and warm (full cache) as whole processes, `verify FILE.toml` cold and
 warm (examples/identities.toml), `--help`, the naive

@@ -95,6 +95,8 @@ def _float64_printer():
     from sympy.printing.numpy import NumPyPrinter
 
     class Float64Printer(_PositionalNames, NumPyPrinter):
+        _print_binomial = _print_binomial_call
+
         def _print_Integer(self, expr):
             return str(expr.p) if abs(expr.p) < 2**53 else _float_literal(expr)
 
@@ -104,6 +106,12 @@ def _float64_printer():
             return _float_literal(expr)
 
     return Float64Printer
+
+
+def _print_binomial_call(self, expr) -> str:
+    """binomial(n, k) as a call (scipy.special.binom, mpmath.binomial), not SymPy's quotient of gammas:
+    binomial(0, 2) is 0, while Γ(1)/(Γ(3)Γ(−1)) is undefined in mpmath."""
+    return f"binomial({self._print(expr.args[0])}, {self._print(expr.args[1])})"
 
 
 def _float_literal(number) -> str:
@@ -129,7 +137,25 @@ def _numpy_namespace() -> dict:
     namespace.update({name: getattr(np.linalg, name) for name in np.linalg.__all__})
     namespace.update({"I": 1j, "Heaviside": np.heaviside, "numpy": np, "DiracDelta": _dirac_delta_float64,
                       "reduce": functools.reduce})
+    namespace.update(_special_float64())
     return namespace
+
+
+def _special_float64() -> dict:
+    """The special functions NumPy lacks, from scipy.special: an implementation independent of mpmath's.
+
+    Where a float64 value could differ from SymPy's principal branch (loggamma of a negative number is
+    complex), the value is nan: undecided, settled by mpmath."""
+    from scipy import special
+
+    def loggamma(value):
+        value = np.asarray(value)
+        if np.iscomplexobj(value):
+            return special.loggamma(value)
+        return np.where(value > 0, special.gammaln(np.where(value > 0, value, 1.0)), np.nan)
+
+    return {"erf": special.erf, "erfc": special.erfc, "gamma": special.gamma, "lgamma": loggamma,
+            "polygamma": special.polygamma, "binomial": special.binom}
 
 
 class NoValue(Exception):
@@ -151,7 +177,7 @@ def _mpmath_printer():
     from sympy.printing.pycode import MpmathPrinter
 
     class PositionalMpmathPrinter(_PositionalNames, MpmathPrinter):
-        pass
+        _print_binomial = _print_binomial_call
 
     return PositionalMpmathPrinter
 

@@ -338,10 +338,30 @@ def _critical_expressions(exprs) -> list:
                 critical.append(node.lhs - node.rhs)
             elif isinstance(node, sp.Pow) and node.exp.is_number and not (node.exp.is_integer and node.exp > 0):
                 critical.append(node.base)
+            else:
+                critical.extend(node.args[-1] - k for k in _breaks(node))
             if len(critical) > 4 * _MAX_CRITICAL:
                 break
     unique = list(dict.fromkeys(c for c in critical if not c.is_number))
     return unique
+
+
+def _breaks(node) -> tuple[int, ...]:
+    """Where a function of the vocabulary changes character, as values of its (last) argument: the
+    jumps of floor and ceiling (the integers near 0), the poles of gamma and digamma and the branch
+    points of loggamma (0, −1, −2, …), the ends of the real domains of asin, acos, atanh and acosh
+    (beyond them the values are complex)."""
+    import sympy as sp
+
+    if isinstance(node, (sp.floor, sp.ceiling, sp.frac)):
+        return tuple(range(-4, 5))
+    if isinstance(node, (sp.gamma, sp.loggamma, sp.polygamma)):
+        return tuple(range(-4, 1))
+    if isinstance(node, (sp.asin, sp.acos, sp.atanh)):
+        return (-1, 1)
+    if isinstance(node, sp.acosh):
+        return (-1, 1)
+    return ()
 
 
 def _real_zeros(expr, symbol) -> list[float]:

@@ -34,11 +34,13 @@ import sympy as sp
 
 from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import Expect, Identity
+from ..input_errors import InputError
 from ..results import DocumentCoverage, EquationNote
 from .expression import BUILTINS, ExpressionError, UserFunction
 from .files import FileRefused, read_limited
-from .glossary import Glossary, front_matter, load_glossary, written_key
+from .glossary import Glossary, front_matter, glossary_error, load_glossary, written_key
 from .identity_file import READ_FILE_SECONDS
+from .index_latex import mentions_vector
 from .latex import LATEX_FUNCTIONS, notation_names, parse_latex_expression, plain_name
 
 MAX_FILE_BYTES = 2_000_000
@@ -66,13 +68,14 @@ _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
 _PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
                               r"except|only|as long as)\b|<|>|\\(?:neq|ne|leq?|geq?|in|notin)(?![A-Za-z])", re.IGNORECASE)
+_CASE = re.compile(r"\$\s*([a-z]\s*(?:=|\\neq|\\ne)\s*[a-z])\s*\$")
 _DEFINITION = re.compile(r"^\s*\\?([A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*\(\s*([^()]*?)\s*\)\s*$")
 
 
 @dataclass(frozen=True)
 class DocumentLoad:
     identities: tuple[Identity, ...]
-    errors: tuple[str, ...]
+    errors: tuple[InputError, ...]
     coverage: DocumentCoverage | None
 
 
@@ -82,27 +85,28 @@ def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad
     try:
         raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
     except FileRefused as refusal:
-        return DocumentLoad((), (f"{shown}: {refusal}",), None)
+        return DocumentLoad((), (InputError(str(refusal), file=shown),), None)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
         line = raw[: failure.start].count(b"\n") + 1
-        return DocumentLoad((), (f"{shown}:{line}: not valid UTF-8 (byte {failure.start})",), None)
+        return DocumentLoad((), (InputError(f"not valid UTF-8 (byte {failure.start})", file=shown, line=line),), None)
     latex = shown.lower().endswith((".tex", ".latex"))
     front, front_line = (None, 0) if latex else front_matter(text)
     terms = load_glossary(shown, front, front_line, glossary)
     try:
         displays = latex_displays(text) if latex else markdown_displays(text)
     except Exception as failure:  # noqa: BLE001 - a reader failure is a located input error, not a traceback
-        return DocumentLoad((), terms.errors + (f"{shown}: cannot read the document: {failure}",), None)
-    reader = _Reader(shown, text, terms)
+        return DocumentLoad((), terms.errors + (InputError(f"cannot read the document: {failure}", file=shown),),
+                            None)
+    reader = _Reader(shown, text, terms, glossary or "")
     try:  # reading runs in the parent, outside every worker's limits: a backstop (identity_file.py)
         with interrupt_after(Deadline(READ_FILE_SECONDS), WallLimitExceeded):
             for display in displays[:MAX_DISPLAYS]:
                 reader.read_display(display)
     except WallLimitExceeded:
-        reader.errors.append(f"{shown}: reading stopped after {READ_FILE_SECONDS:g} s; the displays after "
-                             "the last one listed are not read")
+        reader.errors.append(InputError(f"reading stopped after {READ_FILE_SECONDS:g} s; the displays after "
+                                        "the last one listed are not read", file=shown))
     return reader.result()
 
 
@@ -116,6 +120,7 @@ class Display:
     text: str
     start: int
     after_label: bool = False  # a question label stands between the previous display and this one
+    prose: str = ""  # the text between the previous display and this one
 
 
 def markdown_displays(text: str) -> list[Display]:
@@ -151,7 +156,7 @@ def markdown_displays(text: str) -> list[Display]:
     displays, previous_end = [], 0
     for start, first, math, last in found:
         between = text[previous_end: start]
-        displays.append(Display(math, start, _has_label(between)))
+        displays.append(Display(math, start, _has_label(between), between))
         previous_end = start + len(math)
     return displays
 
@@ -190,7 +195,8 @@ def latex_displays(text: str) -> list[Display]:
     found.sort()
     displays, previous_end = [], 0
     for start, math in found:
-        displays.append(Display(math, start, _has_label(text[previous_end: start])))
+        between = text[previous_end: start]
+        displays.append(Display(math, start, _has_label(between), between))
         previous_end = start + len(math)
     return displays
 
@@ -272,8 +278,9 @@ class _Element:
 
 
 class _Reader:
-    def __init__(self, path: str, text: str, terms: Glossary):
+    def __init__(self, path: str, text: str, terms: Glossary, glossary: str = ""):
         self.path = path
+        self.glossary = glossary
         self.text = text
         self.terms = terms
         self.starts = _line_starts(text)
@@ -281,17 +288,23 @@ class _Reader:
         self.names = notation_names(terms.notation)
         self.identities: list[Identity] = []
         self.notes: list[EquationNote] = []
-        self.errors: list[str] = list(terms.errors)
+        self.errors: list[InputError] = list(terms.errors)
         self.equalities = 0
         self.previous: _Element | None = None  # the last element of the current chain
         self.used_errata: set[int] = set()
         self.names_used: dict[str, int] = {}
         self.stem = re.sub(r"[^a-z0-9]+", "_", Path(path).stem.lower()).strip("_") or "document"
         self.parsed: dict[str, tuple[sp.Expr | None, str]] = {}
+        self.case = ""  # an index case stated in prose (`i \neq j`), until the next question label
 
     # --- the document, display by display
 
     def read_display(self, display: Display) -> None:
+        if display.after_label:
+            self.case = ""
+        case = _CASE.search(display.prose)
+        if case:  # `Case 2 : $i \neq j$`: what follows holds under it, which prose alone says
+            self.case = _squash(case.group(1))
         chars = list(display.text)
         if _unbalanced(display.text):
             self._display_unread(display, "unbalanced braces { }", anywhere=True)
@@ -479,7 +492,7 @@ class _Reader:
         return self.parsed[written]
 
     def _reason(self, written: str, message: str) -> str:
-        for vector in sorted(self.terms.vectors):
+        for vector in sorted(self.terms.vectors) if self.terms.declarations is None else ():
             if re.search(rf"(?<![A-Za-z\\]){re.escape(vector)}(?![A-Za-z])", written):
                 return f"uses the vector '{vector}': vector equations are not read in documents yet"
         undeclared = re.match(r"undeclared symbol '([^']+)'", message)
@@ -499,6 +512,11 @@ class _Reader:
         self.equalities += 1
         if first and self._define(left, right, location, written):
             return
+        declarations = self.terms.declarations
+        if declarations is not None and left.written and right.written and \
+                (mentions_vector(left.written, declarations) or mentions_vector(right.written, declarations)):
+            self._sized_link(left, right, where, location, written)
+            return
         if left.expr is None or right.expr is None:
             reason = left.reason if left.expr is None else right.reason
             self.notes.append(EquationNote(location, written, "unread", reason))
@@ -508,6 +526,51 @@ class _Reader:
             self.notes.append(EquationNote(location, written, "unread", f"the condition: {problem}"))
             return
         self._identity(left, right, condition, location, written)
+
+    def _sized_link(self, left: _Element, right: _Element, where, location: str, written: str) -> None:
+        """A link in index notation (`S(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}`): both sides spelled in
+        NumPy notation and read by the shape-checking parser, one MatrixClaim over the free indices."""
+        from ..sized import MatrixClaim
+        from .index_latex import index_latex_to_numpy
+        from .matrix_expression import parse_sized
+
+        declarations = self.terms.declarations
+        if where[0] is not None or where[1]:
+            self.notes.append(EquationNote(location, written, "unread", "a condition on a vector equation is not "
+                                                                        "read yet"))
+            return
+        indices: dict = {}
+        try:
+            texts = [index_latex_to_numpy(side.written, declarations, self.names) for side in (left, right)]
+            lhs, rhs = (parse_sized(text, declarations, indices) for text in texts)
+        except ExpressionError as failure:
+            self.notes.append(EquationNote(location, written, "unread", self._reason(written, str(failure))))
+            return
+        except Exception as failure:  # noqa: BLE001 - any reader failure is an unread reason
+            self.notes.append(EquationNote(location, written, "unread", f"cannot read it ({type(failure).__name__})"))
+            return
+        summed = {str(node.value[0]) for side in (lhs, rhs) for node in side.walk() if node.op == "isum"}
+        clash = sorted(summed & set(indices))
+        if clash:  # `\frac{1}{\sum_j e^{x_j}} \frac{\partial e^{x_i}}{\partial x_j}`: which j is which?
+            self.notes.append(EquationNote(location, written, "unread", f"the index {clash[0]} is both summed over "
+                                                                        "and free: rename the summation index"))
+            return
+        if lhs.shape or rhs.shape:
+            self.notes.append(EquationNote(location, written, "unread", "only entries (x_i, S(x)_i) and scalars of "
+                                                                        "vectors are compared in documents"))
+            return
+        letters = re.findall(r"(?<![\\a-z])[a-z](?![a-z])", self.case)
+        if self.case and len(indices) > 1 and all(letter in indices for letter in letters):
+            self.notes.append(EquationNote(location, written, "unread", f"it holds under the case `{self.case}` "
+                                                                        "stated in prose, which is not read"))
+            return
+        claim = MatrixClaim(lhs=lhs, rhs=rhs, declarations=declarations,
+                            written=(left.written, right.written),
+                            free_indices=tuple((symbol, size) for symbol, size in indices.values()))
+        scalars = tuple(symbol for name, symbol in self.terms.symbols.items()
+                        if any(re.search(rf"\b{re.escape(name)}\b", text) for text in texts))
+        self._add_identity(left, right, location, written, lhs=lhs, rhs=rhs, symbols=scalars, where=None,
+                           matrix=claim)
 
     def _define(self, left: _Element, right: _Element, location: str, written: str) -> bool:
         match = _DEFINITION.match(left.written)
@@ -530,16 +593,20 @@ class _Reader:
         return True
 
     def _identity(self, left: _Element, right: _Element, where, location: str, written: str) -> None:
-        line = location.rsplit(":", 1)[1]
-        base = f"{self.stem}_line_{line}"
-        count = self.names_used.get(base, 0) + 1
-        self.names_used[base] = count
-        name = base if count == 1 else f"{base}_{count}"
         free = set(left.expr.free_symbols) | set(right.expr.free_symbols)
         if where is not None:
             free |= set(where.free_symbols)
         symbols = tuple(sorted((s for s in free if isinstance(s, sp.Symbol) and not isinstance(s, sp.Dummy)),
                                key=lambda s: s.name))
+        self._add_identity(left, right, location, written, lhs=left.expr, rhs=right.expr, symbols=symbols,
+                           where=where)
+
+    def _add_identity(self, left: _Element, right: _Element, location: str, written: str, **record) -> None:
+        line = location.rsplit(":", 1)[1]
+        base = f"{self.stem}_line_{line}"
+        count = self.names_used.get(base, 0) + 1
+        self.names_used[base] = count
+        name = base if count == 1 else f"{base}_{count}"
         expect, notes = Expect.HOLDS, ()
         keys = (written_key(right.written), written_key(f"{left.written}={right.written}"))
         for number, erratum in enumerate(self.terms.errata):
@@ -548,10 +615,8 @@ class _Reader:
                 expect = Expect.FAILS
                 notes = (f"known erratum ({erratum.origin}): {erratum.message}" if erratum.message
                          else f"known erratum ({erratum.origin})",)
-        self.identities.append(Identity(
-            name=name, source=self.path, statement=written, lhs=left.expr, rhs=right.expr, symbols=symbols,
-            where=where, expect=expect, notes=notes, origin=self.path, location=location,
-        ))
+        self.identities.append(Identity(name=name, source=self.path, statement=written, expect=expect, notes=notes,
+                                        origin=self.path, location=location, glossary=self.glossary, **record))
 
     def _condition(self, condition: tuple[str, int], base: int):
         text, _ = condition
@@ -581,8 +646,8 @@ class _Reader:
     def result(self) -> DocumentLoad:
         for number, erratum in enumerate(self.terms.errata):
             if number not in self.used_errata:
-                self.errors.append(f"{erratum.origin}: erratum '{erratum.written}' matches no equality of "
-                                   f"{self.path} (corrected? then remove the erratum)")
+                self.errors.append(glossary_error(erratum.origin, f"erratum '{erratum.written}' matches no "
+                                                   f"equality of {self.path} (corrected? then remove the erratum)"))
         unread = sum(n.status == "unread" for n in self.notes)
         definitions = sum(n.status == "definition" for n in self.notes)
         notes = tuple(sorted(self.notes, key=lambda n: int(n.location.rsplit(":", 1)[1])))

@@ -76,7 +76,8 @@ def replay_command(r: IdentityResult, seed: int, options: Sequence[str] = ()) ->
     the run's command-line settings (`RunResult.replay_options`: `show` reads [tool.qedcheck] as
     `verify` does, so the flags that overrode it are all a replay needs)."""
     target = [] if r.origin == "catalogue" else [r.origin]
-    return shlex.join(["qedcheck", "show", *target, r.name, "--seed", str(seed), *options])
+    glossary = ["--glossary", r.glossary] if r.glossary and "--glossary" not in options else []
+    return shlex.join(["qedcheck", "show", *target, r.name, *glossary, "--seed", str(seed), *options])
 
 
 def needs_replay(r: IdentityResult) -> bool:

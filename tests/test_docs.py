@@ -25,7 +25,7 @@ PAGES = sorted(DOCS.glob("*.md"))
 # The pages of the site, read from mkdocs.yml's nav (`  - Title: page.md`): every page in docs/ must be
 # listed there, and the build must produce each one.
 NAV_PAGES = tuple(re.findall(r"^\s*-\s*[^:\n]+:\s*(\S+\.md)\s*$",
-                             (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.M))
+                             (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), flags=re.MULTILINE))
 
 
 @dataclass

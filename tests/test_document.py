@@ -89,17 +89,17 @@ def test_layout_is_ignored_and_prose_is_not_read(tmp_path):
 
 
 def test_unread_equations_say_why_and_are_never_reported_wrong(tmp_path):
-    text = ("+++\nsymbols = { x = \"real\" }\nvectors = { v = \"real\" }\n+++\n"
+    text = ("+++\nsymbols = { x = \"real\" }\nvectors = { v = \"n\" }\n+++\n"
             "$$N = x$$\n"
             "$$\\begin{bmatrix} x \\\\ \\vdots \\end{bmatrix} = x$$\n"
             "$$1_{x>0}(x) = x$$\n"
-            "$$v_i = x$$\n")
+            "$$v_1 = x$$\n")
     load = load_document(write(tmp_path, "unread.md", text))
     assert load.identities == ()
     reasons = [n.reason for n in load.coverage.notes]
     assert reasons == ["unknown symbol N: declare it in the glossary", "cannot read `\\begin{bmatrix}`",
                        "cannot read a subscript on a number (`1_{x>0}(…`)",
-                       "uses the vector 'v': vector equations are not read in documents yet"]
+                       "`v_{1}`: an entry is written with one index letter (x_i); numbered entries (x_1) are not read"]
     assert load.coverage.summary() == "0 of 4 equalities checked, 0 definitions, 4 unread"
 
 
@@ -121,15 +121,15 @@ def test_a_known_erratum_keeps_ci_green_while_it_stands_and_fails_when_it_disapp
     fixed = write(tmp_path, "fixed.md", (EXAMPLES / "derivation.md").read_text().replace(
         "$$= -\\sigma(z)$$", "$$= \\sigma(z) - 1$$"))
     load = load_document(fixed, str(glossary))
-    assert any("matches no equality" in e for e in load.errors)
+    assert any("matches no equality" in e for e in map(str, load.errors))
 
 
 def test_reader_problems_are_located_errors_not_tracebacks(tmp_path):
-    assert load_document(tmp_path / "missing.md").errors == (f"{tmp_path / 'missing.md'}: no such file",)
+    assert tuple(map(str, load_document(tmp_path / "missing.md").errors)) == (f"{tmp_path / 'missing.md'}: no such file",)
     bad = write(tmp_path, "bad.md", "+++\nsymbols = { x = 3 }\nfoo = 1\n+++\n$$\\frac{ = x$$\n")
     load = load_document(bad)
-    assert any("unknown glossary key 'foo'" in e for e in load.errors)
-    assert any("assumptions of 'x'" in e for e in load.errors)
+    assert any("unknown glossary key 'foo'" in e for e in map(str, load.errors))
+    assert any("assumptions of 'x'" in e for e in map(str, load.errors))
     assert load.coverage.unread == 1
 
 
@@ -187,7 +187,7 @@ def test_the_homework_as_written():
     assert all(r.ok for r in results.values())  # the four are recorded errata of the glossary
     assert all(r.verdict is Verdict.PROVED for line, r in results.items() if line not in refuted)
     coverage = load.coverage  # docs/documents.md gives these figures
-    assert (coverage.checked, coverage.equalities) == (32, 174)
+    assert (coverage.checked, coverage.equalities) == (45, 174)
     assert coverage.equalities == coverage.checked + coverage.definitions + coverage.unread
 
 
@@ -263,6 +263,35 @@ def test_a_wrong_step_of_an_identity_file_is_located_and_annotated(tmp_path):
     assert [line.split("::")[1].split(",")[1] for line in lines] == ["line=7", "line=9"]
 
 
+def test_vectors_in_index_notation_are_read_as_entries(tmp_path):
+    text = ("+++\nsymbols = { c = \"real\" }\nvectors = { x = \"n\" }\n[notation]\nS = \"softmax\"\n+++\n"
+            "$$S(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}$$\n"                                   # 7
+            "$$S(x+c)_i = \\frac{e^{x_i} e^c}{\\sum_{j=1}^{n} e^{x_j + c}}$$\n"                 # 8
+            "$$\\frac{\\partial S(x)_i}{\\partial x_j} = S(x)_i \\delta_{ij} - S(x)_i S(x)_j$$\n"  # 9
+            "$$\\frac{\\partial \\|x\\|_2^2}{\\partial x_i} = 2x_i$$\n"                          # 10
+            "$$\\frac{\\partial S(x)_i}{\\partial x_i} = S(x)_i$$\n"                             # 11: wrong
+            "$$\\frac{1}{\\sum_j e^{x_j}} \\frac{\\partial e^{x_i}}{\\partial x_j} = 0$$\n"         # 12: j twice
+            "$$x_1 = x_i$$\n")                                                                  # 13
+    load = load_document(write(tmp_path, "vectors.md", text))
+    assert load.errors == ()
+    verdicts = {line: r.verdict for line, r in checked(load).items()}
+    assert verdicts == {"7": Verdict.PROVED, "8": Verdict.PROVED, "9": Verdict.PROVED, "10": Verdict.PROVED,
+                        "11": Verdict.REFUTED}
+    reasons = {n.location.rsplit(":", 1)[1]: n.reason for n in load.coverage.notes}
+    assert "both summed over and free" in reasons["12"] and "numbered entries (x_1) are not read" in reasons["13"]
+
+
+def test_an_index_case_stated_in_prose_makes_links_that_depend_on_it_unread(tmp_path):
+    text = ("+++\nvectors = { x = \"n\" }\n[notation]\nS = \"softmax\"\n+++\n"
+            "Case 2: $i \\neq j$\n\n"
+            "$$\\frac{\\partial S(x)_i}{\\partial x_j} = - S(x)_i S(x)_j$$\n\n"   # true only when i != j
+            "$$\\frac{\\partial S(x)_i}{\\partial x_i} = S(x)_i - S(x)_i^2$$\n")  # one index: checked
+    load = load_document(write(tmp_path, "case.md", text))
+    assert [i.location.rsplit(":", 1)[1] for i in load.identities] == ["10"]
+    (note,) = load.coverage.notes
+    assert note.location.endswith(":8") and "case `i \\neq j`" in note.reason
+
+
 @pytest.mark.parametrize("make, kind", [
     (lambda path: path.symlink_to("/dev/zero"), "a device"),
     (lambda path: __import__("os").mkfifo(path), "a FIFO"),
@@ -273,13 +302,13 @@ def test_only_a_regular_document_or_glossary_is_read(tmp_path, make, kind):
     path = tmp_path / "notes.md"
     make(path)
     load = load_document(path)
-    assert load.identities == () and load.errors[0].startswith(f"{path}: not a regular file ({kind}")
+    assert load.identities == () and str(load.errors[0]).startswith(f"{path}: not a regular file ({kind}")
     glossary = tmp_path / "glossary.toml"
     make(glossary)
     (tmp_path / "plain.md").write_text("$$x = x$$\n")
     load = load_document(tmp_path / "plain.md", str(glossary))
     assert any(error.startswith(f"{glossary}: cannot read the glossary: not a regular file ({kind}")
-               for error in load.errors)
+               for error in map(str, load.errors))
 
 
 def test_reading_a_document_is_bounded_in_time(tmp_path, monkeypatch):
@@ -293,4 +322,17 @@ def test_reading_a_document_is_bounded_in_time(tmp_path, monkeypatch):
     monkeypatch.setattr(document, "parse_latex_expression", endless)
     (tmp_path / "slow.md").write_text("$$x + 1 = 1 + x$$\n\n$$2x = x + x$$\n")
     load = load_document(tmp_path / "slow.md")
-    assert any("reading stopped after 0.2 s" in error for error in load.errors)
+    assert any("reading stopped after 0.2 s" in error for error in map(str, load.errors))
+
+
+def test_the_replay_of_a_wrong_link_names_the_glossary_and_show_reads_it(capsys):
+    from qedcheck.report.describe import replay_command
+
+    document, glossary = EXAMPLES / "derivation.tex", str(EXAMPLES / "derivation-glossary.toml")
+    load = load_document(document, glossary)
+    wrong = next(r for r in verify_all(load.identities, RunSettings()).results if not r.ok)
+    command = replay_command(wrong, 0)
+    assert command == f"qedcheck show {document} derivation_line_16 --glossary {glossary} --seed 0"
+    assert main(["--no-color", "show", str(document), "derivation_line_16", "--glossary", glossary]) == 1
+    out = capsys.readouterr().out
+    assert "derivation.tex:16" in out and "refuted" in out

@@ -23,11 +23,7 @@ RETRY_TIMEOUT = 20.0  # pairs that timed out get one more chance: verdicts must 
 
 # Category → the pairs of this seed the engine on this branch still gets wrong, and why (measured on the
 # merge of main at the time of writing). Delete an entry when its fix is merged and the category passes.
-KNOWN_UNSOUND = {
-    "false_removable": "issue 11 semantics ('defined on one side only is a counterexample'): "
-                       "(x**2 - 1.0)/(x - 1.0) = x + 1.0, (x**3 - 0.0)/x = x**2, sin(x + 2)*(x + 2)/(x + 2) = "
-                       "sin(x + 2) proved, undefined at one point (SymPy cancels the removable singularity)",
-}
+KNOWN_UNSOUND: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")

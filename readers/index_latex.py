@@ -1,0 +1,326 @@
+"""LaTeX in index notation, as documents write vectors: `x_i`, `\\sum_j e^{x_j}`, `S(x)_i`, `\\delta_{ij}`.
+
+`\\frac{e^{x_i}}{\\sum_j e^{x_j}}` with `x` a declared vector is written here in the NumPy notation of
+readers/matrix_expression.py (`exp(x[i]) / sum(exp(x[j]), (j, 0, n - 1))`), and that text goes
+through the same whitelisting, shape-checking parser as an identity file's vectors: this module adds
+no way to build an expression, it only spells LaTeX in that notation. A small recursive-descent
+reader over tokens; anything it is not sure of is refused with the reason, never guessed:
+
+* `x_i` is the entry i of a declared vector x (an index is one letter that names nothing else);
+  `x_1` is refused (1-based or 0-based?);
+* `\\sum_j BODY` sums the product that follows (up to the next `+` or `-`) over the size of the
+  vector `j` indexes; `\\sum_{j=1}^{n}` must run over exactly that size;
+* `\\frac{\\partial F}{\\partial x_j}` and `\\frac{\\partial}{\\partial x_j} F` are `grad(F, x)[j]`;
+  an ungrouped F followed by `+` or `-` is ambiguous and refused;
+* `S(x)_i` is an entry of a function of a vector, named in the glossary's [notation] (`S = "softmax"`);
+* `\\|x\\|`, `\\|x\\|_2` are the Euclidean norm, `\\|x\\|_1` the sum of absolute values, `|a|` abs,
+  `\\delta_{ij}` the Kronecker delta, `e^{a}` exp(a).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from ..sized import Declarations
+from .expression import MAX_LENGTH, ExpressionError
+
+_TOKEN = re.compile(r"\\[A-Za-z]+|\\\||\\[,;:! ]|\d+(?:\.\d+)?|[A-Za-z]|[-+*/^_(){}|=,.']|\S")
+_SKIPPED = {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\left", "\\right", "\\big", "\\Big", "\\bigl", "\\bigr", "\\Bigl",
+            "\\Bigr", "\\displaystyle", "\\quad", "\\qquad"}
+_FUNCTIONS = {"\\exp": "exp", "\\ln": "log", "\\log": "log", "\\sin": "sin", "\\cos": "cos", "\\tan": "tan",
+              "\\tanh": "tanh", "\\sinh": "sinh", "\\cosh": "cosh", "\\arctan": "atan"}
+# What a name may mean when [notation] maps it (the NumPy-notation functions of vectors and entries).
+VECTOR_FUNCTIONS = ("softmax", "sigmoid", "softplus", "relu", "exp", "log", "tanh", "sign", "abs", "logsumexp")
+_GREEK = frozenset(["alpha", "beta", "gamma", "epsilon", "varepsilon", "zeta", "eta", "theta", "kappa", "lambda",
+                    "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega"])
+
+
+def mentions_vector(text: str, declarations: Declarations) -> bool:
+    """Whether `text` is written in index notation: an entry of a declared vector (`x_i`, `x_{j}`), a sum
+    (`\\sum`) or a norm (`\\|x\\|`). Elsewhere a name that is also a declared scalar is the scalar."""
+    if "\\sum" in text or "\\|" in text or re.search(r"\)_(?:[a-z]|\{[a-z]\})", text):
+        return True  # a sum, a norm, or an entry of an application: S(x)_i
+    return any(re.search(rf"(?<![A-Za-z\\]){re.escape(name)}_\{{?(?:[a-z]|\d+)\}}?(?![A-Za-z])", text)
+               for name in declarations.arrays)
+
+
+def index_latex_to_numpy(text: str, declarations: Declarations, names: Mapping[str, str]) -> str:
+    """The NumPy-notation text of `text` (checked afterwards by parse_sized). `names` is the notation
+    (command or name -> meaning), so `S` may mean softmax and `\\sigma` the sigmoid."""
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"the expression has {len(text)} characters (at most {MAX_LENGTH})")
+    tokens = [t for t in _TOKEN.findall(text) if t not in _SKIPPED]
+    if not tokens:
+        raise ExpressionError("the expression is empty")
+    reader = _Reader(tokens, declarations, names)
+    result = reader.expression()
+    if reader.position < len(tokens):
+        raise ExpressionError(f"cannot read `{''.join(tokens[reader.position:reader.position + 4])}` here")
+    return result
+
+
+class _Reader:
+    def __init__(self, tokens: list[str], declarations: Declarations, names: Mapping[str, str]):
+        self.tokens = tokens
+        self.position = 0
+        self.d = declarations
+        self.names = names
+        self.bound: dict[str, str] = {}  # summation index -> the size it runs over
+        self.depth = 0
+
+    # --- tokens
+
+    def peek(self, ahead: int = 0) -> str | None:
+        k = self.position + ahead
+        return self.tokens[k] if k < len(self.tokens) else None
+
+    def take(self, expected: str | None = None) -> str:
+        token = self.peek()
+        if token is None or (expected is not None and token != expected):
+            raise ExpressionError(f"expected `{expected}`" if expected else "the expression ends too early")
+        self.position += 1
+        return token
+
+    def group_tokens(self) -> list[str]:
+        """The tokens of a `{…}` group (or of one token), consumed."""
+        if self.peek() != "{":
+            return [self.take()]
+        self.take("{")
+        start, depth = self.position, 1
+        while depth:
+            token = self.take()
+            depth += {"{": 1, "}": -1}.get(token, 0)
+        return self.tokens[start:self.position - 1]
+
+    def sub(self, tokens: list[str]) -> str:
+        """Read a group's tokens as an expression of their own."""
+        reader = _Reader(tokens, self.d, self.names)
+        reader.bound = dict(self.bound)
+        reader.depth = self.depth + 1
+        if reader.depth > 40:
+            raise ExpressionError("the expression is nested too deeply")
+        text = reader.expression()
+        if reader.position < len(tokens):
+            raise ExpressionError(f"cannot read `{''.join(tokens[reader.position:reader.position + 4])}` here")
+        return text
+
+    # --- grammar
+
+    def expression(self) -> str:
+        parts = []
+        if self.peek() in ("+", "-"):
+            parts.append(self.take())
+        parts.append(self.term())
+        while self.peek() in ("+", "-"):
+            parts.append(self.take())
+            parts.append(self.term())
+        return " ".join(parts)
+
+    def term(self) -> str:
+        factors = [self.power()]
+        while True:
+            token = self.peek()
+            if token in ("\\cdot", "\\times", "*"):
+                self.take()
+                factors.append(self.power())
+            elif token == "/":
+                self.take()
+                factors[-1] = f"{factors[-1]} / {self.power()}"
+            elif token is not None and self.starts_primary(token):
+                factors.append(self.power())
+            else:
+                return " * ".join(factors)
+
+    def starts_primary(self, token: str) -> bool:
+        return (token[0].isalnum() or token in ("(", "{", "\\|", "|") or
+                (token.startswith("\\") and token not in ("\\cdot", "\\times")))
+
+    def power(self) -> str:
+        if self.peek() == "-":
+            self.take()
+            return f"(-{self.power()})"
+        base = self.primary()
+        if self.peek() == "^":
+            self.take()
+            exponent = self.sub(self.group_tokens())
+            return f"({base}) ** ({exponent})"
+        return base
+
+    def primary(self) -> str:
+        token = self.take()
+        if re.fullmatch(r"\d+", token):
+            return token
+        if re.fullmatch(r"\d+\.\d+", token):
+            raise ExpressionError(f"decimal numbers such as {token} are not read in index notation")
+        if token == "(":
+            inner = self.until(")")
+            return f"({inner})"
+        if token == "{":
+            self.position -= 1
+            return f"({self.sub(self.group_tokens())})"
+        if token == "\\frac":
+            return self.fraction()
+        if token == "\\sum":
+            return self.index_sum()
+        if token == "\\|":
+            inner = self.until("\\|")
+            if self.peek() == "_":
+                self.take()
+                which = self.group_tokens()
+                if which not in (["1"], ["2"]):
+                    raise ExpressionError("only the norms \\|x\\|_1 and \\|x\\|_2 are read")
+                return f"norm({inner}, 1)" if which == ["1"] else f"norm({inner})"
+            return f"norm({inner})"
+        if token == "|":
+            return f"abs({self.until('|')})"
+        if token == "\\delta":
+            if self.peek() != "_":
+                raise ExpressionError("\\delta is read as the Kronecker delta \\delta_{ij} only")
+            self.take("_")
+            pair = self.group_tokens()
+            if len(pair) != 2 or not all(self.is_index(t) for t in pair):
+                raise ExpressionError("write the Kronecker delta with two index letters: \\delta_{ij}")
+            return f"delta({pair[0]}, {pair[1]})"
+        if token == "e" and self.peek() == "^" and "e" not in self.d.scalars:
+            self.take("^")
+            return f"exp({self.sub(self.group_tokens())})"
+        if token in _FUNCTIONS:
+            return self.applied(_FUNCTIONS[token], token)
+        if token in ("\\operatorname", "\\mathrm", "\\text"):
+            name = "".join(self.group_tokens())
+            return self.named(name, "\\" + name)
+        if token.startswith("\\"):
+            return self.named(token[1:], token)
+        if token.isalpha():
+            return self.named(token, token)
+        raise ExpressionError(f"cannot read `{token}` in index notation")
+
+    def until(self, closing: str) -> str:
+        """The expression up to the matching `closing` (consumed)."""
+        start, depth = self.position, 0
+        opening = {")": "(", "\\|": None, "|": None}[closing]
+        while True:
+            token = self.peek()
+            if token is None:
+                raise ExpressionError(f"`{closing}` is missing")
+            if opening and token == opening:
+                depth += 1
+            elif token == closing:
+                if depth == 0:
+                    break
+                depth -= 1
+            elif token == "{":
+                self.group_tokens()
+                continue
+            self.position += 1
+        inner = self.tokens[start:self.position]
+        self.take(closing)
+        return self.sub(inner)
+
+    # --- names, entries, functions
+
+    def is_index(self, token: str) -> bool:
+        return (len(token) == 1 and token.isalpha() and token not in self.d.scalars and token not in self.d.arrays
+                and token not in self.d.sizes and token != "e")
+
+    def named(self, name: str, written: str) -> str:
+        meaning = self.names.get(written, self.names.get(name))
+        if name in self.d.arrays:
+            if self.peek() == "_":
+                self.take("_")
+                index = self.group_tokens()
+                if len(index) != 1 or not self.is_index(index[0]):
+                    raise ExpressionError(f"`{written}_{{{''.join(index)}}}`: an entry is written with one index "
+                                          "letter (x_i); numbered entries (x_1) are not read")
+                return f"{name}[{index[0]}]"
+            return name
+        if name in self.d.scalars and meaning is None:
+            return name
+        subscripted = name
+        if self.peek() == "_" and meaning is None:  # `w_1`, `d_h`: a declared scalar's full name
+            saved = self.position
+            self.take("_")
+            candidate = name + "_" + "".join(self.group_tokens())
+            if candidate in self.d.scalars:
+                return candidate
+            self.position = saved
+        if meaning is None and name not in VECTOR_FUNCTIONS:
+            if name in _GREEK or len(name) == 1:
+                raise ExpressionError(f"unknown symbol {subscripted}: declare it in the glossary")
+            raise ExpressionError(f"unknown function '{name}'")
+        function = meaning or name
+        if function not in VECTOR_FUNCTIONS:
+            raise ExpressionError(f"`{written}` means '{function}', which is not read in index notation")
+        return self.applied(function, written)
+
+    def applied(self, function: str, written: str) -> str:
+        if self.peek() == "^":
+            raise ExpressionError(f"write `{written}(…)^2`, not a power of the function's name")
+        if self.peek() == "(":
+            self.take("(")
+            argument = self.until(")")
+        elif self.peek() == "{":
+            argument = self.sub(self.group_tokens())
+        else:
+            argument = self.power()
+        text = f"{function}({argument})"
+        if self.peek() == "_":
+            self.take("_")
+            index = self.group_tokens()
+            if len(index) != 1 or not self.is_index(index[0]):
+                raise ExpressionError(f"`{written}(…)_{{{''.join(index)}}}`: write the entry with one index letter")
+            text = f"{text}[{index[0]}]"
+        return text
+
+    # --- fractions, derivatives, sums
+
+    def fraction(self) -> str:
+        top, bottom = self.group_tokens(), self.group_tokens()
+        if top[:1] == ["\\partial"] and bottom[:1] == ["\\partial"]:
+            variable = self.derivative_variable(bottom[1:])
+            if len(top) > 1:
+                return f"grad({self.sub(top[1:])}, {variable[0]})[{variable[1]}]"
+            operand_start = self.position
+            operand = self.power() if self.peek() != "\\frac" else self.primary()
+            while self.peek() is not None and self.starts_primary(self.peek()) and self.peek() not in ("+", "-"):
+                operand = f"{operand} * {self.power()}"
+            if self.peek() in ("+", "-") and self.tokens[operand_start] not in ("(", "{"):
+                raise ExpressionError("the scope of `\\frac{\\partial}{\\partial …}` is ambiguous: write "
+                                      "\\frac{\\partial}{\\partial x_j}\\left(…\\right)")
+            return f"grad({operand}, {variable[0]})[{variable[1]}]"
+        if "\\partial" in top or "\\partial" in bottom or top[:1] == ["d"] and bottom[:1] == ["d"]:
+            raise ExpressionError("this derivative is not read in index notation (write "
+                                  "\\frac{\\partial F}{\\partial x_j} with x a declared vector)")
+        return f"({self.sub(top)}) / ({self.sub(bottom)})"
+
+    def derivative_variable(self, tokens: list[str]) -> tuple[str, str]:
+        if (len(tokens) >= 3 and tokens[0] in self.d.arrays and tokens[1] == "_"
+                and not self.d.arrays[tokens[0]].is_matrix):
+            index = tokens[2:] if tokens[2] != "{" else tokens[3:-1]
+            if len(index) == 1 and self.is_index(index[0]):
+                return tokens[0], index[0]
+        raise ExpressionError(f"`\\partial {''.join(tokens)}`: differentiate by an entry x_j of a declared vector")
+
+    def index_sum(self) -> str:
+        if self.peek() != "_":
+            raise ExpressionError("write the summation index: \\sum_j")
+        self.take("_")
+        below = self.group_tokens()
+        above = None
+        if self.peek() == "^":
+            self.take("^")
+            above = self.group_tokens()
+        index = below[0] if below else ""
+        if not self.is_index(index) or index in self.bound:
+            raise ExpressionError(f"`\\sum_{{{''.join(below)}}}`: the index must be a letter not in use")
+        body = self.term()
+        sizes = {self.d.arrays[name].shape[0] for name in self.d.arrays
+                 if re.search(rf"\b{re.escape(name)}\[{index}\]", body)}
+        if len(sizes) != 1:
+            raise ExpressionError(f"`\\sum_{index}`: the summand must index one vector's entries with {index}")
+        size = str(next(iter(sizes)))
+        if (len(below) > 1 or above is not None) and (below[1:] != ["=", "1"] or above != [size]):
+            raise ExpressionError(f"`\\sum_{{{''.join(below)}}}^{{{''.join(above or [])}}}`: only sums over a "
+                                      f"whole vector are read (\\sum_{index} or \\sum_{{{index}=1}}^{{{size}}})")
+        return f"sum({body}, ({index}, 0, {size} - 1))"
