@@ -227,7 +227,7 @@ def _list(args) -> int:
 
     config = load_config()
     targets = config.targets(args.targets)
-    errors: list[str] = list(config.errors)
+    errors: list = list(config.errors)
     if targets == ["all"]:
         title, listed = "qedcheck catalogue", _catalogue_rows()
     else:

@@ -17,9 +17,12 @@ from __future__ import annotations
 import difflib
 import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+from .input_errors import InputError
 
 KEYS = ("files", "seed", "timeout", "rtol", "tolerance", "cache-dir", "accept-numeric")
 MAX_PYPROJECT_BYTES = 1_000_000
@@ -37,7 +40,7 @@ class Config:
     rtol: float | None = None
     cache_dir: Path | None = None
     accept_numeric: bool | None = None
-    errors: tuple[str, ...] = ()
+    errors: tuple[InputError, ...] = ()
 
     @property
     def present(self) -> bool:
@@ -100,70 +103,103 @@ def load_config(start: Path | None = None) -> Config:
     from .readers.files import FileRefused, read_limited
 
     try:
-        document = tomllib.loads(read_limited(path, MAX_PYPROJECT_BYTES).decode("utf-8"))
+        text = read_limited(path, MAX_PYPROJECT_BYTES).decode("utf-8")
+        document = tomllib.loads(text)
     except (FileRefused, UnicodeDecodeError, tomllib.TOMLDecodeError) as problem:
-        return Config(errors=(f"{path}: cannot read [tool.qedcheck]: {problem}",))
+        return Config(errors=(InputError(f"cannot read [tool.qedcheck]: {problem}", file=str(path)),))
     table = document.get("tool", {}).get("qedcheck")
     if table is None:
         return Config()
     if not isinstance(table, dict):
-        return Config(path=path, errors=(f"{path}: [tool.qedcheck] must be a table",))
-    return parse_table(table, path)
+        return Config(path=path, errors=(_Problems(path, text).at(None, "must be a table"),))
+    return parse_table(table, path, text)
 
 
-def parse_table(table: dict, path: Path) -> Config:
-    """Validate each key on its own, so one mistake costs only that key."""
-    where = f"{path}: [tool.qedcheck]"
-    errors: list[str] = []
+class _Problems(list):
+    """The errors of one `[tool.qedcheck]` table: `pyproject.toml: [tool.qedcheck] seed: …`, each record
+    also carrying the line of its key (found in `text`, when given) for CI annotations."""
+
+    def __init__(self, path: Path, text: str = ""):
+        super().__init__()
+        self.path = path
+        self.lines = text.splitlines()
+
+    def at(self, key: str | None, message: str) -> InputError:
+        """`[tool.qedcheck] message`; the sentence does not show the line (it never did), the record has it."""
+        return InputError(f"[tool.qedcheck] {message}", file=str(self.path), line=self._line(key),
+                          where=str(self.path))
+
+    def add(self, key: str | None, message: str) -> None:
+        self.append(self.at(key, message))
+
+    def _line(self, key: str | None) -> int | None:
+        header = next((k for k, line in enumerate(self.lines)
+                       if line.strip().replace(" ", "") in ("[tool.qedcheck]", '[tool."qedcheck"]')), None)
+        if header is None:
+            return None
+        if key is None:
+            return header + 1
+        pattern = re.compile(rf"^\s*\"?{re.escape(key)}\"?\s*=")
+        for k in range(header + 1, len(self.lines)):
+            if self.lines[k].lstrip().startswith("["):
+                break
+            if pattern.match(self.lines[k]):
+                return k + 1
+        return header + 1
+
+
+def parse_table(table: dict, path: Path, text: str = "") -> Config:
+    """Validate each key on its own, so one mistake costs only that key. `text`, the file's text, gives
+    the errors their lines."""
+    errors = _Problems(path, text)
     for key in table:
         if key not in KEYS:
             close = difflib.get_close_matches(key, KEYS, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            errors.append(f"{where} unknown key '{key}'{hint}; known keys: {', '.join(KEYS)}")
+            errors.add(key, f"unknown key '{key}'{hint}; known keys: {', '.join(KEYS)}")
     if "rtol" in table and "tolerance" in table:
-        errors.append(f"{where} give 'rtol' or 'tolerance', not both; 'rtol' is used")
-    files = _files(table.get("files"), path, where, errors)
-    seed = _checked(table.get("seed"), seed_problem, f"{where} seed", errors)
-    timeout = _checked(table.get("timeout"), timeout_problem, f"{where} timeout", errors)
+        errors.add("tolerance", "give 'rtol' or 'tolerance', not both; 'rtol' is used")
+    files = _files(table.get("files"), path, errors)
+    seed = _checked(table.get("seed"), seed_problem, "seed", errors)
+    timeout = _checked(table.get("timeout"), timeout_problem, "timeout", errors)
     rtol_key = "rtol" if "rtol" in table else "tolerance"
-    rtol = _checked(table.get(rtol_key), rtol_problem, f"{where} {rtol_key}", errors)
+    rtol = _checked(table.get(rtol_key), rtol_problem, rtol_key, errors)
     timeout = float(timeout) if timeout is not None else None
     rtol = float(rtol) if rtol is not None else None
-    cache_dir = _folder(table.get("cache-dir"), path, f"{where} cache-dir", errors)
-    accept_numeric = _checked(table.get("accept-numeric"), accept_numeric_problem, f"{where} accept-numeric",
-                              errors)
+    cache_dir = _folder(table.get("cache-dir"), path, errors)
+    accept_numeric = _checked(table.get("accept-numeric"), accept_numeric_problem, "accept-numeric", errors)
     return Config(path=path, files=files, names_files="files" in table, seed=seed, timeout=timeout, rtol=rtol,
                   cache_dir=cache_dir, accept_numeric=accept_numeric, errors=tuple(errors))
 
 
-def _folder(value, path: Path, where: str, errors: list[str]) -> Path | None:
+def _folder(value, path: Path, errors: _Problems) -> Path | None:
     """A directory relative to the pyproject.toml that names it (`~` is the user's home)."""
     if value is None:
         return None
     if not isinstance(value, str) or not value:
-        errors.append(f"{where}: expected a directory (a string), got {value!r}")
+        errors.add("cache-dir", f"cache-dir: expected a directory (a string), got {value!r}")
         return None
     return path.parent / Path(value).expanduser()
 
 
-def _files(value, path: Path, where: str, errors: list[str]) -> tuple[str, ...]:
+def _files(value, path: Path, errors: _Problems) -> tuple[str, ...]:
     """Paths are relative to the pyproject.toml that names them, as a reader of that file expects."""
     if value is None:
         return ()
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(item, str) and item for item in value):
-        errors.append(f"{where} files: expected a list of paths (strings), got {value!r}")
+        errors.add("files", f"files: expected a list of paths (strings), got {value!r}")
         return ()
     if not value:
-        errors.append(f"{where} files: the list is empty; name the identity files to check, or remove 'files' "
-                      "to check the catalogue")
+        errors.add("files", "files: the list is empty; name the identity files to check, or remove 'files' "
+                            "to check the catalogue")
     found: list[str] = []
     for item in value:
         if any(char in item for char in "*?["):
             matches = sorted(path.parent.glob(item))
             if not matches:
-                errors.append(f"{where} files: the pattern '{item}' matches no file")
+                errors.add("files", f"files: the pattern '{item}' matches no file")
             found.extend(_relative(match) for match in matches)
         else:
             found.append(_relative(path.parent / item))
@@ -178,12 +214,12 @@ def _relative(target: Path) -> str:
         return str(target)
 
 
-def _checked(value, problem, where: str, errors: list[str]):
+def _checked(value, problem, key: str, errors: _Problems):
     if value is None:
         return None
     reason = problem(value)
     if reason:
-        errors.append(f"{where}: {reason}, got {value!r}")
+        errors.add(key, f"{key}: {reason}, got {value!r}")
         return None
     return value
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .input_errors import InputError
+
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -101,8 +103,8 @@ class Identity:
     numeric_sizes: tuple[int, ...] = (1, 2, 3, 5, 8, 100, 1000)
     timeout: float = 10.0
     origin: str = "catalogue"
-    # A user-file identity that could not be read: its located message; the runner reports `error`.
-    error: str = ""
+    # A user-file identity that could not be read: where and why; the runner reports `error`.
+    error: InputError | None = None
     # Checks on an actual model that no sampled formula can stand in for (a convolution's output
     # shape, finite differences through a 784-input network, one gradient-descent step). Each is
     # called with the run's seed and returns a NumericOutcome; the runner merges them into the
@@ -133,6 +135,9 @@ class Identity:
 
     def field_location(self, field_name: str) -> str:
         """`file:line: identity 'name', field 'where'`, the prefix of a located message."""
-        line = self.lines.get(field_name)
-        at = f"{self.origin}:{line}" if line else self.origin
-        return f"{at}: identity '{self.name}', field '{field_name}'"
+        return str(self.field_error(field_name, ""))
+
+    def field_error(self, field_name: str, message: str) -> InputError:
+        """`file:line: identity 'name', field 'where': message`, as a record (an input error the checks find)."""
+        return InputError(message, file=self.origin, line=self.lines.get(field_name), identity=self.name,
+                          field=field_name)

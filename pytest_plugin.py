@@ -122,9 +122,9 @@ class IdentityItem(pytest.Item):
 class InputErrorItem(pytest.Item):
     """A located input error (bad target, bad [tool.qedcheck]) fails as its own item; the rest still run."""
 
-    def __init__(self, *, error: str, **kwargs):
+    def __init__(self, *, error, **kwargs):
         super().__init__(**kwargs)
-        self.error = error
+        self.error = error  # an InputError: printed as its sentence, located by its file and line
         self.add_marker(MARKER)
 
     def runtest(self) -> None:
@@ -136,7 +136,9 @@ class InputErrorItem(pytest.Item):
         return super().repr_failure(excinfo, style=style)
 
     def reportinfo(self):
-        return self.path, None, f"qedcheck input error: {self.error}"
+        file, line = getattr(self.error, "file", ""), getattr(self.error, "line", None)
+        return (Path(file) if file else self.path), (line - 1 if file and line else None), \
+            f"qedcheck input error: {self.error}"
 
 
 class IdentityInputError(Exception):

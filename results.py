@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from .input_errors import InputError
+
 
 class Verdict(str, Enum):
     """How a claim (or one link of a derivation) ended.
@@ -154,6 +156,7 @@ class IdentityResult:
     error_kind: ErrorKind = ErrorKind.NONE
     location: str = ""  # FILE:LINE of a document's link (where its right side is written); "" otherwise
     glossary: str = ""  # the --glossary a document was read with ("" otherwise): replays name it
+    input_error: InputError | None = None  # error_kind INPUT: where the user must fix it (message is its text)
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,7 @@ class RunResult:
     results: tuple[IdentityResult, ...]
     seed: int
     versions: dict[str, str] = field(default_factory=dict)
-    input_errors: tuple[str, ...] = ()
+    input_errors: tuple[InputError, ...] = ()
     cache: CacheReport | None = None  # None: the run used no cache
     documents: tuple[DocumentCoverage, ...] = ()
     # The command-line settings a replay (`qedcheck show … --seed S`) must repeat: --timeout, --rtol,

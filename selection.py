@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # the warm path imports this module to read a command line: no records needed
     from .identity import Identity
 
+from .input_errors import InputError, command_line_error
 from .results import DocumentCoverage
 
 # What the command line treats as a file to read (the readers know how); anything else is a name.
@@ -42,7 +43,7 @@ class LoadedFile:
 @dataclass(frozen=True)
 class Selection:
     identities: tuple[Identity, ...]
-    errors: tuple[str, ...]
+    errors: tuple[InputError, ...]
     files: tuple[LoadedFile, ...] = ()
     documents: tuple[DocumentCoverage, ...] = ()
 
@@ -81,12 +82,12 @@ def select(targets: Sequence[str],
 
     source = _LazyCatalogue(catalogue)
     chosen: list[Identity] = []
-    errors: list[str] = []
+    errors: list[InputError] = []
     files: list[LoadedFile] = []
     documents: list[DocumentCoverage] = []
     if glossary is not None and not any(is_document_target(t) for t in targets):
-        errors.append(f"command line: --glossary {glossary} applies to documents (FILE.md, FILE.tex), and none "
-                      "is named")
+        errors.append(command_line_error(f"--glossary {glossary} applies to documents (FILE.md, FILE.tex), and "
+                                         "none is named"))
     for target, names in group_targets(targets):
         if target == "all":
             picked = list(source.everything())
@@ -107,7 +108,7 @@ def select(targets: Sequence[str],
             found = source.find(target)
             if found is None:
                 known = [identity.name for identity in source.everything()]
-                errors.append(f"command line: unknown identity '{target}'{did_you_mean(target, known)}")
+                errors.append(command_line_error(f"unknown identity '{target}'{did_you_mean(target, known)}"))
                 continue
             picked = [found]
         chosen.extend(i for i in picked if i not in chosen)
@@ -147,7 +148,8 @@ class _LazyCatalogue:
         return tuple(self._built)
 
 
-def _names_of_file(path: str, names: list[str], identities: tuple[Identity, ...], errors: list[str]) -> list[Identity]:
+def _names_of_file(path: str, names: list[str], identities: tuple[Identity, ...],
+                   errors: list[InputError]) -> list[Identity]:
     if not names:
         return list(identities)
     by_name = {identity.name: identity for identity in identities}
@@ -159,12 +161,12 @@ def _names_of_file(path: str, names: list[str], identities: tuple[Identity, ...]
         hint = did_you_mean(name, by_name)
         if not hint and by_name:
             hint = f" (it defines {', '.join(list(by_name)[:8])}{', …' if len(by_name) > 8 else ''})"
-        errors.append(f"command line: {path} has no identity '{name}'{hint}; a name after a file selects from "
-                      "that file (name catalogue identities before the first file)")
+        errors.append(command_line_error(f"{path} has no identity '{name}'{hint}; a name after a file selects "
+                                         "from that file (name catalogue identities before the first file)"))
     return picked
 
 
-def _without_duplicate_names(chosen: list[Identity], errors: list[str]):
+def _without_duplicate_names(chosen: list[Identity], errors: list[InputError]):
     """A name is unique in a run: a second identity of the same name is an input error, not checked."""
     kept: dict[str, Identity] = {}
     for identity in chosen:
@@ -172,8 +174,10 @@ def _without_duplicate_names(chosen: list[Identity], errors: list[str]):
         if first is None:
             kept[identity.name] = identity
         else:
-            errors.append(f"{identity.origin}: identity '{identity.name}', field 'name': duplicate name "
-                          f"(already defined in {first.origin})")
+            in_file = identity.origin != "catalogue"
+            errors.append(InputError(f"duplicate name (already defined in {first.origin})",
+                                     file=identity.origin if in_file else "", line=identity.lines.get("name"),
+                                     identity=identity.name, field="name", where=identity.origin))
     return tuple(kept.values()), tuple(errors)
 
 

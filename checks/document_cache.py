@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
+from ..input_errors import InputError, input_error
 from ..results import DocumentCoverage, EquationNote, IdentityResult
 from . import cache as result_cache
 
@@ -42,17 +43,18 @@ def cached(store: result_cache.ResultCache, key: str):
         results.append(hit)
     try:
         coverages = tuple(_coverage(data) for data in entry.get("documents", []))
-        errors = tuple(str(e) for e in entry.get("errors", []))
+        errors = tuple(InputError.from_dict(e) if isinstance(e, dict) else input_error(str(e))
+                       for e in entry.get("errors", []))
     except (TypeError, KeyError, ValueError):
         return None
     return tuple(results), errors, coverages
 
 
-def remember(store: result_cache.ResultCache, key: str, identities: Sequence, errors: Sequence[str],
+def remember(store: result_cache.ResultCache, key: str, identities: Sequence, errors: Sequence[InputError],
              coverages: Sequence[DocumentCoverage], settings: dict) -> None:
     """Write the entry of a run just checked (its results are stored by then, or are not cacheable)."""
     keys = [result_cache.content_key(identity, settings) for identity in identities]
-    store.store_document(key, {"keys": keys, "errors": list(errors),
+    store.store_document(key, {"keys": keys, "errors": [dataclasses.asdict(input_error(e)) for e in errors],
                                "documents": [dataclasses.asdict(c) for c in coverages]})
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..input_errors import InputError
 from . import evaluate, sampling
 
 
-def empty_domain(identity) -> str | None:
-    """A located message when `where` holds at none of the sampled points; None otherwise."""
+def empty_domain(identity) -> InputError | None:
+    """A located input error when `where` holds at none of the sampled points; None otherwise."""
     if identity.origin == "catalogue":  # authored with the code; its numeric check says the same, unlocated
         return None
     if identity.where is None or identity.is_vector or identity.matrix is not None or not identity.symbols:
@@ -27,4 +28,4 @@ def empty_domain(identity) -> str | None:
         return None
     if np.any(mask):
         return None
-    return f"{identity.field_location('where')}: the condition holds at none of the sampled points"
+    return identity.field_error("where", "the condition holds at none of the sampled points")

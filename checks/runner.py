@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import sympy as sp
 
 from .. import __version__
 from ..identity import Identity
+from ..input_errors import InputError, input_error
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
 from ..sized import Node
-from . import domain, evaluate, finite_diff, matrices, numeric, sampling
+from . import constraints, domain, evaluate, finite_diff, matrices, numeric, sampling
 from .budget import Deadline
 from .core import Claim, Decision, Engines, check_claim, identity_ok
 from .model import merge_outcomes
@@ -45,6 +46,8 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
     budget = settings.timeout if settings.timeout is not None else identity.timeout
     if identity.error:  # a user-file identity that could not be read: listed, never checked
         return _failed(identity, started, identity.error, ErrorKind.INPUT)
+    if constraints.has_equalities(identity.where) and not identity.is_vector and identity.matrix is None:
+        return _on_constraint_set(identity, settings, started)
     accept_numeric = settings.accept_numeric or getattr(identity, "accept_numeric", False)
     try:
         empty = domain.empty_domain(identity)  # the user's `where` leaves nothing to check: theirs to fix
@@ -81,6 +84,49 @@ def verify_identity(identity: Identity, settings: RunSettings = RunSettings()) -
     )
 
 
+def _on_constraint_set(identity: Identity, settings: RunSettings, started: float) -> IdentityResult:
+    """An identity whose `where` has equalities, checked on each branch of its constraint set with the
+    solved symbols substituted (checks/constraints.py): proved only if every branch is, refuted if one
+    is (the counterexample names the solved symbols too)."""
+    try:
+        pieces = constraints.branches(identity.where, identity.symbols)
+    except constraints.Unsolvable as reason:
+        return _failed(identity, started, identity.field_error("where", str(reason)), ErrorKind.INPUT)
+    except Exception as failure:  # noqa: BLE001 - SymPy failing on a condition: not proved, and said so
+        return _failed(identity, started, identity.field_error("where", f"cannot solve the equalities "
+                                                                         f"({type(failure).__name__})"),
+                       ErrorKind.INPUT)
+    if not pieces:
+        return _failed(identity, started, identity.field_error("where", "the condition holds at no real point"),
+                       ErrorKind.INPUT)
+    results = []
+    for piece in pieces:
+        result = verify_identity(constraints.branch_identity(identity, piece), settings)
+        results.append(_with_solved(result, piece))
+    order = [Verdict.REFUTED, Verdict.ERROR, Verdict.TIMEOUT, Verdict.NUMERIC_ONLY, Verdict.PROVED]
+    worst = min(results, key=lambda r: (r.ok, order.index(r.verdict)))  # a result that is not ok first
+    if identity.expect.value == "fails":  # one refuted branch refutes the claim
+        worst = min(results, key=lambda r: order.index(r.verdict))
+    return replace(worst, time_s=time.perf_counter() - started)
+
+
+def _with_solved(result: IdentityResult, piece) -> IdentityResult:
+    """The counterexample of a branch names the solved symbols' values at its point as well."""
+    if result.counterexample is None:
+        return result
+    point = result.counterexample.point
+    values = {}
+    for symbol, value in piece.solved:
+        try:
+            at = {s: sp.Float(str(point[str(s)]), 30) for s in value.free_symbols if str(s) in point}
+            values[str(symbol)] = str(sp.N(value.xreplace(at), 17))
+        except (TypeError, ValueError, KeyError):
+            values[str(symbol)] = str(value)
+    counterexample = replace(result.counterexample, point={**point, **values})
+    return replace(result, counterexample=counterexample,
+                   message=result.message.replace(result.counterexample.describe(), counterexample.describe()))
+
+
 def identity_claim(identity: Identity, budget: float) -> Claim:
     """The identity's own claim: its sides, judged by its independent implementations as well."""
     return Claim(lhs=identity.lhs, rhs=identity.rhs, symbols=identity.symbols, where=identity.where,
@@ -90,14 +136,14 @@ def identity_claim(identity: Identity, budget: float) -> Claim:
 
 def verify_all(identities: Iterable[Identity], settings: RunSettings = RunSettings(),
                on_result: Callable[[IdentityResult], None] | None = None,
-               input_errors: tuple[str, ...] = ()) -> RunResult:
+               input_errors: tuple[InputError, ...] = ()) -> RunResult:
     results = []
     for identity in identities:
         result = verify_identity(identity, settings)
         if on_result is not None:
             on_result(result)
         results.append(result)
-    return RunResult(tuple(results), settings.seed, versions(), input_errors)
+    return RunResult(tuple(results), settings.seed, versions(), tuple(input_error(e) for e in input_errors))
 
 
 def versions() -> dict[str, str]:
@@ -180,13 +226,14 @@ def _sized_sides(claim: Claim) -> matrices.Sides:
 ENGINES = Engines(numeric=_numeric, prove=_prove)
 
 
-def _failed(identity: Identity, started: float, message: str, kind: ErrorKind) -> IdentityResult:
+def _failed(identity: Identity, started: float, message: str | InputError, kind: ErrorKind) -> IdentityResult:
     return IdentityResult(
         name=identity.name, source=identity.source, statement=identity.statement,
         expect=identity.expect.value, verdict=Verdict.ERROR, ok=False, strategy=None, scope="",
         numeric=None, counterexample=None, links=(), errata=(), time_s=time.perf_counter() - started,
-        message=message, notes=identity.notes, origin=identity.origin, error_kind=kind,
-        location=identity.location, glossary=identity.glossary,
+        message=str(message), notes=identity.notes, origin=identity.origin, error_kind=kind,
+        location=identity.location, input_error=message if isinstance(message, InputError) else None,
+        glossary=identity.glossary,
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..input_errors import InputError, input_error
 from ..results import IdentityResult, RunResult
 from . import cache as result_cache
 
@@ -39,7 +40,7 @@ class Plan:
 
     cached: tuple[IdentityResult, ...] | None
     identities: tuple = ()
-    errors: tuple[str, ...] = ()
+    errors: tuple[InputError, ...] = ()
     batches: Callable[[], Iterable[Sequence]] | None = None  # `verify all`: the catalogue, module by module
     expected: int = 0  # how many identities the batches hold (from the light index)
     store: result_cache.ResultCache | None = None  # the run's cache (None: no cache)
@@ -100,7 +101,7 @@ def _catalogue_batches(slow: bool):
 
 
 def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResult], None] | None = None,
-             input_errors: tuple[str, ...] = ()) -> RunResult:
+             input_errors: tuple[InputError, ...] = ()) -> RunResult:
     """Check the plan; `on_result` sees every result in selection order as soon as it is known."""
     if plan.cached is not None:
         results = plan.cached
@@ -118,13 +119,14 @@ def run_plan(plan: Plan, options: RunOptions, on_result: Callable[[IdentityResul
 
         document_cache.remember(plan.store, plan.document_key, plan.identities, plan.errors, plan.documents,
                                 options.settings_key())
-    return RunResult(results, options.seed, result_cache.versions(), tuple(input_errors) + plan.errors,
+    errors = tuple(input_error(e) for e in (*input_errors, *plan.errors))
+    return RunResult(results, options.seed, result_cache.versions(), errors,
                      cache=plan.store.report() if plan.store is not None else None, documents=plan.documents)
 
 
 def verify_targets(targets: Sequence[str], options: RunOptions,
                    on_result: Callable[[IdentityResult], None] | None = None,
-                   input_errors: tuple[str, ...] = ()) -> RunResult:
+                   input_errors: tuple[InputError, ...] = ()) -> RunResult:
     """Check what the command line names, from the cache where it can."""
     return run_plan(plan_targets(targets, options), options, on_result, input_errors)
 

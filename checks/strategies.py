@@ -49,6 +49,15 @@ def rewrite_exp(expr):
     return sp.simplify(sp.powsimp(expr.rewrite(sp.exp)))
 
 
+def rewrite_special(expr):
+    """erfc as 1 − erf and acos as π/2 − asin (identities on all of ℂ, principal branches), and gamma,
+    digamma, binomial with integer shifts expanded (Γ(x + 1) = xΓ(x), ψ(x + 1) = ψ(x) + 1/x), then
+    simplify. loggamma is left alone: its shifts hold only on part of the plane."""
+    if not expr.has(sp.erfc, sp.acos, sp.gamma, sp.polygamma, sp.binomial) or expr.has(sp.loggamma):
+        return None
+    return sp.simplify(sp.expand_func(expr.rewrite(sp.erf).rewrite(sp.asin)))
+
+
 def exp_to_rational(expr):
     """Substitute x = L·log(t) for every real symbol found only in exponents: the difference becomes a
     rational function of the t's, which `cancel` decides exactly.
@@ -115,6 +124,7 @@ BASIC: tuple[tuple[str, Strategy], ...] = (
     ("exp-rational", exp_to_rational),
     ("expand-log", expand_logs),
     ("exponentiate", exponentiate),
+    ("rewrite-special", rewrite_special),
     ("simplify", plain_simplify),
 )
 

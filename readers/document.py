@@ -34,10 +34,11 @@ import sympy as sp
 
 from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import Expect, Identity
+from ..input_errors import InputError
 from ..results import DocumentCoverage, EquationNote
 from .expression import BUILTINS, ExpressionError, UserFunction
 from .files import FileRefused, read_limited
-from .glossary import Glossary, front_matter, load_glossary, written_key
+from .glossary import Glossary, front_matter, glossary_error, load_glossary, written_key
 from .identity_file import READ_FILE_SECONDS
 from .index_latex import mentions_vector
 from .latex import LATEX_FUNCTIONS, notation_names, parse_latex_expression, plain_name
@@ -74,7 +75,7 @@ _DEFINITION = re.compile(r"^\s*\\?([A-Za-z]+(?:_\{?[A-Za-z0-9]+\}?)?)\s*\(\s*([^
 @dataclass(frozen=True)
 class DocumentLoad:
     identities: tuple[Identity, ...]
-    errors: tuple[str, ...]
+    errors: tuple[InputError, ...]
     coverage: DocumentCoverage | None
 
 
@@ -84,27 +85,28 @@ def load_document(path: str | Path, glossary: str | None = None) -> DocumentLoad
     try:
         raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
     except FileRefused as refusal:
-        return DocumentLoad((), (f"{shown}: {refusal}",), None)
+        return DocumentLoad((), (InputError(str(refusal), file=shown),), None)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
         line = raw[: failure.start].count(b"\n") + 1
-        return DocumentLoad((), (f"{shown}:{line}: not valid UTF-8 (byte {failure.start})",), None)
+        return DocumentLoad((), (InputError(f"not valid UTF-8 (byte {failure.start})", file=shown, line=line),), None)
     latex = shown.lower().endswith((".tex", ".latex"))
     front, front_line = (None, 0) if latex else front_matter(text)
     terms = load_glossary(shown, front, front_line, glossary)
     try:
         displays = latex_displays(text) if latex else markdown_displays(text)
     except Exception as failure:  # noqa: BLE001 - a reader failure is a located input error, not a traceback
-        return DocumentLoad((), terms.errors + (f"{shown}: cannot read the document: {failure}",), None)
+        return DocumentLoad((), terms.errors + (InputError(f"cannot read the document: {failure}", file=shown),),
+                            None)
     reader = _Reader(shown, text, terms, glossary or "")
     try:  # reading runs in the parent, outside every worker's limits: a backstop (identity_file.py)
         with interrupt_after(Deadline(READ_FILE_SECONDS), WallLimitExceeded):
             for display in displays[:MAX_DISPLAYS]:
                 reader.read_display(display)
     except WallLimitExceeded:
-        reader.errors.append(f"{shown}: reading stopped after {READ_FILE_SECONDS:g} s; the displays after "
-                             "the last one listed are not read")
+        reader.errors.append(InputError(f"reading stopped after {READ_FILE_SECONDS:g} s; the displays after "
+                                        "the last one listed are not read", file=shown))
     return reader.result()
 
 
@@ -286,7 +288,7 @@ class _Reader:
         self.names = notation_names(terms.notation)
         self.identities: list[Identity] = []
         self.notes: list[EquationNote] = []
-        self.errors: list[str] = list(terms.errors)
+        self.errors: list[InputError] = list(terms.errors)
         self.equalities = 0
         self.previous: _Element | None = None  # the last element of the current chain
         self.used_errata: set[int] = set()
@@ -644,8 +646,8 @@ class _Reader:
     def result(self) -> DocumentLoad:
         for number, erratum in enumerate(self.terms.errata):
             if number not in self.used_errata:
-                self.errors.append(f"{erratum.origin}: erratum '{erratum.written}' matches no equality of "
-                                   f"{self.path} (corrected? then remove the erratum)")
+                self.errors.append(glossary_error(erratum.origin, f"erratum '{erratum.written}' matches no "
+                                                   f"equality of {self.path} (corrected? then remove the erratum)"))
         unread = sum(n.status == "unread" for n in self.notes)
         definitions = sum(n.status == "definition" for n in self.notes)
         notes = tuple(sorted(self.notes, key=lambda n: int(n.location.rsplit(":", 1)[1])))

@@ -62,7 +62,8 @@ class UserFunction:
 
 BUILTINS: dict[str, Builtin] = {
     "exp": Builtin(sp.exp),
-    "log": Builtin(sp.log),
+    "log": Builtin(lambda x, base=None: sp.log(x) if base is None else sp.log(x) / sp.log(checked_log_base(base)),
+                   1, 2),
     "sqrt": Builtin(sp.sqrt),
     "sin": Builtin(sp.sin),
     "cos": Builtin(sp.cos),
@@ -79,6 +80,25 @@ BUILTINS: dict[str, Builtin] = {
     "sigmoid": Builtin(sigmoid),
     "softplus": Builtin(softplus),
     "relu": Builtin(relu),
+    # probability, inverse trigonometric and special functions (principal branches: complex outside
+    # the real domain, as SymPy and mpmath define them)
+    "erf": Builtin(sp.erf),
+    "erfc": Builtin(sp.erfc),
+    "Phi": Builtin(lambda x: (1 + sp.erf(x / sp.sqrt(2))) / 2),  # the standard normal CDF, by its definition
+    "asin": Builtin(sp.asin),
+    "acos": Builtin(sp.acos),
+    "atan2": Builtin(sp.atan2, 2, 2),
+    "asinh": Builtin(sp.asinh),
+    "acosh": Builtin(sp.acosh),
+    "atanh": Builtin(sp.atanh),
+    "ln": Builtin(sp.log),
+    "abs": Builtin(sp.Abs),
+    "floor": Builtin(sp.floor),
+    "ceiling": Builtin(sp.ceiling),
+    "gamma": Builtin(sp.gamma),
+    "loggamma": Builtin(sp.loggamma),
+    "digamma": Builtin(sp.digamma),
+    "binomial": Builtin(sp.binomial, 2, 2),
 }
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E}
 RESERVED = frozenset(BUILTINS) | frozenset(CONSTANTS) | {"diff"}
@@ -105,9 +125,53 @@ def parse_condition(text: str, symbols: Mapping[str, sp.Symbol],
     return _condition(text, builder, 1)
 
 
+def checked_log_base(base: sp.Expr) -> sp.Expr:
+    """`log(x, b)` is log x / log b: b must be a positive number other than 1 (the rule of LaTeX's \\log_{b})."""
+    if not (base.is_number and base.is_extended_real and base.is_positive and base != 1):
+        raise ExpressionError(f"the base of a logarithm must be a positive number other than 1, not '{base}'")
+    return base
+
+
 def known_functions(known) -> str:
     """The list an author needs when a name is nowhere near a known one."""
     return f" (known functions: {', '.join(sorted(known, key=str.lower))}; define others in [functions])"
+
+
+def singular_parts(expr) -> set:
+    """Where a written expression has no value: the bases of its negative powers and the arguments of
+    its logarithms (those that are not nonzero numbers)."""
+    found = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_negative:
+            found |= _zero_factors(node.base)
+        elif isinstance(node, sp.log):
+            found |= _zero_factors(node.args[0])
+    return found
+
+
+def _zero_factors(base: sp.Expr) -> set:
+    """The factors whose zeros are the base's: (x − 3)² and x·y vanish where x − 3, x or y do."""
+    factors = set()
+    for factor in sp.Mul.make_args(base):
+        while isinstance(factor, sp.Pow) and factor.exp.is_positive:
+            factor = factor.base
+        if factor.free_symbols:
+            factors.add(factor)
+    return factors
+
+
+def keep_domain(built: sp.Expr, *parts: sp.Expr) -> sp.Expr:
+    """`built` from `parts`, undefined wherever a part was: SymPy cancels as it builds (x·sin x / x is
+    sin x, 1/x − 1/x is 0, log x − log x is 0), and the claim as written has no value where a cancelled
+    denominator or logarithm argument is 0. Each such point is kept as a condition of a Piecewise with
+    no other branch, so both engines see it (the claim is decided there, never silently extended)."""
+    if not any(isinstance(p, sp.Basic) and p.has(sp.Pow, sp.log) for p in parts):
+        return built
+    before = set().union(*(singular_parts(p) for p in parts))
+    lost = sorted(before - singular_parts(built), key=sp.default_sort_key)
+    if not lost:
+        return built
+    return sp.Piecewise((built, sp.And(*[sp.Ne(base, 0) for base in lost])))
 
 
 def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
@@ -125,7 +189,7 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
                                   f"(at most {MAX_NUMBER_DIGITS})")
     built = sp.Pow(base, exponent)
     check_merged_powers(built, f"({_short(base)})**{_short(exponent)}", anywhere=False)
-    return built
+    return keep_domain(built, base, exponent, *([sp.Pow(base, -1, evaluate=False)] if exponent.is_negative else []))
 
 
 def check_merged_powers(built: sp.Expr, shown: str, anywhere: bool = True) -> None:
@@ -282,7 +346,10 @@ class _Builder:
                     raise ExpressionError(f"'{symbol}' joins comparisons in 'where' only")
                 raise ExpressionError(f"the operator in '{self._quote(node)}' is not allowed")
             left, right = self.expr(node.left, depth + 1), self.expr(node.right, depth + 1)
-            built = combine(left, right)
+            if isinstance(node.op, ast.Div):  # a / b is a · b⁻¹: the denominator is a part of its own
+                right = power(right, sp.Integer(-1))
+                combine = _BINARY[ast.Mult]
+            built = keep_domain(combine(left, right), left, right)
             if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
             check_number_size(built, self._quote(node))

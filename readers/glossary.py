@@ -17,7 +17,7 @@ replaces the front matter's; errata add up). Keys are those of identity files pl
     message = "…"                                    # 'A = B' when the right side alone is ambiguous
 
 The glossary is data: TOML read by `tomllib`, function bodies through the whitelisting parser.
-Every problem is a located sentence; a broken entry is left out and the rest is used.
+Every problem is a located `InputError`; a broken entry is left out and the rest is used.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..input_errors import InputError
 from .expression import BUILTINS, RESERVED, ExpressionError, UserFunction, did_you_mean, parse_expression
 from .files import FileRefused, read_limited
 from .latex import notation_names
@@ -62,7 +63,7 @@ class Glossary:
     functions: dict[str, UserFunction] = field(default_factory=dict)
     notation: dict[str, str] = field(default_factory=dict)
     errata: tuple[KnownErratum, ...] = ()
-    errors: tuple[str, ...] = ()
+    errors: tuple[InputError, ...] = ()
     declarations: Any = None  # sized.Declarations of the vectors and matrices, when some are declared
 
     def names_text(self, content: str) -> bool:
@@ -98,7 +99,7 @@ def front_matter(text: str) -> tuple[str | None, int]:
 
 def load_glossary(document: str, front: str | None, front_line: int, override: str | None) -> Glossary:
     """The glossary of `document`: its front matter (TOML text or None), overridden by the file `override`."""
-    errors: list[str] = []
+    errors: list[InputError] = []
     data: dict = {}
     origins: dict[str, str] = {}
     sources = []
@@ -108,36 +109,36 @@ def load_glossary(document: str, front: str | None, front_line: int, override: s
         try:
             sources.append((override, read_limited(override, MAX_GLOSSARY_BYTES).decode("utf-8")))
         except (FileRefused, UnicodeDecodeError) as failure:
-            errors.append(f"{override}: cannot read the glossary: {failure}")
+            errors.append(glossary_error(override, f"cannot read the glossary: {failure}"))
     for origin, text in sources:
         try:
             table = tomllib.loads(text)
         except tomllib.TOMLDecodeError as failure:
-            errors.append(f"{origin}: invalid TOML: {failure}")
+            errors.append(glossary_error(origin, f"invalid TOML: {failure}"))
             continue
         _merge(data, table, origin, origins, errors)
     return _read(data, origins, errors)
 
 
-def _merge(data: dict, table: dict, origin: str, origins: dict, errors: list[str]) -> None:
+def _merge(data: dict, table: dict, origin: str, origins: dict, errors: list[InputError]) -> None:
     for key, value in table.items():
         if key not in KEYS:
-            errors.append(f"{origin}: unknown glossary key '{key}'{did_you_mean(key, KEYS)} "
-                          f"(known: {', '.join(KEYS)})")
+            errors.append(glossary_error(origin, f"unknown glossary key '{key}'{did_you_mean(key, KEYS)} "
+                                      f"(known: {', '.join(KEYS)})"))
             continue
         origins[key] = origin
         if key == "errata":
             if not isinstance(value, list):
-                errors.append(f"{origin}: 'errata' must be an array of tables, written [[errata]]")
+                errors.append(glossary_error(origin, "'errata' must be an array of tables, written [[errata]]"))
                 continue
             data.setdefault("errata", []).extend((origin, v) for v in value)
         elif not isinstance(value, dict):
-            errors.append(f"{origin}: '{key}' must be a table")
+            errors.append(glossary_error(origin, f"'{key}' must be a table"))
         else:
             data.setdefault(key, {}).update(value)
 
 
-def _read(data: dict, origins: dict, errors: list[str]) -> Glossary:
+def _read(data: dict, origins: dict, errors: list[InputError]) -> Glossary:
     symbols = _symbols(data.get("symbols", {}), origins.get("symbols", ""), errors)
     vectors = frozenset(data.get("vectors", {})) | frozenset(data.get("matrices", {}))
     declarations = None
@@ -150,75 +151,83 @@ def _read(data: dict, origins: dict, errors: list[str]) -> Glossary:
             scalars = {name: symbol for name, symbol in symbols.items() if name not in vectors}
             declarations = sized_declarations(data.get("vectors", {}), data.get("matrices", {}), scalars)
         except Exception as failure:  # noqa: BLE001 - identity_file's located problem: one sentence here
-            errors.append(f"{origins.get('vectors') or origins.get('matrices', '')}: "
-                          f"{getattr(failure, 'message', failure)}")
+            errors.append(glossary_error(origins.get("vectors") or origins.get("matrices", ""),
+                                         str(getattr(failure, "message", failure))))
     functions = _functions(data.get("functions", {}), origins.get("functions", ""), errors)
     notation = {}
     for written, meaning in data.get("notation", {}).items():
         try:
             notation_names({written: meaning})
         except ExpressionError as failure:
-            errors.append(f"{origins.get('notation', '')}: [notation] {failure}")
+            errors.append(glossary_error(origins.get("notation", ""), f"[notation] {failure}"))
             continue
         notation[written] = meaning
     errata = []
     for origin, table in data.get("errata", []):
         if not (isinstance(table, dict) and isinstance(table.get("written"), str) and table["written"].strip()):
-            errors.append(f"{origin}: each [[errata]] needs 'written', the wrong step as the document writes it")
+            errors.append(glossary_error(origin, "each [[errata]] needs 'written', the wrong step as the document writes it"))
             continue
         unknown = set(table) - {"written", "message"}
         if unknown:
-            errors.append(f"{origin}: [[errata]] has unknown field(s) {', '.join(sorted(unknown))} "
-                          "(known: written, message)")
+            errors.append(glossary_error(origin, f"[[errata]] has unknown field(s) {', '.join(sorted(unknown))} "
+                                      "(known: written, message)"))
             continue
         errata.append(KnownErratum(table["written"], str(table.get("message", "")), origin))
     return Glossary(symbols, vectors, functions, notation, tuple(errata), tuple(errors), declarations)
 
 
-def _symbols(table: dict, origin: str, errors: list[str]) -> dict[str, sp.Symbol]:
+def _symbols(table: dict, origin: str, errors: list[InputError]) -> dict[str, sp.Symbol]:
     symbols = {}
     for count, (name, spec) in enumerate(table.items()):
         if count >= MAX_SYMBOLS:
-            errors.append(f"{origin}: more than {MAX_SYMBOLS} symbols; the rest are ignored")
+            errors.append(glossary_error(origin, f"more than {MAX_SYMBOLS} symbols; the rest are ignored"))
             break
         if not _NAME.match(name) or name in RESERVED or name in BUILTINS or name == "e":
-            errors.append(f"{origin}: symbols: '{name[:24]}' cannot be a symbol name")
+            errors.append(glossary_error(origin, f"symbols: '{name[:24]}' cannot be a symbol name"))
             continue
         words = spec.split() if isinstance(spec, str) else None
         if words is None or any(w not in ASSUMPTIONS for w in words):
-            errors.append(f"{origin}: symbols: the assumptions of '{name}' must be words among "
-                          f"{', '.join(ASSUMPTIONS)}")
+            errors.append(glossary_error(origin, f"symbols: the assumptions of '{name}' must be words among "
+                                      f"{', '.join(ASSUMPTIONS)}"))
             continue
         try:
             symbols[name] = sp.Symbol(name, **{"real": True, **{w: True for w in words}})
         except Exception as failure:  # noqa: BLE001 - SymPy's InconsistentAssumptions
-            errors.append(f"{origin}: symbols: the assumptions of '{name}' contradict each other: {failure}")
+            errors.append(glossary_error(origin, f"symbols: the assumptions of '{name}' contradict each other: {failure}"))
     return symbols
 
 
-def _functions(tables: dict, origin: str, errors: list[str]) -> dict[str, UserFunction]:
+def _functions(tables: dict, origin: str, errors: list[InputError]) -> dict[str, UserFunction]:
     functions: dict[str, UserFunction] = {}
     for count, (name, table) in enumerate(tables.items()):
         if count >= MAX_FUNCTIONS:
-            errors.append(f"{origin}: more than {MAX_FUNCTIONS} functions; the rest are ignored")
+            errors.append(glossary_error(origin, f"more than {MAX_FUNCTIONS} functions; the rest are ignored"))
             break
-        where = f"{origin}: function '{name}'"
         if not _NAME.match(name) or name in RESERVED:
-            errors.append(f"{where}: not a valid function name")
+            errors.append(glossary_error(origin, "not a valid function name", function=name))
             continue
         args = table.get("args") if isinstance(table, dict) else None
         body = table.get("body") if isinstance(table, dict) else None
         if not (isinstance(args, list) and 1 <= len(args) <= MAX_ARGS and all(isinstance(a, str) and _NAME.match(a)
                                                                               for a in args)):
-            errors.append(f"{where}, field 'args': a list of 1 to {MAX_ARGS} argument names, such as [\"t\"]")
+            errors.append(glossary_error(origin, f"a list of 1 to {MAX_ARGS} argument names, such as [\"t\"]", function=name,
+                              field="args"))
             continue
         if not isinstance(body, str):
-            errors.append(f"{where}, field 'body': missing or not a string")
+            errors.append(glossary_error(origin, "missing or not a string", function=name, field="body"))
             continue
         placeholders = {a: sp.Dummy(a, real=True) for a in args}
         try:
             functions[name] = UserFunction(name, tuple(placeholders.values()),
                                            parse_expression(body, placeholders, functions))
         except ExpressionError as failure:
-            errors.append(f"{where}, field 'body': {failure}")
+            errors.append(glossary_error(origin, str(failure), function=name, field="body"))
     return functions
+
+
+def glossary_error(origin: str, message: str, function: str = "", field: str = "") -> InputError:
+    """A glossary problem, named as the sentence always named it (`doc.md:1 (front matter)`, or the
+    glossary file); the record's file and line are that origin's."""
+    front = re.fullmatch(r"(.*):(\d+) \(front matter\)", origin)
+    file, line = (front.group(1), int(front.group(2))) if front else (origin, None)
+    return InputError(message, file=file, line=line, function=function, field=field, where=origin)

@@ -2,8 +2,8 @@
 
 The file may come from an untrusted pull request: TOML is read by `tomllib` (data only), every
 expression goes through the whitelisting parsers of `readers/expression.py` and
-`readers/latex.py`, and sizes are capped. Each problem becomes one located sentence
-(`file:line: identity 'name', field 'rhs': …`). A broken identity is still returned, as a record
+`readers/latex.py`, and sizes are capped. Each problem becomes one located record, an `InputError` that reads
+`file:line: identity 'name', field 'rhs': …`. A broken identity is still returned, as a record
 carrying its `error`, so it is listed in every report with the verdict `error`; the others are
 checked as usual. Problems with the file as a whole (missing, not UTF-8, not TOML) are file errors.
 
@@ -29,6 +29,7 @@ import sympy as sp
 
 from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
+from ..input_errors import InputError
 from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text
 from .expression import (
     BUILTINS,
@@ -51,7 +52,7 @@ MAX_IDENTITIES = 500
 MAX_FUNCTIONS = 100
 MAX_SYMBOLS = 16
 MAX_STEPS = 50
-MAX_ARGS = 8
+MAX_ARGS = 32
 MAX_TIMEOUT = 60.0
 READ_SECONDS = 5.0  # reading one identity (or function) takes milliseconds; this is the backstop
 READ_FILE_SECONDS = 30.0  # and all of one file's
@@ -67,7 +68,7 @@ class FileLoad:
     """What one file yields: its identities (broken ones carry `error`) and file-level errors."""
 
     identities: tuple[Identity, ...]
-    errors: tuple[str, ...]
+    errors: tuple[InputError, ...]
     digest: str = ""  # SHA-256 of the bytes read (the result cache's file key)
 
 
@@ -89,20 +90,27 @@ def load_identity_file(path: str | Path) -> FileLoad:
     try:
         raw = read_limited(path, MAX_FILE_BYTES)  # a regular file, at most MAX_FILE_BYTES (files.py)
     except FileRefused as refusal:
-        return FileLoad((), (f"{shown}: {refusal}",))
+        return FileLoad((), (InputError(str(refusal), file=shown),))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as failure:
         line = raw[: failure.start].count(b"\n") + 1
-        return FileLoad((), (f"{shown}:{line}: not valid UTF-8 (byte {failure.start})",))
+        return FileLoad((), (InputError(f"not valid UTF-8 (byte {failure.start})", file=shown, line=line),))
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as failure:
-        return FileLoad((), (f"{shown}: invalid TOML: {failure}",))
+        return FileLoad((), (_toml_error(shown, text, failure),))
     try:
         return dataclasses.replace(_Reader(shown, text).read(data), digest=hashlib.sha256(raw).hexdigest())
     except Exception as failure:  # noqa: BLE001 - every identity's failure is its own; this is a last resort
-        return FileLoad((), (f"{shown}: cannot read the file: {_unexpected(failure)}",))
+        return FileLoad((), (InputError(f"cannot read the file: {_unexpected(failure)}", file=shown),))
+
+
+def _toml_error(shown: str, text: str, failure: tomllib.TOMLDecodeError) -> InputError:
+    """`file: invalid TOML: …`; the record also carries the line tomllib names (`at line 3, column 5`)."""
+    match = re.search(r"\(at line (\d+), column \d+\)", str(failure))
+    line = int(match.group(1)) if match else (len(text.splitlines()) or None)
+    return InputError(f"invalid TOML: {failure}", file=shown, line=line, where=shown)
 
 
 class _Lines:
@@ -117,6 +125,11 @@ class _Lines:
         if index >= len(self.identities):
             return None
         return self._in_table(self.identities[index], field)
+
+    def of_key(self, key: str) -> int | None:
+        """The first line that writes the top-level key: `key = …`, `[key…]` or `[[key]]`."""
+        pattern = re.compile(rf"^\s*(?:\[\[?\s*)?\"?{re.escape(key)}\"?\s*[\].=]")
+        return next((k + 1 for k, line in enumerate(self.lines) if pattern.match(line)), None)
 
     def of_function(self, name: str, field: str | None = None) -> int | None:
         pattern = re.compile(rf"^\s*\[\s*functions\s*\.\s*\"?{re.escape(name)}\"?\s*\]")
@@ -139,7 +152,7 @@ class _Reader:
     def __init__(self, path: str, text: str):
         self.path = path
         self.lines = _Lines(text)
-        self.errors: list[str] = []
+        self.errors: list[InputError] = []
         self.functions: dict[str, UserFunction] = {}
         self.notation: dict[str, str] = {}
         self.file_deadline = Deadline(READ_FILE_SECONDS)
@@ -147,28 +160,30 @@ class _Reader:
     def read(self, data: dict) -> FileLoad:
         for key in data:
             if key not in ("functions", "identity", "notation"):
-                self.errors.append(f"{self.path}: unknown top-level key '{key}'"
-                                   f"{did_you_mean(key, ('functions', 'identity', 'notation'))} "
-                                   "(expected [functions.NAME], [notation] and [[identity]] tables)")
+                self.errors.append(self._at(f"unknown top-level key '{key}'"
+                                            f"{did_you_mean(key, ('functions', 'identity', 'notation'))} "
+                                            "(expected [functions.NAME], [notation] and [[identity]] tables)",
+                                            self.lines.of_key(key)))
         self._read_functions(data.get("functions", {}))
         self._read_notation(data.get("notation", {}))
         tables = data.get("identity")
         if tables is None:
-            self.errors.append(f"{self.path}: no [[identity]] tables")
+            self.errors.append(self._at("no [[identity]] tables"))
             return FileLoad((), tuple(self.errors))
         if not isinstance(tables, list):
-            self.errors.append(f"{self.path}: 'identity' must be an array of tables, written [[identity]]")
+            self.errors.append(self._at("'identity' must be an array of tables, written [[identity]]",
+                                        self.lines.of_key("identity")))
             return FileLoad((), tuple(self.errors))
         if len(tables) > MAX_IDENTITIES:
-            self.errors.append(f"{self.path}: {len(tables)} identities (at most {MAX_IDENTITIES}); "
-                               f"only the first {MAX_IDENTITIES} are read")
+            self.errors.append(self._at(f"{len(tables)} identities (at most {MAX_IDENTITIES}); "
+                                        f"only the first {MAX_IDENTITIES} are read"))
             tables = tables[:MAX_IDENTITIES]
         identities, seen = [], {}
         for index, table in enumerate(tables):
             identity = self._guarded(partial(self._identity, index, table), partial(self._unreadable, index, table))
             if identity.name in seen:
-                self.errors.append(self._where(index, "name", identity.name) +
-                                   f"duplicate name (first used at line {seen[identity.name]})")
+                self.errors.append(self._located(index, "name", identity.name,
+                                                 f"duplicate name (first used at line {seen[identity.name]})"))
                 continue
             seen[identity.name] = self.lines.of_identity(index, "name") or "?"
             identities.append(identity)
@@ -178,15 +193,15 @@ class _Reader:
 
     def _read_notation(self, table) -> None:
         if not isinstance(table, dict):
-            self.errors.append(f"{self.path}: 'notation' must be a table such as [notation] '\\sigma' = \"sigmoid\"")
+            self.errors.append(self._at("'notation' must be a table such as [notation] '\\sigma' = \"sigmoid\"",
+                                        self.lines.of_key("notation")))
             return
         for written, meaning in table.items():
             try:
                 notation_names({written: meaning})
             except ExpressionError as failure:
                 line = next((k + 1 for k, text in enumerate(self.lines.lines) if written in text), None)
-                self.errors.append(f"{self.path}:{line}: [notation] {failure}" if line else
-                                   f"{self.path}: [notation] {failure}")
+                self.errors.append(InputError(f"[notation] {failure}", file=self.path, line=line))
                 continue
             self.notation[written] = meaning
 
@@ -212,11 +227,12 @@ class _Reader:
 
     def _read_functions(self, tables) -> None:
         if not isinstance(tables, dict):
-            self.errors.append(f"{self.path}: 'functions' must be tables written [functions.NAME]")
+            self.errors.append(self._at("'functions' must be tables written [functions.NAME]",
+                                        self.lines.of_key("functions")))
             return
         for count, (name, table) in enumerate(tables.items()):
             if count >= MAX_FUNCTIONS:
-                self.errors.append(f"{self.path}: more than {MAX_FUNCTIONS} functions; the rest are ignored")
+                self.errors.append(self._at(f"more than {MAX_FUNCTIONS} functions; the rest are ignored"))
                 return
             try:
                 try:
@@ -226,9 +242,9 @@ class _Reader:
                 except Exception as failure:  # noqa: BLE001 - never a traceback: this function's error
                     raise _Problem("body", _unexpected(failure)) from None
             except _Problem as problem:
-                line = self.lines.of_function(name, problem.field)
-                at = f"{self.path}:{line}" if line else self.path
-                self.errors.append(f"{at}: function '{name}', field '{problem.field}': {problem.message}")
+                self.errors.append(InputError(problem.message, file=self.path,
+                                              line=self.lines.of_function(name, problem.field),
+                                              function=name, field=problem.field))
 
     def _guarded(self, read, on_timeout=None):
         """Read one function or identity within READ_SECONDS, and the whole file within
@@ -300,15 +316,20 @@ class _Reader:
 
     def _broken(self, index: int, table, shown: str, problem: _Problem) -> Identity:
         """A record carrying its located message: listed in every report with the verdict `error`."""
-        message = self._where(index, problem.field, shown) + problem.message
+        error = self._located(index, problem.field, shown, problem.message)
         statement = table.get("statement", "") if isinstance(table, dict) else ""
         return Identity(name=shown, source=self.path, statement=statement if isinstance(statement, str) else "",
-                        lhs=sp.S.Zero, rhs=sp.S.Zero, origin=self.path, error=message)
+                        lhs=sp.S.Zero, rhs=sp.S.Zero, origin=self.path, error=error)
 
-    def _where(self, index: int, field: str, name: str) -> str:
-        line = self.lines.of_identity(index, field)
-        at = f"{self.path}:{line}" if line else self.path
-        return f"{at}: identity '{name}', field '{field}': "
+    def _located(self, index: int, field: str, name: str, message: str) -> InputError:
+        """`file:line: identity 'name', field 'rhs': message`, as a record."""
+        return InputError(message, file=self.path, line=self.lines.of_identity(index, field), identity=name,
+                          field=field)
+
+    def _at(self, message: str, line: int | None = None) -> InputError:
+        """A problem with the file as a whole: the sentence names the file; the record also knows the
+        line of the offending key when there is one (for CI annotations)."""
+        return InputError(message, file=self.path, line=line, where=self.path)
 
     def _build(self, index: int, shown: str, table) -> Identity:
         if not isinstance(table, dict):

@@ -39,6 +39,7 @@ from .expression import (
     check_derivative_order,
     check_merged_powers,
     did_you_mean,
+    keep_domain,
     power,
 )
 from .numbers import MAX_LITERAL_DIGITS, check_number_size, exact_latex_float, len_digits
@@ -49,6 +50,11 @@ LATEX_FUNCTIONS = {
     "max": "Max", "min": "Min", "exp": "exp", "log": "log", "ln": "log", "sqrt": "sqrt", "sin": "sin",
     "cos": "cos", "tan": "tan", "sinh": "sinh", "cosh": "cosh", "tanh": "tanh", "atan": "atan",
     "arctan": "atan", "sign": "sign", "sgn": "sign", "Heaviside": "Heaviside", "H": "Heaviside",
+    "erf": "erf", "erfc": "erfc", "Phi": "Phi", "arcsin": "asin", "arccos": "acos", "asin": "asin",
+    "acos": "acos", "atan2": "atan2", "arcsinh": "asinh", "arccosh": "acosh", "arctanh": "atanh",
+    "asinh": "asinh", "acosh": "acosh", "atanh": "atanh", "floor": "floor", "ceil": "ceiling",
+    "ceiling": "ceiling", "loggamma": "loggamma", "digamma": "digamma", "binomial": "binomial", "binom": "binomial",
+    "Gamma": "gamma",
 }
 GREEK = frozenset([
     "alpha", "beta", "gamma", "delta", "epsilon", "varepsilon", "zeta", "eta", "theta", "vartheta", "iota",
@@ -60,7 +66,8 @@ GREEK = frozenset([
 _STRUCTURE = frozenset([
     "frac", "dfrac", "tfrac", "cdot", "times", "div", "left", "right", "sqrt", "partial", "exp", "log",
     "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "arctan", "max", "min", "mathrm", "operatorname",
-    "mathit", "text", "quad", "qquad", "displaystyle"
+    "mathit", "text", "quad", "qquad", "displaystyle", "arcsin", "arccos", "lfloor", "rfloor", "lceil", "rceil",
+    "binom"
 ])
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _NAMED_OPERATOR = re.compile(r"\\(?:operatorname|mathrm|text|mathit)\s*\{\s*([A-Za-z]+)\s*\}")
@@ -68,7 +75,9 @@ _NUMBER_SUBSCRIPT = re.compile(r"(?<![A-Za-z_}])\d\s*_")
 _SYMPY_FUNCTIONS = {
     sp.exp: "exp", sp.log: "log", sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.sinh: "sinh",
     sp.cosh: "cosh", sp.tanh: "tanh", sp.atan: "atan", sp.Abs: "Abs", sp.sign: "sign",
-    sp.Heaviside: "Heaviside",
+    sp.Heaviside: "Heaviside", sp.asin: "asin", sp.acos: "acos", sp.asinh: "asinh", sp.acosh: "acosh",
+    sp.atanh: "atanh", sp.floor: "floor", sp.ceiling: "ceiling", sp.binomial: "binomial", sp.erf: "erf",
+    sp.erfc: "erfc", sp.gamma: "gamma", sp.loggamma: "loggamma", sp.atan2: "atan2",
 }
 
 
@@ -281,7 +290,8 @@ class _Rebuild:
         if isinstance(node, sp.Symbol):
             return self._symbol(plain_name(node.name))
         if isinstance(node, (sp.Add, sp.Mul)):
-            return _within_limits(node.func(*[self.walk(a, depth + 1) for a in node.args]))
+            parts = [self.walk(a, depth + 1) for a in node.args]
+            return _within_limits(keep_domain(node.func(*parts), *parts))
         if isinstance(node, sp.Pow):
             base, exponent = (self.walk(a, depth + 1) for a in node.args)
             return _finite(power(base, exponent), "the LaTeX expression is undefined (division by zero?)")

@@ -7,6 +7,7 @@ import json
 import math
 from pathlib import Path
 
+from ..input_errors import input_error
 from ..results import Counterexample, IdentityResult, RunResult
 from .describe import needs_replay, replay_command
 
@@ -35,7 +36,8 @@ def report_dict(run: RunResult) -> dict:
             for r in run.results
             for e in r.errata
         ],
-        "input_errors": list(run.input_errors),
+        "input_errors": [str(e) for e in run.input_errors],
+        "input_error_records": [input_error(e).as_dict() for e in run.input_errors],
         "cache": None if run.cache is None else {"rejected": run.cache.rejected,
                                                  "notices": list(run.cache.notices)},
         "documents": [
@@ -106,6 +108,7 @@ def _identity(r: IdentityResult, seed: int, options: tuple[str, ...] = ()) -> di
         "notes": list(r.notes),
         "time_s": round(r.time_s, 4),
         "message": r.message,
+        "input_error": r.input_error.as_dict() if r.input_error is not None else None,
         "replay": replay if needs_replay(r) else None,
     }
 

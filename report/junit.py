@@ -15,6 +15,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from ..input_errors import InputError, input_error
 from ..results import IdentityResult, RunResult
 from .describe import accepted_label, failure_text, group_of, groups, is_unchecked, shown_rel_err
 
@@ -60,6 +61,8 @@ def _case(r: IdentityResult, seed: int, options: tuple[str, ...] = ()) -> ET.Ele
         path, _, line = r.location.rpartition(":")
         case.set("file", _clean(path))
         case.set("line", line)
+    elif r.input_error is not None:  # an identity that could not be read: point at the field to fix
+        _locate(case, r.input_error)
     if not r.ok:
         tag = "error" if is_unchecked(r) else "failure"
         detail = failure_text(r, seed, options)
@@ -104,14 +107,23 @@ def _summary(r: IdentityResult) -> str:
     return "\n".join(lines)
 
 
-def _input_suite(errors: tuple[str, ...]) -> ET.Element:
+def _input_suite(errors: tuple[InputError, ...]) -> ET.Element:
     suite = ET.Element("testsuite", name=INPUT_SUITE)
-    for number, error in enumerate(errors, start=1):
+    for number, error in enumerate(map(input_error, errors), start=1):
         case = ET.SubElement(suite, "testcase", classname=INPUT_SUITE, name=f"input error {number}", time="0.000")
-        problem = ET.SubElement(case, "error", message=_clean(error), type="input-error")
-        problem.text = _clean(error)
+        _locate(case, error)
+        problem = ET.SubElement(case, "error", message=_clean(str(error)), type="input-error")
+        problem.text = _clean(str(error))
     _count(suite, suite.findall("testcase"))
     return suite
+
+
+def _locate(case: ET.Element, error: InputError) -> None:
+    """`file` and `line` of the testcase (what JUnit viewers and CI annotations read), when known."""
+    if error.file:
+        case.set("file", _clean(error.file))
+        if error.line:
+            case.set("line", str(error.line))
 
 
 def _count(element: ET.Element, children: list[ET.Element]) -> None:

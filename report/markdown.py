@@ -36,7 +36,7 @@ def markdown_report(run: RunResult) -> str:
     ok = run.failed_count == 0 and not run.input_errors
     lines = ["# qedcheck verify", "", f"{MARK[ok]} **{summary_sentence(run)}**", ""]
     if run.input_errors:
-        lines += ["## Input errors", ""] + [f"- {_inline(e)}" for e in run.input_errors] + [""]
+        lines += ["## Input errors", ""] + [f"- {_inline(str(e))}" for e in run.input_errors] + [""]
     failed = [r for r in run.results if not r.ok]
     if failed:
         lines += ["## Failures", ""]

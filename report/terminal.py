@@ -177,7 +177,7 @@ def document_errata_panel(run: RunResult) -> Panel | None:
 def input_errors_panel(run: RunResult) -> Panel | None:
     if not run.input_errors:
         return None
-    return Panel(Group(*[Text(e) for e in run.input_errors]), title="input errors", title_align="left",
+    return Panel(Group(*[Text(str(e)) for e in run.input_errors]), title="input errors", title_align="left",
                  border_style="red")
 
 

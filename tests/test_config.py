@@ -58,7 +58,7 @@ def test_a_wrong_key_is_one_located_error_and_the_rest_is_kept(tmp_path, body, m
     path = write(tmp_path, f"[tool.qedcheck]\ntimeout = 4\n{body}\n" if "timeout" not in body
                  else f"[tool.qedcheck]\nseed = 5\n{body}\n")
     config = load_config(tmp_path)
-    (error,) = config.errors
+    (error,) = map(str, config.errors)
     assert error.startswith(f"{path.resolve()}: ") and message in error
     assert config.timeout == 4 or config.seed == 5
 
@@ -86,7 +86,7 @@ def test_the_cli_reads_the_table_and_reports_its_errors(tmp_path, monkeypatch, c
 ])
 def test_out_of_range_settings_are_located_errors_and_not_used(tmp_path, line, message):
     config = load_config(write(tmp_path, f"[tool.qedcheck]\n{line}\n").parent)
-    (error,) = config.errors
+    (error,) = map(str, config.errors)
     assert f"[tool.qedcheck] {message}" in error
     assert (config.seed, config.timeout, config.rtol) == (None, None, None)
 

@@ -112,7 +112,7 @@ def test_each_link_shows_its_own_two_expressions_as_written(tmp_path):
 def test_errata_entries_are_validated_with_located_messages(tmp_path, errata, message):
     body = one(lhs='"(x + 1)**2"', rhs='"x**2 + 2*x + 1"', extra=f'steps = ["x**2 + 1"]\nerrata = {errata}')
     loaded = load_identity_file(write(tmp_path, body))
-    assert message in loaded.identities[0].error and "field 'errata'" in loaded.identities[0].error
+    assert message in str(loaded.identities[0].error) and "field 'errata'" in str(loaded.identities[0].error)
 
 
 def test_assumptions_and_where_restrict_the_claim(tmp_path):
@@ -126,7 +126,7 @@ def test_user_functions_may_use_earlier_ones_but_not_later_ones(tmp_path):
     body = ('[functions.f]\nargs = ["t"]\nbody = "g(t)"\n[functions.g]\nargs = ["t"]\nbody = "t**2"\n'
             '[functions.h]\nargs = ["t", "u"]\nbody = "g(t) + u"\n' + one(lhs='"h(x, 1)"', rhs='"x**2 + 1"'))
     loaded = load_identity_file(write(tmp_path, body))
-    assert loaded.errors == ((f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': unknown function 'g' "
+    assert tuple(map(str, loaded.errors)) == ((f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': unknown function 'g' "
                              "(a function may only call built-ins and functions defined above it)"),)
     assert run(write(tmp_path, body)).results[0].verdict is Verdict.PROVED
 
@@ -136,7 +136,7 @@ def located(tmp_path, body, name="ids.toml"):
     path = write(tmp_path, body, name) if body is not None else str(tmp_path / name)
     run_result = run(path)
     assert run_result.exit_code == 2
-    messages = list(run_result.input_errors) + [r.message for r in run_result.results
+    messages = list(map(str, run_result.input_errors)) + [r.message for r in run_result.results
                                                 if r.verdict is Verdict.ERROR]
     return messages, path
 
@@ -200,7 +200,7 @@ def test_a_name_used_by_the_catalogue_and_a_file_in_one_run_is_an_input_error(tm
     path = write(tmp_path, one("sigmoid_deriv"))
     chosen = select(["sigmoid_deriv", path], catalogue())
     assert [i.name for i in chosen.identities] == ["sigmoid_deriv"]
-    assert chosen.errors == ((f"{path}: identity 'sigmoid_deriv', field 'name': duplicate name "
+    assert tuple(map(str, chosen.errors)) == ((f"{path}: identity 'sigmoid_deriv', field 'name': duplicate name "
                              "(already defined in catalogue)"),)
 
 
@@ -275,7 +275,7 @@ def test_reading_never_compiles_samples_or_simplifies(tmp_path, monkeypatch):
     body = one(lhs=f'"{NESTED_DIFF.replace(", x, 5)", ", x)")}"', extra='where = "x > 1 & x < -1"')
     body += one("slope", lhs='"diff(x**3, x)"', rhs='"3*x**2"')
     loaded = load_identity_file(write(tmp_path, body))
-    assert [identity.error for identity in loaded.identities] == ["", ""]
+    assert [identity.error for identity in loaded.identities] == [None, None]
     assert loaded.identities[1].finite_differences
 
 
@@ -288,7 +288,7 @@ def sp_module():
 def test_an_empty_domain_is_found_by_the_checks_with_its_location(tmp_path):
     body = one(extra='where = "x > 1 & x < -1"')
     (identity,) = load_identity_file(write(tmp_path, body)).identities
-    assert identity.error == ""  # nothing computed while reading
+    assert identity.error is None  # nothing computed while reading
     (result,) = run(write(tmp_path, body)).results
     assert result.verdict is Verdict.ERROR
     assert result.message.endswith("ids.toml:6: identity 'claim', field 'where': the condition holds at none of "
@@ -326,8 +326,8 @@ def test_reading_one_identity_is_bounded_in_time(tmp_path, monkeypatch):
     monkeypatch.setattr(identity_file, "READ_SECONDS", 1.0)  # a loaded machine still reads "quick" in time
     monkeypatch.setattr(identity_file, "parse_condition", endless)
     loaded = load_identity_file(write(tmp_path, one("slow", extra='where = "x > 0"') + one("quick")))
-    assert "identity 'slow', field 'identity': reading it took longer than 1 s" in loaded.identities[0].error
-    assert loaded.identities[1].name == "quick" and loaded.identities[1].error == ""
+    assert "identity 'slow', field 'identity': reading it took longer than 1 s" in str(loaded.identities[0].error)
+    assert loaded.identities[1].name == "quick" and loaded.identities[1].error is None
 
 
 # --- issue 11: only regular files, read up to the size limit ------------------------------------------
@@ -342,7 +342,7 @@ def test_only_a_regular_file_is_read(tmp_path, make, kind):
     make(path)
     loaded = load_identity_file(path)
     assert loaded.identities == ()
-    (error,) = loaded.errors
+    (error,) = map(str, loaded.errors)
     assert error.startswith(f"{path}: not a regular file ({kind}") and error.endswith("only regular files are read")
 
 
@@ -357,7 +357,7 @@ def test_a_file_one_byte_over_the_limit_is_refused_and_one_at_the_limit_is_read(
     at_limit = text + "#" * (MAX_FILE_BYTES - len(text))
     assert load_identity_file(write(tmp_path, at_limit)).errors == ()
     over = at_limit + "#"
-    assert load_identity_file(write(tmp_path, over)).errors[0].endswith(f"larger than {MAX_FILE_BYTES} bytes")
+    assert str(load_identity_file(write(tmp_path, over)).errors[0]).endswith(f"larger than {MAX_FILE_BYTES} bytes")
 
 
 def test_a_fifo_target_is_an_input_error_and_the_run_goes_on(tmp_path):
@@ -377,7 +377,7 @@ def test_an_unexpected_failure_in_a_function_is_that_functions_located_error(tmp
     monkeypatch.setattr(identity_file, "UserFunction", broken)
     body = '[functions.f]\nargs = ["t"]\nbody = "t + 1"\n' + one()
     loaded = load_identity_file(write(tmp_path, body))
-    assert loaded.errors == ((f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': "
+    assert tuple(map(str, loaded.errors)) == ((f"{tmp_path / 'ids.toml'}:3: function 'f', field 'body': "
                               "cannot be read (KeyError: 'surprise')"),)
     assert [i.name for i in loaded.identities] == ["claim"]
 
@@ -392,7 +392,7 @@ def test_reading_a_whole_file_is_bounded_in_time(tmp_path, monkeypatch):
     monkeypatch.setattr(identity_file, "READ_FILE_SECONDS", 0.1)
     monkeypatch.setattr(identity_file, "parse_condition", endless)
     body = "".join(one(f"slow_{k}", extra='where = "x > 0"') for k in range(3))
-    errors = [identity.error for identity in load_identity_file(write(tmp_path, body)).identities]
+    errors = [str(identity.error) for identity in load_identity_file(write(tmp_path, body)).identities]
     assert len(errors) == 3 and all("not read: reading this file took longer than 0.1 s" in e for e in errors[1:])
 
 
@@ -409,4 +409,4 @@ def test_the_read_backstop_is_not_mistaken_for_a_latex_syntax_error(tmp_path, mo
     monkeypatch.setattr(sympy.parsing.latex, "parse_latex", endless)
     (identity,) = load_identity_file(write(tmp_path, one(lhs='"2*x"', rhs='"x + x"').replace(
         'lhs = "2*x"', 'lhs_latex = "2x"'))).identities
-    assert "field 'identity': reading it took longer than 0.5 s" in identity.error
+    assert "field 'identity': reading it took longer than 0.5 s" in str(identity.error)

@@ -167,7 +167,7 @@ def test_identity_files_take_the_same_notation_table(tmp_path):
     assert [r.verdict.value for r in results] == ["proved", "proved"]
     bad = tmp_path / "bad.toml"
     bad.write_text("[notation]\n'\\frac{a}{b}' = \"x\"\n[[identity]]\nname = \"a\"\nlhs = \"1\"\nrhs = \"1\"\n")
-    assert any("[notation]" in e and "one command" in e for e in load_identity_file(bad).errors)
+    assert any("[notation]" in e and "one command" in e for e in map(str, load_identity_file(bad).errors))
 
 
 @pytest.mark.parametrize("latex, message", [

@@ -207,9 +207,9 @@ def test_shape_and_input_errors_are_located(tmp_path, fields, field, words):
     loaded = _load(tmp_path, f'[[identity]]\nname = "bad"\n{fields}\n')
     (identity,) = loaded.identities
     assert identity.error, "the identity should carry an error"
-    assert f"field '{field}'" in identity.error and "claims.toml:" in identity.error
+    assert f"field '{field}'" in str(identity.error) and "claims.toml:" in str(identity.error)
     for word in words:
-        assert word in identity.error
+        assert word in str(identity.error)
     assert verify_identity(identity).verdict is Verdict.ERROR
 
 
@@ -362,7 +362,7 @@ def test_latex_errors_are_located(tmp_path, latex, words):
         rhs = "0"
     """)
     (identity,) = loaded.identities
-    assert "field 'lhs_latex'" in identity.error and words in identity.error
+    assert "field 'lhs_latex'" in str(identity.error) and words in str(identity.error)
 
 
 ADVERSARIAL = [

@@ -223,7 +223,7 @@ def test_bad_input_is_a_located_error_and_the_rest_is_read(tmp_path, name):
     loaded = load_identity_file(tmp_path / "bad.toml")
     identities = {identity.name: identity for identity in loaded.identities}
     assert not identities["fine"].error
-    message = identities[name].error or ""
+    message = str(identities[name].error or "")
     if name in READ_AS_VALID:  # once a traceback; now read for what it says, and checked like any claim
         from qedcheck.checks.runner import verify_identity
 
@@ -260,7 +260,7 @@ def test_a_fifo_is_refused(tmp_path):
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         reader.join(timeout=10)
     assert not hung, "the reader blocked on a FIFO"
-    assert loaded and loaded[0].errors and "pipe.toml" in loaded[0].errors[0]
+    assert loaded and loaded[0].errors and "pipe.toml" in str(loaded[0].errors[0])
 
 
 def test_markup_in_a_source_is_shown_as_written(examples_run):
