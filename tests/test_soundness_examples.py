@@ -119,6 +119,28 @@ def run_cli(directory: Path, *args: str, timeout: float = 300, **options) -> sub
                           timeout=timeout, env={**os.environ, "COLUMNS": "200", **options.pop("env", {})}, **options)
 
 
+# Beyond issue 11's list: found by the soundness fuzzer (tests/soundness/) on main after the issue-11
+# fixes, minimal forms (see /work/notes/fuzz-findings.md). `bug` is the open problem: xfail(strict=True)
+# until it is fixed, then the marker goes.
+FINDINGS = [
+    Example("finding_zero_not_binary", "1 - sign(x - 7/3)**2", "0", ("refuted",),
+            bug="the zero 7/3 of a kink argument is sampled through float64 (2.333333333), never exactly"),
+    Example("finding_zero_binary_control", "1 - sign(x - 3)**2", "0", ("refuted",)),
+    Example("finding_unresolved_points", "exp(-x)", "exp(-x) + Heaviside(x - 10000)", ("refuted",),
+            bug="points beyond 10000 are 'unresolved at high precision' (precision sized from e^-10000) and "
+                "dropped; the verdict is still numeric-only"),
+    Example("finding_where_boundary", "Max(Abs(x), 10**-12) - Abs(x)", "0", HOLDS, where="Abs(x) >= 10**-12",
+            bug="sampled on the boundary x = 1e-12 with 10**-12 rounded to float64 on one side: refuted by 2e-29"),
+    Example("finding_bump_at_zero", "Min(tan(sin(x)), x - x)",
+            "Min(tan(sin(x)), x - x) + relu(x - 0.6)*relu(0.600001 - x)", ("refuted",),
+            bug="a difference of 2.5e-13 against an exact 0 passes as rounding"),
+    Example("finding_cube_root", "(x**3)**(1/3)", "x", ("refuted",),
+            bug="engine fault: mpmath.NoConvergence looked up at the top level of mpmath (AttributeError)"),
+    Example("finding_removable_cancelled_on_reading", "sin(x)*x/x", "sin(x)", ("refuted",),
+            bug="SymPy cancels x/x while the file is read, so the point x = 0 where the lhs is undefined never "
+                "reaches the engine (a decision: refute, or document that removable points are ignored)"),
+]
+
 MARKUP = [  # sources that rich would read as markup: shown as written, never rendered
     Example("source_closing_tag", "2*x", "x + x", ("proved",), extra={"source": "[/]"}),
     Example("source_link", "x", "x + 1", ("refuted",), extra={"source": "[link=https://example.com]click[/link]"}),
@@ -135,7 +157,7 @@ class Run:
 def examples_run(tmp_path_factory) -> Run:
     """One run of every claim example, on a terminal with colours (FORCE_COLOR) so markup would render."""
     directory = tmp_path_factory.mktemp("issue11")
-    (directory / "examples.toml").write_text("\n".join(e.toml() for e in EXAMPLES + STEPS + MARKUP), encoding="utf-8")
+    (directory / "examples.toml").write_text("\n".join(e.toml() for e in EXAMPLES + STEPS + FINDINGS + MARKUP), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "qedcheck.cli", "verify", "examples.toml", "--json", "report.json",
                            "--no-cache", "--jobs", "2"], capture_output=True, text=True, check=False, cwd=directory,
                           timeout=600, env={**os.environ, "COLUMNS": "200", "FORCE_COLOR": "1"})
@@ -151,6 +173,17 @@ def _param(example: Example):
 
 @pytest.mark.parametrize("example", [_param(e) for e in EXAMPLES])
 def test_claim_gets_the_verdict_its_truth_calls_for(examples_run, example):
+    entry = examples_run.entries[example.name]
+    assert entry["verdict"] in example.want, f"{example.lhs} = {example.rhs}: {entry['verdict']}: {entry['message']}"
+
+
+def _open(example: Example):
+    marks = [pytest.mark.xfail(strict=True, reason=f"fuzzer finding: {example.bug}")] if example.bug else []
+    return pytest.param(example, marks=marks, id=example.name)
+
+
+@pytest.mark.parametrize("example", [_open(e) for e in FINDINGS])
+def test_fuzzer_finding_gets_the_verdict_its_truth_calls_for(examples_run, example):
     entry = examples_run.entries[example.name]
     assert entry["verdict"] in example.want, f"{example.lhs} = {example.rhs}: {entry['verdict']}: {entry['message']}"
 
