@@ -206,8 +206,9 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             _check_encoding(tally, "lhs", a[index], L, scale[index], names, point, settings, numpy_lhs)
             _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
         elif quadrature:
-            tally.unresolved.append((where_text, "a difference found by quadrature alone (it may miss a narrow "
-                                                 "peak of the integrand) is not a counterexample"))
+            reason = ("a difference found by quadrature alone (it may miss a narrow peak of the integrand) "
+                      "is not a counterexample")
+            tally.unresolved.append((where_text, reason))
         else:
             tally.counterexample = _counterexample(dict(zip(names, point)), L, R, settled.digits, settled.reason)
     if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
