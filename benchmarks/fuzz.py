@@ -32,10 +32,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--small", action="store_true", help="shallow expressions, as the in-suite test uses")
     parser.add_argument("--category", action="append", choices=sorted(generator.CATEGORIES),
                         help="only these categories (repeatable)")
-    parser.add_argument("--batch", type=int, default=500, help="pairs per qedcheck run (at most 500)")
+    parser.add_argument("--batch", type=int, default=100, help="pairs per qedcheck run (at most 500)")
     parser.add_argument("--retry-timeout", type=float, default=None, metavar="SECONDS",
                         help="check the pairs that timed out once more with this budget (the in-suite test: 20)")
-    parser.add_argument("--save", metavar="PATH", help="also write every outcome as JSON lines to PATH")
+    parser.add_argument("--save", metavar="PATH", help="also write every outcome as JSON lines to PATH (batch by batch)")
     args = parser.parse_args(argv)
     if args.pairs < 1 or args.jobs < 1 or not 0 < args.timeout <= 60 or not 1 <= args.batch <= 500:
         parser.error("--pairs, --jobs and --batch must be positive, --timeout in (0, 60]")
@@ -43,24 +43,26 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     pairs = generator.generate(args.seed, args.pairs, args.category, small=args.small)
     report = harness.Report()
+    if args.save:
+        open(args.save, "w").close()
     for start in range(0, len(pairs), args.batch):
         chunk = harness.run(pairs[start:start + args.batch], jobs=args.jobs, timeout=args.timeout, seed=0,
                             retry_timeout=args.retry_timeout)
         report.outcomes.extend(chunk.outcomes)
+        if args.save:  # batch by batch: a long run stopped early still leaves its figures
+            save(chunk, args.save)
         done = min(start + args.batch, len(pairs))
         print(f"  {done}/{len(pairs)} pairs, {len(report.of_kind('unsound'))} unsound so far "
               f"({time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
     elapsed = time.perf_counter() - started
     print(summary(report, args, elapsed))
-    if args.save:
-        save(report, args.save)
     return 1 if report.of_kind("unsound") else 0
 
 
 def save(report: harness.Report, path: str) -> None:
     import json
 
-    with open(path, "w", encoding="utf-8") as out:
+    with open(path, "a", encoding="utf-8") as out:
         for o in report.outcomes:
             p = o.pair
             out.write(json.dumps({"name": p.name, "category": p.category, "truth": p.truth, "kind": o.kind,

@@ -377,6 +377,10 @@ class _Marker:
 # sits on its singular support: the point says nothing about the claim.
 NO_VALUE = _Marker("no value")
 MAX_DIGITS = 8000  # the precision a point may grow to before it is left unresolved
+# A point where float64 disagrees may grow further: exp(-20000) next to 1 needs 8700 digits before a
+# difference of 10000 there can be trusted, and such points are few.
+MAX_DIGITS_DISAGREEING = 40000
+CHEAP_DIGITS = 1200  # the first pass over a claim's points stops here (see numeric.cross_check_scalar)
 
 
 @memoised  # adjacent links share a step, and lambdify is slow
@@ -392,7 +396,7 @@ def exact_function(expr, symbols: Sequence) -> Callable[..., object]:
     def evaluate(*values, digits: int | None = None):
         digits = digits or digits_for(values)
         with mpmath.workdps(digits):
-            args = [v if isinstance(v, mpmath.mpf) else mpmath.mpf(float(v)) for v in values]
+            args = [_argument(v) for v in values]
             try:
                 if compiled is not None:
                     result = compiled(*args)
@@ -410,6 +414,16 @@ def exact_function(expr, symbols: Sequence) -> Callable[..., object]:
             return _number(result)
 
     return evaluate
+
+
+def _argument(value):
+    """An input at the working precision: a float64 exactly, a Rational (an exact special point such as
+    -13/7) rounded at this precision as the expression's own 13/7 is."""
+    if isinstance(value, mpmath.mpf):
+        return value
+    if isinstance(value, sp.Rational):
+        return mpmath.mpf(value.p) / value.q
+    return mpmath.mpf(float(value))
 
 
 def _number(result):
@@ -481,7 +495,7 @@ def cancellation_function(exprs, symbols: Sequence) -> Callable[..., Cancellatio
         powers = [mpmath.re(v) for v in numbers[len(sums):] if v is not None]
         if powers:
             spread = 0.4343 * (max(max(powers), 0) - min(min(powers), 0))
-            digits = max(digits, int(min(spread, 10 * MAX_DIGITS)))
+            digits = max(digits, int(min(spread, 10 * MAX_DIGITS_DISAGREEING)))
         return Cancellation(digits, scale)
 
     return cancellation
@@ -508,7 +522,7 @@ CONFIRMING_STEP = 40
 
 
 def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
-           rewritten: tuple[bool, bool] = (False, False)) -> Settled:
+           rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
 
     At precisions p and q = p + Δ: the difference is real when both precisions agree on it to
@@ -524,7 +538,7 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     measured = cancellation(*point) if cancellation is not None else Cancellation()
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
     settled = settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
-                             start, measured.scale)
+                             start, measured.scale, max_digits)
     if settled.status == "differ" and (settled.lhs is None) != (settled.rhs is None):
         undefined, value = (exact_lhs, settled.rhs) if settled.lhs is None else (exact_rhs, settled.lhs)
         if rewritten[0 if settled.lhs is None else 1] and _tends_to(undefined, value, point, settled.digits):
@@ -557,18 +571,18 @@ def _tends_to(function, value, point, digits: int) -> bool:
     return False
 
 
-def settle_entries(values_at, digits: int, scale=0) -> Settled:
+def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS) -> Settled:
     """`settle` for a function of the precision giving (lhs, rhs), each a number or a list of entries.
 
     Each round compares precision p with p + Δ (Δ = max(CONFIRMING_STEP, p/8)); an undecided round
     doubles p. `scale`: the sums' Σ|terms| (see Cancellation), what a rounding error is relative to."""
-    if digits > MAX_DIGITS // 2:
-        return Settled("unresolved", digits=digits, reason=f"the cancellation needs more than {MAX_DIGITS} digits")
+    if digits > max_digits // 2:
+        return Settled("unresolved", digits=digits, reason=f"the cancellation needs more than {max_digits} digits")
     try:
         while True:
             higher = digits + max(CONFIRMING_STEP, digits // 8)
-            if higher > MAX_DIGITS:
-                return Settled("unresolved", digits=digits, reason=f"no stable value within {MAX_DIGITS} digits")
+            if higher > max_digits:
+                return Settled("unresolved", digits=digits, reason=f"no stable value within {max_digits} digits")
             L, R = values_at(digits)
             if _within_rounding(L, R, digits, scale):
                 return Settled("agree", L, R, digits)
@@ -587,7 +601,8 @@ def _two_precisions(Lp, Rp, Lq, Rq, p: int, q: int, scale):
     The rounding error at precision d is at most about S·10^(NOISE_SLACK − d), S the largest number the
     evaluation handled (the sides, the sums' Σ|terms|). A difference is real when it exceeds that bound
     at p and both precisions agree on it to CONFIRMING_DIGITS digits; it is noise when it is below the
-    bound at q, or shrank as fast as the precision grew."""
+    bound at q, or shrank by at least a third of the digits the precision grew (the noise of √(rounding
+    error), sqrt(-|sin(πn)|) at an integer n, shrinks at half the rate)."""
     if isinstance(Lq, list) or isinstance(Rq, list):
         outcomes = [_two_precisions(a, b, c, d, p, q, scale) for a, b, c, d in zip(_listed(Lp), _listed(Rp),
                                                                                    _listed(Lq), _listed(Rq))]
@@ -614,7 +629,7 @@ def _two_precisions(Lp, Rp, Lq, Rq, p: int, q: int, scale):
         noise_q = size * mpmath.mpf(10) ** (NOISE_SLACK - q)
         if abs(Dq) > noise_p and abs(Dp - Dq) <= mpmath.mpf(10) ** -CONFIRMING_DIGITS * abs(Dq):
             return "differ", ""
-        if abs(Dq) <= noise_q or abs(Dq) <= abs(Dp) * mpmath.mpf(10) ** -(q - p - NOISE_SLACK):
+        if abs(Dq) <= noise_q or abs(Dq) <= abs(Dp) * mpmath.mpf(10) ** -((q - p) // 3):
             return "agree", ""
     return None, ""
 

@@ -149,6 +149,11 @@ def singular_bases(*sides) -> set:
             bases.add(node.args[0])
         elif isinstance(node, sp.tan):
             bases.add(sp.cos(node.args[0]))
+        elif isinstance(node, sp.Piecewise) and not any(c == sp.true for _, c in node.args):
+            # a partial Piecewise (readers.expression.keep_domain: a cancelled denominator) has no
+            # value where none of its conditions holds: the zeros of its `≠ 0` conditions
+            for _, condition in node.args:
+                bases |= {r.lhs - r.rhs for r in condition.atoms(sp.Ne)}
     return {b for b in bases if b.free_symbols and b.is_zero is not False}
 
 

@@ -60,6 +60,7 @@ ROUNDING = 1e3 * float(np.finfo(float).eps)
 # Wall time one scalar check may spend at high precision (a point can need thousands of digits); the
 # points left are counted as unsettled, never as agreeing.
 SETTLE_SECONDS = 8.0
+OUTSIDE_WHERE = "outside the `where` when evaluated exactly"
 # Points where float64 cancelled (the difference is within rounding of the terms but not of the values),
 # settled at high precision: the worst ones and a spread.
 CANCELLATION_AUDIT = 16
@@ -108,8 +109,10 @@ class _Tally:
         if self.excluded:
             reasons = sorted({reason for _, reason in self.excluded})
             example = self.excluded[0][0]
+            undefined = [e for e in self.excluded if e[1] != OUTSIDE_WHERE]
+            hint = f": {_where_suggestion(undefined)}" if undefined else ""
             parts.append(f"{_points(len(self.excluded))} excluded, outside the domain ({'; '.join(reasons)}), "
-                         f"e.g. {example}: {_where_suggestion(self.excluded)}")
+                         f"e.g. {example}{hint}")
         if self.unresolved:
             parts.append(f"{_points(len(self.unresolved))} unresolved at high precision "
                          f"({self.unresolved[0][1]}, e.g. {self.unresolved[0][0]})")
@@ -181,17 +184,28 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
     chosen = _exact_indices(bad, settings, columns, _audited(a, b, scale, bad, settings))
     tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
+    where_exact = evaluate.exact_function(where, symbols) if where is not None else None
     started = time.perf_counter()
-    for position, index in enumerate(chosen):
+    # Two passes: every chosen point up to CHEAP_DIGITS first, so that a few points needing thousands of
+    # digits cannot use up the time before the cheap ones are seen; then those points at full precision.
+    passes = [(index, evaluate.CHEAP_DIGITS) for index in chosen]
+    position = 0
+    while position < len(passes):
+        index, limit = passes[position]
+        position += 1
         if tally.counterexample is not None:
             break  # one confirmed counterexample is enough
         if time.perf_counter() - started > SETTLE_SECONDS:
-            left = chosen[position:]
+            left = [i for i, _ in passes[position - 1:]]
             tally.unsettled += int(np.count_nonzero(bad[left]))
             tally.stopped = f"high precision stopped after {SETTLE_SECONDS:g} s with {len(left)} points left"
             break
         point = [column[index] for column in columns]
-        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten)
+        full = evaluate.MAX_DIGITS_DISAGREEING if bad[index] else evaluate.MAX_DIGITS
+        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, min(limit, full))
+        if settled.status == "unresolved" and limit < full and settled.digits:
+            passes.append((index, full))  # needs more digits: looked at again after the cheap points
+            continue
         where_text = ", ".join(f"{n} = {float(v)!r}" for n, v in zip(names, point))
         if settled.status == "excluded":
             tally.excluded.append((where_text, settled.reason))
@@ -205,15 +219,54 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
         if settled.status == "agree":
             _check_encoding(tally, "lhs", a[index], L, scale[index], names, point, settings, numpy_lhs)
             _check_encoding(tally, "rhs", b[index], R, scale[index], names, point, settings, numpy_rhs)
+        elif where_exact is not None and not _holds_exactly(where_exact, point, extra):
+            # float64 let the point through the domain condition at its boundary (1e-12 as a float64
+            # is below 10**-12): exactly, it is outside, and says nothing
+            tally.exact -= 1
+            tally.excluded.append((where_text, OUTSIDE_WHERE))
         elif quadrature:
             reason = ("a difference found by quadrature alone (it may miss a narrow peak of the integrand) "
                       "is not a counterexample")
             tally.unresolved.append((where_text, reason))
         else:
             tally.counterexample = _counterexample(dict(zip(names, point)), L, R, settled.digits, settled.reason)
+    if tally.counterexample is None and specials is not None and specials.exact and settings.exact_points \
+            and not quadrature:  # what a quadrature finds there could not count either way
+        _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
+                             rewritten)
     if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
         tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
     return tally.outcome()
+
+
+def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
+                         rewritten, rows: int = 3) -> None:
+    """The exact rational zeros (x = -13/7 in sign(x + 13/7)), the other symbols at a few sampled values:
+    evaluated at high precision from the exact value, where float64 cannot go."""
+    names = [str(s) for s in symbols]
+    holds = evaluate.exact_function(where, symbols) if where is not None else None
+    for name, root in specials.exact:
+        k = names.index(name)
+        for row in range(min(rows, len(columns[0])) if len(names) > 1 else 1):
+            point = [root if j == k else columns[j][row] for j in range(len(names))]
+            if holds is not None and not _holds_exactly(holds, point, extra):
+                continue
+            settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten)
+            if settled.status == "differ":
+                tally.exact += 1
+                tally.counterexample = _counterexample(dict(zip(names, point)), settled.lhs, settled.rhs,
+                                                       settled.digits, settled.reason)
+                return
+            if settled.status == "agree":
+                tally.exact += 1
+
+
+def _holds_exactly(holds, point, extra) -> bool:
+    try:
+        value = holds(*point, digits=evaluate.digits_for(point, extra))
+    except evaluate.ExactEvaluationFailed:
+        return False
+    return isinstance(value, (mpmath.mpf, mpmath.mpc)) and value != 0
 
 
 def _rewritten(side) -> bool:

@@ -101,7 +101,8 @@ def scalar_sample(symbols, seed: int, points: int = MIN_POINTS, exprs=()) -> Sca
         extra = _surface_rows(specials, symbols, columns, rng)
         columns = {name: np.concatenate([columns[name], _restrict(extra[name], _assumptions(sym))])
                    for sym, name in zip(symbols, names)}
-    return ScalarSample(columns, specials)
+    finite = np.all([np.isfinite(column) for column in columns.values()], axis=0)
+    return ScalarSample({name: column[finite] for name, column in columns.items()}, specials)
 
 
 def vector_draws(vectors, scalars, sizes, seed: int, points: int = MIN_POINTS) -> list[VectorDraw]:
@@ -181,6 +182,7 @@ def special_points(exprs, symbols) -> Specials:
     found: dict[str, list[float]] = {name: [] for name in by_name}
     critical = _critical_expressions(exprs)
     surfaces: list = []
+    exact: list = []
     for expr in critical[:_MAX_CRITICAL]:
         for factor in sp.Mul.make_args(expr):
             free = [s for s in symbols if s in factor.free_symbols]  # in the claim's order: deterministic
@@ -192,16 +194,39 @@ def special_points(exprs, symbols) -> Specials:
             symbol = free[0]
             roots = _real_zeros(factor, symbol)
             found[str(symbol)].extend(roots)
+            exact.extend((str(symbol), root) for root in _rational_zeros(factor, symbol))
     constant_values = _constant_values(exprs)
     constants = _constant_points(constant_values)
     points, named = {}, {}
     for name, roots in found.items():
         roots = sorted({r for r in roots if np.isfinite(r) and abs(r) < 1e300})
-        column = [p for p in _around(roots) + constants if np.isfinite(p) and abs(p) < 1e300]
+        small = [c for c in constant_values if c < 1e-3][:4]
+        column = [p for p in _around(roots, small) + constants if np.isfinite(p) and abs(p) < 1e300]
         if column:
             points[name] = np.array(column[:MAX_SPECIAL], dtype=float)
             named[name] = (tuple(roots), tuple(constant_values))
-    return Specials(points, named, tuple(surfaces[:_MAX_SURFACES]))
+    return Specials(points, named, tuple(surfaces[:_MAX_SURFACES]), tuple(dict.fromkeys(exact))[:_MAX_EXACT_ROOTS])
+
+
+_MAX_EXACT_ROOTS = 12
+
+
+def _rational_zeros(factor, symbol) -> list:
+    """Zeros of a factor linear in the symbol with rational coefficients, as exact Rationals: sign(x + 13/7)
+    is 0 only at -13/7, which no float64 is; the high-precision check evaluates there exactly."""
+    import sympy as sp
+
+    if sp.count_ops(factor) > _MAX_EXACT_OPS:
+        return []
+    try:
+        poly = sp.Poly(factor, symbol)
+    except sp.PolynomialError:
+        return []
+    if poly.degree() != 1:
+        return []
+    a, b = poly.all_coeffs()
+    root = -b / a
+    return [root] if isinstance(root, sp.Rational) and not root.is_Integer else []
 
 
 _MAX_SURFACES = 6
@@ -240,8 +265,9 @@ def _surface_rows(specials, symbols, columns: dict, rng) -> dict:
             at = np.real(float_function(solution, others)(*[columns[str(s)][rows] for s in others]))
         except Exception:  # noqa: BLE001, S112 - a solution NumPy cannot evaluate adds no rows
             continue
-        width = np.maximum(1.0, np.abs(at))
-        solved = np.concatenate([at] + [at + sign * offset * width for offset in BESIDE for sign in (-1, 1)])
+        with np.errstate(all="ignore"):
+            width = np.maximum(1.0, np.abs(at))
+            solved = np.concatenate([at] + [at + sign * offset * width for offset in BESIDE for sign in (-1, 1)])
         repeat = len(solved) // len(rows)
         for name in names:
             blocks[name].append(solved if name == str(symbol) else np.tile(columns[name][rows], repeat))
@@ -256,6 +282,7 @@ class Specials:
     points: dict = field(default_factory=dict)
     named: dict = field(default_factory=dict)
     surfaces: tuple = ()  # (symbol, its solution in the other symbols) of zero sets in several symbols
+    exact: tuple = ()  # (symbol name, Rational zero) no float64 represents: evaluated exactly at high precision
 
     def get(self, name, default=None):
         return self.points.get(name, default)
@@ -279,13 +306,17 @@ def _listed(values, limit: int) -> str:
     return ", ".join(f"{v:.10g}" for v in values[:limit]) + more
 
 
-def _around(roots: list[float]) -> list[float]:
+def _around(roots: list[float], small: list[float] = ()) -> list[float]:
+    """Each root, points beside it at relative offsets BESIDE and at the absolute scale of the claim's
+    small constants (Max(|x - a|, 1e-12) differs from |x - a| only within 1e-12 of a), and midpoints."""
     points = []
     for r in roots:
         width = max(1.0, abs(r))
         points.append(r)
         for offset in BESIDE:
             points.extend((r - offset * width, r + offset * width))
+        for c in small:
+            points.extend((r - c / 2, r + c / 2))
     points.extend((a + b) / 2 for a, b in itertools.pairwise(roots))
     return points
 
@@ -367,7 +398,7 @@ def _polynomial_roots(coefficients) -> list[float]:
         try:
             found = mpmath.polyroots([mpmath.mpmathify(complex(c)) if not c.is_real else mpmath.mpf(c.evalf(70))
                                       for c in coefficients], maxsteps=200, extraprec=200)
-        except (mpmath.NoConvergence, ZeroDivisionError, ValueError, TypeError):
+        except (mpmath.libmp.NoConvergence, ZeroDivisionError, ValueError, TypeError):
             found = [complex(r) for r in np.roots([complex(c) for c in coefficients])]
         return [float(mpmath.re(r)) for r in found if abs(mpmath.im(r)) <= 1e-12 * max(1, abs(r))]
 

@@ -140,6 +140,43 @@ def known_functions(known) -> str:
     return f" (known functions: {listed}; define others in [functions])"
 
 
+def singular_parts(expr) -> set:
+    """Where a written expression has no value: the bases of its negative powers and the arguments of
+    its logarithms (those that are not nonzero numbers)."""
+    found = set()
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Pow) and node.exp.is_negative:
+            found |= _zero_factors(node.base)
+        elif isinstance(node, sp.log):
+            found |= _zero_factors(node.args[0])
+    return found
+
+
+def _zero_factors(base: sp.Expr) -> set:
+    """The factors whose zeros are the base's: (x − 3)² and x·y vanish where x − 3, x or y do."""
+    factors = set()
+    for factor in sp.Mul.make_args(base):
+        while isinstance(factor, sp.Pow) and factor.exp.is_positive:
+            factor = factor.base
+        if factor.free_symbols:
+            factors.add(factor)
+    return factors
+
+
+def keep_domain(built: sp.Expr, *parts: sp.Expr) -> sp.Expr:
+    """`built` from `parts`, undefined wherever a part was: SymPy cancels as it builds (x·sin x / x is
+    sin x, 1/x − 1/x is 0, log x − log x is 0), and the claim as written has no value where a cancelled
+    denominator or logarithm argument is 0. Each such point is kept as a condition of a Piecewise with
+    no other branch, so both engines see it (the claim is decided there, never silently extended)."""
+    if not any(isinstance(p, sp.Basic) and p.has(sp.Pow, sp.log) for p in parts):
+        return built
+    before = set().union(*(singular_parts(p) for p in parts))
+    lost = sorted(before - singular_parts(built), key=sp.default_sort_key)
+    if not lost:
+        return built
+    return sp.Piecewise((built, sp.And(*[sp.Ne(base, 0) for base in lost])))
+
+
 def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
     """`base ** exponent`, refusing exponents and exact numbers too large to build (shared with LaTeX)."""
     if exponent.is_Number:
@@ -155,7 +192,7 @@ def power(base: sp.Expr, exponent: sp.Expr) -> sp.Expr:
                                   f"(at most {MAX_NUMBER_DIGITS})")
     built = sp.Pow(base, exponent)
     check_merged_powers(built, f"({_short(base)})**{_short(exponent)}", anywhere=False)
-    return built
+    return keep_domain(built, base, exponent, *([sp.Pow(base, -1, evaluate=False)] if exponent.is_negative else []))
 
 
 def check_merged_powers(built: sp.Expr, shown: str, anywhere: bool = True) -> None:
@@ -312,7 +349,10 @@ class _Builder:
                     raise ExpressionError(f"'{symbol}' joins comparisons in 'where' only")
                 raise ExpressionError(f"the operator in '{self._quote(node)}' is not allowed")
             left, right = self.expr(node.left, depth + 1), self.expr(node.right, depth + 1)
-            built = combine(left, right)
+            if isinstance(node.op, ast.Div):  # a / b is a · b⁻¹: the denominator is a part of its own
+                right = power(right, sp.Integer(-1))
+                combine = _BINARY[ast.Mult]
+            built = keep_domain(combine(left, right), left, right)
             if undefined(built):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
             check_number_size(built, self._quote(node))

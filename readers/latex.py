@@ -39,6 +39,7 @@ from .expression import (
     check_derivative_order,
     check_merged_powers,
     did_you_mean,
+    keep_domain,
     power,
 )
 from .numbers import MAX_LITERAL_DIGITS, check_number_size, exact_latex_float, len_digits
@@ -289,7 +290,8 @@ class _Rebuild:
         if isinstance(node, sp.Symbol):
             return self._symbol(plain_name(node.name))
         if isinstance(node, (sp.Add, sp.Mul)):
-            return _within_limits(node.func(*[self.walk(a, depth + 1) for a in node.args]))
+            parts = [self.walk(a, depth + 1) for a in node.args]
+            return _within_limits(keep_domain(node.func(*parts), *parts))
         if isinstance(node, sp.Pow):
             base, exponent = (self.walk(a, depth + 1) for a in node.args)
             return _finite(power(base, exponent), "the LaTeX expression is undefined (division by zero?)")

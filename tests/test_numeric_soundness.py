@@ -112,6 +112,41 @@ def test_a_claim_false_only_near_a_kink_that_moves_with_another_symbol_is_refute
     assert "x = y (and beside)" in outcome.region
 
 
+def test_a_claim_false_only_at_a_rational_no_float_represents_is_refuted():
+    # sign(x + 13/7) is 0 only at -13/7: evaluated there exactly at high precision
+    outcome = numeric.cross_check_scalar(y, y + 1 - sp.sign(x + R(13, 7))**2, [x, y])
+    assert outcome.counterexample is not None and abs(outcome.counterexample.point["x"] + 13 / 7) < 1e-15
+    kept_out = numeric.cross_check_scalar(x**2, sp.Abs(x)**2 + 1 - sp.sign(x + R(13, 7))**2, [x],
+                                          where=sp.Ne(x, R(-13, 7)))
+    assert kept_out.counterexample is None
+
+
+def test_a_claim_false_within_a_small_constant_of_a_kink_is_refuted():
+    outcome = numeric.cross_check_scalar(sp.Max(sp.Abs(x + R(13, 7)), R(1, 10**12)), sp.Abs(x + R(13, 7)), [x],
+                                         where=sp.Ne(x, R(-13, 7)))
+    assert outcome.counterexample is not None
+
+
+def test_a_difference_far_out_where_exponentials_need_thousands_of_digits_is_refuted():
+    outcome = numeric.cross_check_scalar(sigmoid(x), 1 / (1 + sp.exp(-x)) + sp.Max(0, x - 10000), [x])
+    assert outcome.counterexample is not None and outcome.counterexample.point["x"] > 10000
+
+
+def test_noise_of_a_square_root_shrinks_at_half_the_rate_and_is_not_left_open():
+    outcome = numeric.cross_check_scalar(R(33, 7) + sp.sign(x), R(33, 7) + sp.sign(x) +
+                                         sp.sqrt(-sp.Abs(sp.sin(sp.pi * x))), [x])
+    assert outcome.counterexample is not None  # complex off the integers
+    n = sp.Symbol("n", integer=True)
+    no_counterexample(sp.sqrt(-sp.Abs(sp.sin(sp.pi * n))), sp.Integer(0), (n,))
+
+
+def test_a_point_float64_lets_through_the_where_at_its_boundary_is_no_counterexample():
+    # 1e-12 as a float64 is below 10**-12: outside `Abs(x) >= 10**-12`, where the claim says nothing
+    tail = sp.Max(sp.Abs(x), R(1, 10**12)) - sp.Abs(x)
+    outcome = no_counterexample(sigmoid(x), 1 / (1 + sp.exp(-x)) + tail, where=sp.Abs(x) >= R(1, 10**12))
+    assert "outside the `where` when evaluated exactly" in outcome.region
+
+
 def test_the_region_names_the_special_points_and_reaches_the_json_report():
     from qedcheck.checks.runner import RunSettings, verify_all
     from qedcheck.report.json_report import report_dict
@@ -119,7 +154,7 @@ def test_the_region_names_the_special_points_and_reaches_the_json_report():
     identity = make_identity(sp.atan(sp.sinh(x)), 2 * sp.atan(sp.tanh(x / 2)), [x], where=sp.Ne(x, 3), timeout=2.0)
     run = verify_all([identity], RunSettings())
     result = run.results[0]
-    assert result.verdict in (Verdict.NUMERIC_ONLY, Verdict.TIMEOUT)  # no proof either way; the load decides which
+    assert result.verdict in (Verdict.NUMERIC_ONLY, Verdict.TIMEOUT)  # no proof either way: a loaded machine
     assert "x in [" in result.numeric.region and "zeros/kinks at 3" in result.numeric.region
     assert report_dict(run)["identities"][0]["numeric"]["region"] == result.numeric.region
 

@@ -749,7 +749,7 @@ def false_far(rng: random.Random) -> Draft:
     """A change only far out, beyond where the sampler looks (or where float64 overflows)."""
     _, lhs, rhs, names = _perturbed(rng)
     x = sym(names[0])
-    big = (2000, 10**4, 2000, 1000, 50, 100)[(_Limits.occurrence // 3) % 6]
+    big = (10**4, 2000, 10**4, 1000, 50, 100)[(_Limits.occurrence // 3) % 6]
     k = _variant(rng, 3)
     if k == 0:
         change = call("Max", t.ZERO, sub(x, num(big)))
