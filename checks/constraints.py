@@ -45,8 +45,25 @@ def has_equalities(where) -> bool:
     return where is not None and isinstance(where, sp.Basic) and bool(where.atoms(sp.Eq))
 
 
-def branches(where, symbols) -> list[Branch]:
-    """The constraint set of `where` as branches (see the module docstring); raises Unsolvable."""
+def bound_symbols(*exprs) -> set:
+    """Symbols an integral, limit or substitution binds in the expressions: never solved for (replacing
+    them would replace the bound variable too)."""
+    bound = set()
+    for expr in exprs:
+        if isinstance(expr, sp.Basic):
+            for node in sp.preorder_traversal(expr):
+                if isinstance(node, sp.Integral):
+                    bound.update(limit[0] for limit in node.limits)
+                elif isinstance(node, sp.Limit):
+                    bound.add(node.args[1])
+                elif isinstance(node, sp.Subs):
+                    bound.update(node.variables)
+    return bound
+
+
+def branches(where, symbols, bound=frozenset()) -> list[Branch]:
+    """The constraint set of `where` as branches (see the module docstring); raises Unsolvable. `bound`:
+    symbols not to solve for."""
     if where is sp.false:
         return []
     parts = list(sp.And.make_args(where))
@@ -54,7 +71,7 @@ def branches(where, symbols) -> list[Branch]:
     rest = [p for p in parts if not isinstance(p, sp.Eq)]
     if any(p.atoms(sp.Eq) for p in rest):
         raise Unsolvable("an equality under '|' cannot be solved for one symbol; write one identity per case")
-    free = [s for s in symbols if isinstance(s, sp.Symbol)]
+    free = [s for s in symbols if isinstance(s, sp.Symbol) and s not in bound]
     done = _solved(Branch((), sp.And(*rest) if rest else None), equalities, free)
     if len(done) > MAX_BRANCHES:
         raise Unsolvable(f"the equalities split the domain into more than {MAX_BRANCHES} branches")
@@ -187,4 +204,4 @@ def branch_identity(identity, branch: Branch):
                    notes=(*identity.notes, f"checked on the constraint set of 'where' with {branch.describe()}"))
 
 
-__all__ = ["Branch", "Unsolvable", "branch_identity", "branches", "has_equalities"]
+__all__ = ["Branch", "Unsolvable", "bound_symbols", "branch_identity", "branches", "has_equalities"]

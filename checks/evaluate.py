@@ -97,6 +97,15 @@ def _float64_printer():
     class Float64Printer(_PositionalNames, NumPyPrinter):
         _print_binomial = _print_binomial_call
 
+        def _print_Integral(self, expr):
+            """A definite integral in one variable by scipy's vectorised adaptive quadrature (the variable
+            is the lambda's parameter: bound inside, as in the integral); anything else is nan."""
+            if len(expr.limits) != 1 or len(expr.limits[0]) != 3:
+                return "nan"
+            variable, low, high = expr.limits[0]
+            return (f"quad64(lambda {self._print(variable)}: {self._print(expr.function)}, "
+                    f"{self._print(low)}, {self._print(high)})")
+
         def _print_Integer(self, expr):
             return str(expr.p) if abs(expr.p) < 2**53 else _float_literal(expr)
 
@@ -141,6 +150,23 @@ def _numpy_namespace() -> dict:
     return namespace
 
 
+def _quad64(integrand, low, high):
+    """∫ integrand from low to high at every sampled point at once (scipy.integrate.quad_vec; ±inf bounds
+    allowed). Bounds that vary from point to point, or a quadrature that does not converge, give nan:
+    undecided, settled by mpmath.quad."""
+    from scipy.integrate import quad_vec
+
+    if np.ndim(low) or np.ndim(high):
+        return np.nan
+    try:
+        value, error = quad_vec(lambda v: np.asarray(integrand(v), dtype=float), float(low), float(high),
+                                epsrel=1e-12, limit=200)
+    except (ValueError, ArithmeticError, TypeError):
+        return np.nan
+    value = np.asarray(value, dtype=float)
+    return np.where(np.abs(error) <= 1e-9 * np.maximum(np.abs(value), 1e-300), value, np.nan)
+
+
 def _special_float64() -> dict:
     """The special functions NumPy lacks, from scipy.special: an implementation independent of mpmath's.
 
@@ -154,7 +180,7 @@ def _special_float64() -> dict:
             return special.loggamma(value)
         return np.where(value > 0, special.gammaln(np.where(value > 0, value, 1.0)), np.nan)
 
-    return {"erf": special.erf, "erfc": special.erfc, "gamma": special.gamma, "lgamma": loggamma,
+    return {"quad64": _quad64, "erf": special.erf, "erfc": special.erfc, "gamma": special.gamma, "lgamma": loggamma,
             "polygamma": special.polygamma, "binomial": special.binom}
 
 
@@ -451,6 +477,9 @@ def cancellation_function(exprs, symbols: Sequence) -> Callable[..., Cancellatio
             exponents.append(-sp.Abs(sp.re(node.args[0])))
         if len(sums) + len(exponents) >= _MAX_SUMS:
             break
+    known = set(symbols)  # a sum inside an integral may hold its bound variable: not a function of the point
+    sums = [e for e in sums if e.free_symbols <= known]
+    exponents = [e for e in exponents if e.free_symbols <= known]
     if not sums and not exponents:
         return lambda *values: Cancellation()
     compiled = exact_function(sums + exponents, symbols)

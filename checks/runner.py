@@ -89,7 +89,9 @@ def _on_constraint_set(identity: Identity, settings: RunSettings, started: float
     solved symbols substituted (checks/constraints.py): proved only if every branch is, refuted if one
     is (the counterexample names the solved symbols too)."""
     try:
-        pieces = constraints.branches(identity.where, identity.symbols)
+        chains = [e for d in identity.derivations for e in d.chain]
+        pieces = constraints.branches(identity.where, identity.symbols,
+                                      constraints.bound_symbols(identity.lhs, identity.rhs, *chains))
     except constraints.Unsolvable as reason:
         return _failed(identity, started, identity.field_error("where", str(reason)), ErrorKind.INPUT)
     except Exception as failure:  # noqa: BLE001 - SymPy failing on a condition: not proved, and said so

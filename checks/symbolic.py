@@ -97,7 +97,24 @@ def _without_dirac(expr):
     return expr
 
 
+def _split_integrals(expr):
+    """∫(f + g) as ∫f + ∫g, each term of the expanded integrand on its own: SymPy's integrate is far
+    faster on the terms (the KL divergence of two Gaussians: 12 s instead of over 40 s). Sound: a term
+    whose integral diverges makes the sum undefined (oo − oo is nan), never a wrong finite value."""
+    if not (isinstance(expr, sp.Basic) and expr.has(sp.Integral)):
+        return expr
+
+    def split(integral):
+        if sp.count_ops(integral.function) > 200:
+            return integral
+        terms = sp.Add.make_args(sp.expand(integral.function))
+        return sp.Add(*[sp.Integral(term, *integral.limits) for term in terms]) if len(terms) > 1 else integral
+
+    return expr.replace(lambda e: isinstance(e, sp.Integral), split)
+
+
 def _full_doit(expr):
+    expr = _split_integrals(expr)
     evaluated = expr
     for _ in range(3):  # a derivative of a Sum yields a Sum that needs its own doit
         if not hasattr(evaluated, "doit"):
@@ -117,6 +134,11 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     at_kinks = _kink_outcome(lhs, rhs, where, tried, prepared=prepared)
     if at_kinks is not None:
         return at_kinks
+    at_point = kinks.exact_point_counterexample(lhs, rhs, where)
+    if at_point is not None:
+        tried.append("exact-point")
+        return ProofOutcome("refuted", at_point.strategy, tuple(dict.fromkeys(tried)), message=at_point.message,
+                            point=tuple((str(s), str(v)) for s, v in at_point.point.items()))
     refined = refinement(where)
     difference = _refined(prepared[0] - prepared[1], refined)
     return _run_strategies(difference, _refined(where, refined), differentiated, tried, scope="")

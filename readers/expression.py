@@ -101,7 +101,9 @@ BUILTINS: dict[str, Builtin] = {
     "binomial": Builtin(sp.binomial, 2, 2),
 }
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E}
-RESERVED = frozenset(BUILTINS) | frozenset(CONSTANTS) | {"diff"}
+# Forms with a bound variable or a special argument, read by their own rules (see _Builder._call).
+SPECIAL_FORMS = ("diff", "subs", "limit", "integrate")
+RESERVED = frozenset(BUILTINS) | frozenset(CONSTANTS) | frozenset(SPECIAL_FORMS) | {"oo"}
 
 
 def parse_expression(text: str, symbols: Mapping[str, sp.Symbol],
@@ -134,7 +136,8 @@ def checked_log_base(base: sp.Expr) -> sp.Expr:
 
 def known_functions(known) -> str:
     """The list an author needs when a name is nowhere near a known one."""
-    return f" (known functions: {', '.join(sorted(known, key=str.lower))}; define others in [functions])"
+    listed = ", ".join(sorted(known, key=lambda name: (name.lower(), name)))  # Abs before abs, every time
+    return f" (known functions: {listed}; define others in [functions])"
 
 
 def singular_parts(expr) -> set:
@@ -350,7 +353,7 @@ class _Builder:
                 right = power(right, sp.Integer(-1))
                 combine = _BINARY[ast.Mult]
             built = keep_domain(combine(left, right), left, right)
-            if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            if undefined(built):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined (division by zero?)")
             check_number_size(built, self._quote(node))
             check_merged_powers(built, self._quote(node), anywhere=False)
@@ -391,7 +394,7 @@ class _Builder:
             return self.symbols[name]
         if name in CONSTANTS:
             return CONSTANTS[name]
-        if name in BUILTINS or name in self.functions or name == "diff":
+        if name in BUILTINS or name in self.functions or name in SPECIAL_FORMS:
             raise ExpressionError(f"'{name}' is a function: call it as {name}(…)")
         if name == "e":
             raise ExpressionError("'e' is not a symbol here: Euler's number is E, and e^(…) is written exp(…)")
@@ -410,23 +413,29 @@ class _Builder:
             raise ExpressionError(f"starred arguments are not allowed: '{self._quote(node)}'")
         if name == "diff":
             return self._diff(node, depth)
+        if name == "subs":
+            return self._subs(node, depth)
+        if name == "limit":
+            return self._limit(node, depth)
+        if name == "integrate":
+            return self._integrate(node, depth)
         if name in self.functions:
             function = self.functions[name]
             self._arity(name, node, len(function.args), len(function.args))
             built = call_builder(function.apply, [self.expr(a, depth + 1) for a in node.args], self._quote(node))
-            if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+            if undefined(built):
                 raise ExpressionError(f"'{self._quote(node)}' is undefined")
             return built
         if name not in BUILTINS:
             if name in self.symbols:
                 raise ExpressionError(f"'{name}' is a symbol, not a function")
-            known = set(BUILTINS) | set(self.functions) | {"diff"}
+            known = set(BUILTINS) | set(self.functions) | set(SPECIAL_FORMS)
             raise ExpressionError(f"unknown function '{name}'{did_you_mean(name, known) or known_functions(known)}")
         builtin = BUILTINS[name]
         self._arity(name, node, builtin.min_args, builtin.max_args)
         built = call_builder(lambda values: builtin.build(*values), [self.expr(a, depth + 1) for a in node.args],
                        self._quote(node))
-        if built.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        if undefined(built):
             raise ExpressionError(f"'{self._quote(node)}' is undefined")
         return built
 
@@ -447,6 +456,57 @@ class _Builder:
         check_derivative_order(built, self._quote(node))
         return built
 
+    def _bound(self, node: ast.AST, form: str, call: ast.Call) -> sp.Symbol:
+        """The variable a form binds: a declared symbol, written by its name."""
+        if not (isinstance(node, ast.Name) and node.id in self.symbols):
+            raise ExpressionError(f"{form}: the variable must be a declared symbol in '{self._quote(call)}'")
+        return self.symbols[node.id]
+
+    def _point(self, node: ast.AST, depth: int) -> sp.Expr:
+        """A limit point or an integration bound: an expression, or `oo` / `-oo` (allowed only there)."""
+        if isinstance(node, ast.Name) and node.id == "oo":
+            return sp.oo
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Name) \
+                and node.operand.id == "oo":
+            return -sp.oo
+        return self.expr(node, depth + 1)
+
+    def _subs(self, node: ast.Call, depth: int) -> sp.Expr:
+        """`subs(expr, x, value)`: expr at x = value (a derivative in expr is taken first, then evaluated
+        there: SymPy's Subs, evaluated by the checks)."""
+        self._arity("subs", node, 3, 3)
+        variable = self._bound(node.args[1], "subs(expr, var, value)", node)
+        body = self.expr(node.args[0], depth + 1)
+        value = self.expr(node.args[2], depth + 1)
+        return sp.Subs(body, variable, value)
+
+    def _limit(self, node: ast.Call, depth: int) -> sp.Expr:
+        """`limit(f, x, a)` (two-sided: both one-sided limits must agree) or `limit(f, x, a, '+')` / '-'."""
+        self._arity("limit", node, 3, 4)
+        variable = self._bound(node.args[1], "limit(f, var, point[, '+' or '-'])", node)
+        direction = "+-"
+        if len(node.args) == 4:
+            raw = node.args[3]
+            if not (isinstance(raw, ast.Constant) and raw.value in ("+", "-")):
+                raise ExpressionError(f"the direction of a limit is '+' or '-': '{self._quote(node)}'")
+            direction = raw.value
+        point = self._point(node.args[2], depth)
+        if point in (sp.oo, -sp.oo):
+            direction = "-" if point == sp.oo else "+"
+        return sp.Limit(self.expr(node.args[0], depth + 1), variable, point, dir=direction)
+
+    def _integrate(self, node: ast.Call, depth: int) -> sp.Expr:
+        """`integrate(f, (x, a, b))`: the definite integral over x from a to b (bounds may be ±oo); x is
+        bound inside it."""
+        self._arity("integrate", node, 2, 2)
+        limits = node.args[1]
+        if not (isinstance(limits, ast.Tuple) and len(limits.elts) == 3):
+            raise ExpressionError(f"integrate(f, (x, a, b)): the second argument is (variable, lower, upper) "
+                                  f"in '{self._quote(node)}'")
+        variable = self._bound(limits.elts[0], "integrate(f, (x, a, b))", node)
+        low, high = (self._point(bound, depth) for bound in limits.elts[1:])
+        return sp.Integral(self.expr(node.args[0], depth + 1), (variable, low, high))
+
     def _arity(self, name: str, node: ast.Call, low: int, high: int | None) -> None:
         count = len(node.args)
         if count < low or (high is not None and count > high):
@@ -457,6 +517,23 @@ class _Builder:
     def _quote(self, node: ast.AST) -> str:
         segment = ast.get_source_segment(_python_form(self.text), node) or type(node).__name__
         return segment if len(segment) <= 60 else segment[:57] + "…"
+
+
+def undefined(built: sp.Basic) -> bool:
+    """Whether a value built is undefined (zoo, nan) or infinite, looking past the limit points and
+    integration bounds where ±oo is allowed."""
+    stack = [built]
+    while stack:
+        node = stack.pop()
+        if node in (sp.zoo, sp.nan, sp.oo, -sp.oo):
+            return True
+        if isinstance(node, sp.Limit):
+            stack.append(node.args[0])
+        elif isinstance(node, sp.Integral):
+            stack.append(node.function)
+        elif isinstance(node, sp.Basic):
+            stack.extend(node.args)
+    return False
 
 
 def call_builder(build: Callable[[list], sp.Expr], values: list, shown: str) -> sp.Expr:

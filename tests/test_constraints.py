@@ -128,3 +128,14 @@ def test_a_coefficient_that_may_vanish_is_never_divided_by():
 def test_an_equality_under_or_is_not_solved():
     with pytest.raises(Unsolvable):
         branches(sp.Or(sp.Eq(x, 1), x > 2), [x])
+
+
+def test_a_bound_variable_is_never_solved_for():
+    integral = sp.Integral(x * y, (y, 0, 1))
+    from qedcheck.checks.constraints import bound_symbols
+
+    assert bound_symbols(integral) == {y}
+    (branch,) = branches(sp.Eq(x + y, 1), [x, y], bound={y})
+    assert dict(branch.solved) == {x: 1 - y}
+    with pytest.raises(Unsolvable):
+        branches(sp.Eq(y, 1), [x, y], bound={y})

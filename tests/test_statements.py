@@ -35,8 +35,9 @@ FUNCTION_NAMES = frozenset(RESERVED) | frozenset(LATEX_FUNCTIONS) | {"sigma", "s
 READER_CANNOT_YET: dict[str, tuple[str, ...]] = {
     "\\lim (limits)": ("relu_not_differentiable_at_zero", "abs_not_differentiable_at_zero",
                       "softmax_mul_tendsto_onehot"),
-    "\\lfloor … \\rfloor with a primed symbol (k')": ("kernel_side_p0_d1_eq_59", "kernel_side_p1_d2_eq_31",
-                                                     "kernel_side_p1_d1_eq_61"),
+    "\\Rightarrow and a prime on a symbol (k') in a kernel-size statement": ("kernel_side_p0_d1_eq_59",
+                                                                        "kernel_side_p1_d2_eq_31",
+                                                                        "kernel_side_p1_d1_eq_61"),
     "\\sum (sums)": ("loss_eq_neg_log_softmax", "chain_grad_hidden_eq_sum_upstream_mul_w2",
                      "chain_grad_input_eq_sum_upstream_mul_w1"),
     "\\hat R (accents)": ("empirical_risk_eq_mean_loss", "gradient_step_deriv_eq_neg_sq_norm"),
