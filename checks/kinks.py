@@ -504,6 +504,46 @@ def _concrete_refutation(lhs, rhs, where, x, others, equations=(), with_nodes=Tr
     return None
 
 
+def exact_point_counterexample(lhs, rhs, where=None, budget: int = 24) -> KinkVerdict | None:
+    """A point where the claim fails, found by exact evaluation where a non-smooth function changes
+    character, or None.
+
+    At the kinks of Abs, sign, Max, Min, Heaviside and Piecewise (sign(x − 3)² = 1 fails at x = 3
+    only), between two adjacent kinks (relu(x − 2)·relu(2.001 − x) is nonzero on (2, 2.001) only) and
+    one unit beyond the outermost (Max(0, x − 2000)), each side is evaluated exactly; a difference
+    that is a finite nonzero number there refutes the claim, exactly. Claims in one real symbol
+    without derivatives (whose kinks `analyse` decides); anything else: None.
+    """
+    lhs, rhs = sp.sympify(lhs), sp.sympify(rhs)
+    if lhs.has(sp.Derivative) or rhs.has(sp.Derivative) or not (lhs.has(*NON_SMOOTH) or rhs.has(*NON_SMOOTH)):
+        return None
+    symbols = lhs.free_symbols | rhs.free_symbols
+    if len(symbols) != 1:
+        return None
+    (x,) = symbols
+    if not isinstance(x, sp.Symbol) or x.is_real is not True:
+        return None
+    try:
+        kinks, _ = _kink_points(lhs - rhs, x, None)
+    except Undecided:
+        return None
+    ordered = sorted((p for p in kinks if p.is_number and p.is_real), key=lambda q: float(q))
+    if not ordered:
+        return None
+    probes = list(ordered) + [(a + b) / 2 for a, b in itertools.pairwise(ordered)] + [ordered[0] - 1, ordered[-1] + 1]
+    for p in probes[:budget]:
+        if not _admissible(x, p, where) or (where is not None and where.subs(x, p) is not sp.true):
+            continue
+        left, right = _simplified(lhs.subs(x, p)), _simplified(rhs.subs(x, p))
+        if _undefined(left) or _undefined(right):
+            continue  # definedness is `analyse`'s to judge
+        difference = _simplified(left - right)
+        if difference.is_number and difference.is_finite and difference.is_zero is False:
+            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly",
+                               {x: p}, strategy="exact-point")
+    return None
+
+
 def _undefined(value) -> bool:
     return value is None or value.has(*_UNDEFINED) or value.is_finite is False
 

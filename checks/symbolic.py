@@ -140,6 +140,11 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     at_kinks = _kink_outcome(lhs, rhs, where, tried, prepared=prepared)
     if at_kinks is not None:
         return at_kinks
+    at_point = kinks.exact_point_counterexample(lhs, rhs, where)
+    if at_point is not None:
+        tried.append("exact-point")
+        return ProofOutcome("refuted", at_point.strategy, tuple(dict.fromkeys(tried)), message=at_point.message,
+                            point=tuple((str(s), str(v)) for s, v in at_point.point.items()))
     refined = refinement(where)
     difference = _refined(prepared[0] - prepared[1], refined)
     return _run_strategies(difference, _refined(where, refined), differentiated, tried, scope="")

@@ -102,5 +102,5 @@ def test_the_config_key_is_a_boolean(tmp_path):
     assert pinned.accept_numeric_or(False) is False and pinned.accept_numeric_or(None) is True
     wrong = parse_table({"accept-numeric": "yes"}, tmp_path / "pyproject.toml")
     assert wrong.accept_numeric is None
-    assert tuple(map(str, wrong.errors)) == (f"{tmp_path / 'pyproject.toml'}: [tool.qedcheck] accept-numeric: "
-                            "expected true or false, got 'yes'",)
+    assert tuple(map(str, wrong.errors)) == ((f"{tmp_path / 'pyproject.toml'}: [tool.qedcheck] accept-numeric: "
+                            "expected true or false, got 'yes'"),)

@@ -23,21 +23,7 @@ RETRY_TIMEOUT = 20.0  # pairs that timed out get one more chance: verdicts must 
 
 # Category → the pairs of this seed the engine on this branch still gets wrong, and why (measured on the
 # merge of main at the time of writing). Delete an entry when its fix is merged and the category passes.
-KNOWN_UNSOUND = {
-    "false_far": "points the high-precision check gives up on ('unresolved', more than 8000 digits for e^-10000) "
-                 "are dropped and the verdict is still numeric-only: sigmoid(x) = 1/(1 + exp(-x)) + Min(x, 10000) - x "
-                 "is false for every x > 10000 (Min(x, 10000) = x alone is refuted)",
-    "false_isolated_point": "issue 11, sampling at zeros: a zero that is not a binary number is sampled through "
-                            "float64 (2.333333333 for 7/3), so E + 1 - sign(x - 7/3)**2 = E and "
-                            "E + 1 - Abs(sign(x + 13/7)) = E stay numeric-only (at 3 or 1/1024 they are refuted)",
-    "steps_chain.link": "issue 11, sampling at zeros, in a written link: E = E + 1 - sign(x + 13/7)**2 accepted "
-                        "(numeric-only)",
-    "false_removable": "issue 11 semantics ('defined on one side only is a counterexample'): SymPy cancels x/x and "
-                       "(x + 2)/(x + 2) while the file is read, so (x**3 - 0.0)/x = x**2 and "
-                       "sin(x + 2)*(x + 2)/(x + 2) = sin(x + 2) are proved; (x**2 - 9)/(x - 3) = x + 3 is refuted",
-    "true_excluded": "the boundary of `where` (Abs(x) >= 10**-12) is sampled at x = 1e-12 and a float64 10**-12 "
-                     "makes Max(Abs(x), 10**-12) - Abs(x) = 2e-29 there: a true claim refuted",
-}
+KNOWN_UNSOUND: dict[str, str] = {}  # every category is sound at this seed; a new finding goes here with its reason
 
 
 @pytest.fixture(scope="module")

@@ -276,3 +276,22 @@ def test_where_only_the_derivative_formula_is_undefined_continuity_decides():
     # a rhs that is discontinuous at 0 gets no help from continuity
     jump = power * x ** (power - 1) + sp.Heaviside(x) - sp.Heaviside(x) ** 2 - sp.Rational(1, 4)
     assert prove(sp.Derivative(x**power, x), jump).status != "proved"
+
+
+def test_a_claim_false_only_where_a_non_smooth_function_changes_is_refuted_exactly():
+    half = sp.Rational(1, 2)
+    claims = [  # each false on a point, a short interval or far out, true almost everywhere else
+        (sp.sign(x - 3) ** 2, 1, "at x = 3 the lhs is 0 and the rhs is 1 exactly"),
+        (x + relu(x - 2) * relu(sp.Rational(2001, 1000) - x), x, "at x = 4001/2000"),
+        (sp.Min(x, 2000), x, "at x = 2001"),
+        (x + sp.Abs(x) * (sp.Abs(x) - 5) * sp.Heaviside(x - 2000), x, "at x = 2000"),
+        (sigmoid(x), 1 / (1 + sp.exp(-x)) + sp.Max(0, x - 10000), "at x = 10001"),
+    ]
+    for lhs, rhs, message in claims:
+        outcome = prove(lhs, rhs)
+        assert (outcome.status, outcome.strategy) == ("refuted", "exact-point"), (lhs, outcome)
+        assert outcome.message.startswith(message), outcome.message
+    # true claims and excluded points are left alone
+    assert prove(sp.sign(x - 3) ** 2, 1, where=sp.Ne(x, 3)).status != "refuted"
+    assert prove(sp.Heaviside(x), (sp.sign(x) + 1) * half).status == "proved"
+    assert prove(sp.Abs(x), sp.Max(x, -x)).status == "proved"

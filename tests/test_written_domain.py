@@ -7,12 +7,11 @@ where one side has a value and the other has none is a counterexample).
 
 import pytest
 import sympy as sp
+from conftest import make_identity
 from qedcheck.checks.runner import verify_identity
 from qedcheck.readers.expression import parse_expression
 from qedcheck.readers.latex import parse_latex_expression
 from qedcheck.results import Verdict
-
-from conftest import make_identity
 
 x = sp.Symbol("x", real=True)
 SYMBOLS = {"x": x}

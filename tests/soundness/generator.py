@@ -245,10 +245,6 @@ def _replace(node: Node, path, value: Node) -> Node:
     return _put(node, head, _replace(_get(node, head), rest, value))
 
 
-def _is_call(node: Node, *names: str) -> bool:
-    return node[0] == "call" and node[1] in names
-
-
 def _half(u: Node) -> Node:
     return div(u, t.TWO)
 
@@ -442,10 +438,6 @@ def _true_base(rng: random.Random, names: list[str], depth: int = 3, times: int 
 
 def _real(names) -> dict[str, str]:
     return {n: "real" for n in names}
-
-
-def _point(value) -> Fraction:
-    return Fraction(value)
 
 
 def true_rewrite(rng: random.Random) -> Draft:

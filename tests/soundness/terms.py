@@ -122,14 +122,6 @@ def text(node: Node, top: bool = True) -> str:
     return inner if top else f"({inner})"
 
 
-def size(node: Node) -> int:
-    if node[0] in ("sym", "num", "const"):
-        return 1
-    if node[0] == "call":
-        return 1 + sum(size(a) for a in node[2])
-    return 1 + sum(size(a) for a in node[1:] if isinstance(a, tuple))
-
-
 def symbols_of(node: Node) -> set[str]:
     if node[0] == "sym":
         return {node[1]}
