@@ -568,7 +568,16 @@ def _tends_to(function, value, point, digits: int) -> bool:
             near.append(function(*moved, digits=digits))
         if all(isinstance(v, (mpmath.mpf, mpmath.mpc)) and abs(v - value) <= tolerance for v in near):
             return True
-    return False
+    # a singularity on a line where several coordinates meet (SymPy's closed form of an integral divides
+    # by m2 and by 1 − m1/m2, undefined at m1 = m2 = 0): every coordinate moved at once, unequally
+    near = []
+    for sign in (-1, 1):
+        with mpmath.workdps(digits):
+            moved = [mpmath.mpf(float(v)) + sign * (k + 1) * mpmath.mpf(10) ** -REMOVABLE_STEP
+                     * max(1, abs(float(v))) for k, v in enumerate(point)]
+        near.append(function(*moved, digits=digits))
+    return len(point) > 1 and all(isinstance(v, (mpmath.mpf, mpmath.mpc)) and abs(v - value) <= tolerance
+                                  for v in near)
 
 
 def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS) -> Settled:

@@ -98,8 +98,10 @@ def _without_dirac(expr):
 
 
 def _split_integrals(expr):
-    """∫(f + g) as ∫f + ∫g, each term of the expanded integrand on its own: SymPy's integrate is far
-    faster on the terms (the KL divergence of two Gaussians: 12 s instead of over 40 s). Sound: a term
+    """∫(f + g) as ∫f + ∫g, each term of the integrand (products distributed over sums) on its own:
+    SymPy's integrate is far faster on the terms (the KL divergence of two Gaussians: 12 s instead of over
+    40 s). An integrand with no sum as a factor is integrated whole (expanding (x − μ)² in the Gaussian's
+    variance makes it 10 times slower). Sound: a term
     whose integral diverges makes the sum undefined (oo − oo is nan), never a wrong finite value."""
     if not (isinstance(expr, sp.Basic) and expr.has(sp.Integral)):
         return expr
@@ -107,7 +109,11 @@ def _split_integrals(expr):
     def split(integral):
         if sp.count_ops(integral.function) > 200:
             return integral
-        terms = sp.Add.make_args(sp.expand(integral.function))
+        function = integral.function
+        if not (isinstance(function, sp.Add) or (isinstance(function, sp.Mul) and any(
+                isinstance(factor, sp.Add) for factor in function.args))):
+            return integral  # a product of powers and functions, integrated whole
+        terms = sp.Add.make_args(sp.expand(function))
         return sp.Add(*[sp.Integral(term, *integral.limits) for term in terms]) if len(terms) > 1 else integral
 
     return expr.replace(lambda e: isinstance(e, sp.Integral), split)
