@@ -109,7 +109,7 @@ RESERVED = frozenset(BUILTINS) | frozenset(CONSTANTS) | frozenset(SPECIAL_FORMS)
 def parse_expression(text: str, symbols: Mapping[str, sp.Symbol],
                      functions: Mapping[str, UserFunction] | None = None) -> sp.Expr:
     """The SymPy expression `text` denotes over the declared `symbols` and user `functions`."""
-    tree = _syntax_tree(text)
+    tree = syntax_tree(text)
     return _Builder(text, symbols, functions or {}).expr(tree.body, 1)
 
 
@@ -240,7 +240,8 @@ def _check_length(text: str) -> None:
         raise ExpressionError(f"the expression has {len(text)} characters (at most {MAX_LENGTH})")
 
 
-def _syntax_tree(text) -> ast.Expression:
+def syntax_tree(text) -> ast.Expression:
+    """The Python syntax tree of `text` (never evaluated), or the reader's own located complaint."""
     if not isinstance(text, str):
         raise ExpressionError("an expression must be a string")
     _check_length(text)
@@ -557,7 +558,7 @@ def _condition(text: str, builder: _Builder, depth: int) -> sp.Basic:
             return join(*[_condition(p, builder, depth + 1) for p in pieces])
     if stripped.startswith("(") and _closing(stripped, 0) == len(stripped) - 1:
         return _condition(stripped[1:-1], builder, depth + 1)
-    tree = _syntax_tree(stripped)
+    tree = syntax_tree(stripped)
     builder.text = stripped
     return builder.condition(tree.body)
 

@@ -26,6 +26,7 @@ from .expression import (
     _split_top_level,
     did_you_mean,
     parse_expression,
+    syntax_tree,
 )
 
 FUNCTIONS = ("sum", "trace", "det", "inv", "diag", "outer", "eye", "ones", "zeros", "norm", "softmax",
@@ -38,7 +39,7 @@ _RELATIONS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.NotEq:
 
 def parse_sized(text: str, declarations: Declarations, indices: dict | None = None) -> Node:
     """The typed tree of `text`. `indices` collects free index symbols (name -> (symbol, size))."""
-    tree = _syntax(text)
+    tree = syntax_tree(text)
     return _Builder(text, declarations, indices if indices is not None else {}).expr(tree.body, 1, {})
 
 
@@ -66,23 +67,7 @@ def _condition(text: str, declarations: Declarations, depth: int) -> Condition:
             return Condition(kind, parts=tuple(_condition(p, declarations, depth + 1) for p in pieces))
     if stripped.startswith("(") and _closing(stripped, 0) == len(stripped) - 1:
         return _condition(stripped[1:-1], declarations, depth + 1)
-    return _Builder(stripped, declarations, {}).condition(_syntax(stripped).body, depth)
-
-
-def _syntax(text) -> ast.Expression:
-    if not isinstance(text, str):
-        raise ExpressionError("an expression must be a string")
-    _check_length(text)
-    if not text.strip():
-        raise ExpressionError("the expression is empty")
-    if "\x00" in text:
-        raise ExpressionError("the expression contains a NUL character")
-    try:
-        return ast.parse(_python_form(text), mode="eval")
-    except SyntaxError as failure:
-        raise ExpressionError(f"invalid syntax at column {failure.offset or 0}: {failure.msg}") from None
-    except (ValueError, MemoryError, RecursionError) as failure:
-        raise ExpressionError(f"cannot read the expression: {failure}") from None
+    return _Builder(stripped, declarations, {}).condition(syntax_tree(stripped).body, depth)
 
 
 def _same(a, b) -> bool:
