@@ -87,18 +87,18 @@ class Engines:
 def check_claim(claim: Claim, settings, engines: Engines) -> Decision:
     """The verdict on `claim`.
 
-    The cheap engine goes first: float64 at every point, with mpmath wherever float64 disagrees. A
-    difference confirmed there refutes the claim outright, so a wrong claim never waits for
-    `simplify` to give up. Otherwise the proof decides; a proved claim keeps that numeric check as a
-    cross-check, and an unproved one gets the full numeric check (agreeing points at high precision
+    The cheap engine goes first, for every claim: float64 at every point, with mpmath at the simplest
+    points float64 cannot decide. A difference confirmed there refutes the claim outright, so a wrong
+    claim never waits for `simplify` to give up. Otherwise the proof decides; a proved claim keeps that
+    numeric check as a cross-check (the proof is exact: far points settled at thousands of digits add
+    nothing to it), and an unproved one gets the full numeric check (agreeing points at high precision
     as well), whose agreement is all a `numeric-only` verdict rests on.
     """
-    first_settings = settings if claim.independent else settings.confirming()
-    first = engines.numeric(claim, first_settings)
+    first = engines.numeric(claim, settings.confirming())
     if first is not None and first.counterexample is not None:
         return decide(ProofOutcome(ProofStatus.UNKNOWN, tried=("numeric",)), first)
     proof = engines.prove(claim, Deadline(claim.budget))
-    if proof.status is ProofStatus.PROVED or claim.independent:
+    if proof.status is ProofStatus.PROVED:
         return decide(proof, first)
     return decide(proof, engines.numeric(claim, settings))
 
