@@ -271,9 +271,7 @@ class _Reader:
             raise _Problem("name", f"'{name}' is a built-in and cannot be redefined")
         if not isinstance(table, dict):
             raise _Problem("name", "must be a table with 'args' and 'body'")
-        for key in table:
-            if key not in FUNCTION_FIELDS:
-                raise _Problem(key, f"unknown field '{key}'{did_you_mean(key, FUNCTION_FIELDS)}")
+        _require_known_fields(table, FUNCTION_FIELDS)
         args = table.get("args")
         if not (isinstance(args, list) and all(isinstance(a, str) for a in args) and 1 <= len(args) <= MAX_ARGS):
             raise _Problem("args", f"must be a list of 1 to {MAX_ARGS} argument names, such as [\"t\"]")
@@ -334,9 +332,7 @@ class _Reader:
     def _build(self, index: int, shown: str, table) -> Identity:
         if not isinstance(table, dict):
             raise _Problem("identity", "must be a table")
-        for key in table:
-            if key not in IDENTITY_FIELDS:
-                raise _Problem(key, f"unknown field '{key}'{did_you_mean(key, IDENTITY_FIELDS)}")
+        _require_known_fields(table, IDENTITY_FIELDS)
         name = table.get("name")
         if not isinstance(name, str):
             raise _Problem("name", "missing or not a string")
@@ -533,6 +529,13 @@ def _latex_statement(table: dict) -> str:
     if all(isinstance(side, str) and side.strip() for side in sides):
         return f"${sides[0].strip()} = {sides[1].strip()}$"
     return ""
+
+
+def _require_known_fields(table: dict, known: tuple[str, ...]) -> None:
+    """A misspelt key is a located error with the nearest known one, never silently ignored."""
+    for key in table:
+        if key not in known:
+            raise _Problem(key, f"unknown field '{key}'{did_you_mean(key, known)}")
 
 
 def _side_text(table: dict, side: str) -> str:
