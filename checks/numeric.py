@@ -42,6 +42,7 @@ class NumericSettings:
     max_explicit_size: int = 3
     link_points: int = 200  # draws per link of a vector derivation (each needs SymPy evaluation)
     link_exact_points: int = 16  # agreeing draws of a link re-evaluated at high precision
+    max_digits: int | None = None  # a cap on any point's precision (None: evaluate's own limits)
 
     def confirming(self) -> NumericSettings:
         """For a claim already proved exactly: high precision only where float64 disagrees.
@@ -49,9 +50,12 @@ class NumericSettings:
         Re-evaluating agreeing points at 50 digits looks for a difference below float64's resolution
         (or checks a NumPy encoding); a proof has already shown the difference is exactly 0, so only
         points float64 cannot settle (overflow at planted ±700, cancellation) go to mpmath, the
-        simplest 8 of them, and any that differs there contradicts the proof: an `error`, never a pass.
+        simplest 8 of them, each at most CHEAP_DIGITS (a point far out, x = 10^4 with e^x in the claim,
+        needs thousands of digits to say what the proof already says; it is counted as not settled), and
+        any that differs there contradicts the proof: an `error`, never a pass. An unproved claim gets
+        the full check afterwards.
         """
-        return replace(self, exact_points=0, link_exact_points=0, max_exact=8)
+        return replace(self, exact_points=0, link_exact_points=0, max_exact=8, max_digits=evaluate.CHEAP_DIGITS)
 
 
 # float64 "agreement" above this many units of rounding of the terms is not taken on trust: those points
@@ -202,6 +206,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             break
         point = [column[index] for column in columns]
         full = evaluate.MAX_DIGITS_DISAGREEING if bad[index] else evaluate.MAX_DIGITS
+        full = min(full, settings.max_digits or full)
         settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, min(limit, full))
         if settled.status == "unresolved" and limit < full and settled.digits:
             passes.append((index, full))  # needs more digits: looked at again after the cheap points
@@ -362,7 +367,12 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                     continue
                 exact_budget -= 1
                 settled_disagreeing += int(disagrees)
-                agree, L, R = explicit.settle(draw, scale[j])
+                agree, L, R = explicit.settle(draw, scale[j], settings.max_digits or evaluate.MAX_DIGITS)
+                if agree is None:  # no stable value within the precision allowed: neither way
+                    limit = settings.max_digits or evaluate.MAX_DIGITS
+                    tally.unresolved.append((f"a draw at n = {draw.size}", f"no stable value within {limit} digits"))
+                    tally.undecided += int(disagrees)
+                    continue
                 tally.exact += 1
                 if agree:
                     tally.undecided += int(disagrees)
@@ -496,14 +506,18 @@ class _ExplicitSides:
             values = np.array([min(float(abs(v)), np.finfo(float).max) for v in exact] or [0.0])
         return float(np.max(values)) if values.size else 0.0
 
-    def settle(self, draw, scale=None):
+    def settle(self, draw, scale=None, max_digits: int = evaluate.MAX_DIGITS):
         """(agree, lhs entries, rhs entries) at high precision (evaluate.settle_entries: the precision
-        grows until the answer is stable; a difference counts when two precisions agree on it)."""
+        grows until the answer is stable; a difference counts when two precisions agree on it); agree is
+        None when no precision up to `max_digits` gave a stable answer."""
         _, compiled = self._build(draw.size)
         args = self._arguments(draw)
         measured = compiled["cancellation"](*args)
         start = evaluate.digits_for(args, compiled["constants"] + measured.digits, dynamic_range=False)
-        settled = evaluate.settle_entries(lambda digits: self.exact_values(draw, digits), start, measured.scale)
+        settled = evaluate.settle_entries(lambda digits: self.exact_values(draw, digits), start, measured.scale,
+                                          max_digits)
+        if settled.status == "unresolved":
+            return None, [], []
         # an entry undefined on one side only may be SymPy's form of a removable singularity (n·xⁿ/x):
         # checked point by point in scalar claims only; here it is never a counterexample
         confirmed = settled.status == "differ" and not settled.reason

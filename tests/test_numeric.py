@@ -110,3 +110,21 @@ def test_a_numpy_encoding_wrong_only_beyond_n_1_is_reported():
     assert result.verdict is Verdict.ERROR and "the NumPy lhs disagrees with the SymPy lhs at n = 2" in result.message
     assert verify_identity(make_identity(X[i] * G[j], G[j] * X[i], [], numpy_lhs=right, numpy_rhs=right,
                                          **outer)).verdict is Verdict.PROVED
+
+
+def test_the_confirming_pass_caps_the_precision_and_says_so():
+    """The cheap pass that cross-checks a proof stops at CHEAP_DIGITS: x = ±10⁴ with e^x in the claim
+    needs thousands of digits, which only the full check (of an unproved claim) spends. The points it
+    leaves are reported unresolved, never counted as settled."""
+    from qedcheck.checks import evaluate
+
+    lhs, rhs = sp.log(1 + sp.exp(x)) - sp.log(1 + sp.exp(-x)), x
+    cheap = numeric.cross_check_scalar(lhs, rhs, [x], settings=numeric.NumericSettings().confirming())
+    full = numeric.cross_check_scalar(lhs, rhs, [x])
+    assert cheap.agrees and full.agrees
+    assert "unresolved" in cheap.region and f"{evaluate.CHEAP_DIGITS} digits" in cheap.region
+    assert "up to 8746 digits" in full.region  # the full check settled x = ±10⁴ at thousands of digits
+    # a claim false only far out is not passed by the cheap pass: it stays undecided there
+    false = numeric.cross_check_scalar(lhs, rhs + sp.Max(0, x - 5000) * 10**-3000, [x],
+                                       settings=numeric.NumericSettings().confirming())
+    assert false.counterexample is None and "unresolved" in false.region
