@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..results import Counterexample, NumericOutcome
-from . import evaluate, indexed, sampling
+from . import evaluate, indexed, jumps, sampling
 from .symbolic import prepare
 
 # Below this magnitude a NumPy side is compared absolutely (to 1e3 * rtol * ENCODING_FLOOR): its
@@ -86,6 +86,8 @@ class _Tally:
     excluded: list = field(default_factory=list)  # (point text, reason) where neither side has a value
     unresolved: list = field(default_factory=list)  # (point text, reason) no stable answer at high precision
     unsettled: int = 0  # points float64 could not decide that were not settled (over the budget)
+    at_jumps: list = field(default_factory=list)  # unresolved points (text) where a jump function's argument
+    # is within rounding of its jump and could not be decided exactly
     stopped: str = ""  # why high precision stopped early (its time limit)
     digits: int = 0  # the highest precision a settled point needed
     region: str = ""
@@ -186,6 +188,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
     extra = evaluate.constant_digits(lhs, rhs)
     cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
+    watch = jumps.Watch.of(lhs, rhs, symbols)
     chosen = _exact_indices(bad, settings, columns, _audited(a, b, scale, bad, settings))
     tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
     where_exact = evaluate.exact_function(where, symbols) if where is not None else None
@@ -207,7 +210,8 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
         point = [column[index] for column in columns]
         full = evaluate.MAX_DIGITS_DISAGREEING if bad[index] else evaluate.MAX_DIGITS
         full = min(full, settings.max_digits or full)
-        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, min(limit, full))
+        settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, min(limit, full),
+                                  watch)
         if settled.status == "unresolved" and limit < full and settled.digits:
             passes.append((index, full))  # needs more digits: looked at again after the cheap points
             continue
@@ -217,6 +221,8 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             continue
         if settled.status == "unresolved":
             tally.unresolved.append((where_text, settled.reason))
+            if settled.ambiguous:
+                tally.at_jumps.append(where_text)
             continue
         tally.exact += 1
         tally.digits = max(tally.digits, settled.digits)
@@ -238,14 +244,19 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     if tally.counterexample is None and specials is not None and specials.exact and settings.exact_points \
             and not quadrature:  # what a quadrature finds there could not count either way
         _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                             rewritten)
+                             rewritten, watch)
+    if tally.counterexample is None and tally.at_jumps and settings.exact_points:
+        # sign(noise) may be either sign: at such a point the claim may fail, and nothing says it does not
+        tally.problems.append(f"the numbers cannot decide the claim: at {_points(len(tally.at_jumps))} the argument "
+                              "of a jump function (sign, Heaviside, floor, ceiling, a condition) is within rounding "
+                              f"of its jump and could not be decided exactly, e.g. {tally.at_jumps[0]}")
     if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
         tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
     return tally.outcome()
 
 
 def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                         rewritten, rows: int = 3) -> None:
+                         rewritten, watch=None, rows: int = 3) -> None:
     """The exact rational zeros (x = -13/7 in sign(x + 13/7)), the other symbols at a few sampled values:
     evaluated at high precision from the exact value, where float64 cannot go."""
     names = [str(s) for s in symbols]
@@ -256,7 +267,11 @@ def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, ex
             point = [root if j == k else columns[j][row] for j in range(len(names))]
             if holds is not None and not _holds_exactly(holds, point, extra):
                 continue
-            settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten)
+            settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, watch=watch)
+            if settled.status == "unresolved" and settled.ambiguous:
+                text = ", ".join(f"{n} = {v}" for n, v in zip(names, point))
+                tally.unresolved.append((text, settled.reason))
+                tally.at_jumps.append(text)
             if settled.status == "differ":
                 tally.exact += 1
                 tally.counterexample = _counterexample(dict(zip(names, point)), settled.lhs, settled.rhs,
