@@ -542,8 +542,8 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
     while True:
         arguments = None if watch is None else functools.partial(_jump_offsets, watch, point)
-        settled = settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
-                                 start, measured.scale, max_digits, arguments)
+        settled = settle_entries(functools.partial(_both, exact_lhs, exact_rhs, point), start, measured.scale,
+                                 max_digits, arguments)
         if settled.status != "ambiguous":
             break
         ambiguous = settled.ambiguous
@@ -591,6 +591,10 @@ def _tends_to(function, value, point, digits: int) -> bool:
         near.append(function(*moved, digits=digits))
     return len(point) > 1 and all(isinstance(v, (mpmath.mpf, mpmath.mpc)) and abs(v - value) <= tolerance
                                   for v in near)
+
+
+def _both(exact_lhs, exact_rhs, point, digits: int):
+    return exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)
 
 
 def _jump_offsets(watch, point, digits: int) -> list:

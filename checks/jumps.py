@@ -28,11 +28,10 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
-_AT_ZERO = (sp.sign, sp.Heaviside)  # jump where the argument is 0
+_AT_ZERO = (sp.sign, sp.Heaviside, sp.DiracDelta)  # jump where the argument is 0 (DiracDelta has no value there)
 _AT_INTEGERS = (sp.floor, sp.ceiling, sp.frac)  # jump where the argument is an integer
-_MAX_WATCHED = 40
-_MAX_SIMPLIFY_OPS = 120  # `simplify` on a larger argument costs more than the point is worth: unresolved
-MAX_POINT_SIMPLIFY = 6  # per claim
+_MAX_SIMPLIFY_OPS = 60  # `simplify` on a larger argument costs more than the point is worth: unresolved
+MAX_POINT_SIMPLIFY = 4  # per claim
 
 
 @dataclass(frozen=True)
@@ -58,15 +57,17 @@ def sites(exprs, symbols: Sequence) -> tuple[Site, ...]:
     inside an integral over its own variable is the quadrature's business, not a point's."""
     known = set(symbols)
     found: dict = {}
-    for expr in exprs:
-        if not isinstance(expr, sp.Basic):
+    seen: set = set()  # a network's gradient repeats the same subtrees many times: each is visited once
+    stack = [e for e in reversed(list(exprs)) if isinstance(e, sp.Basic)]
+    while stack:
+        node = stack.pop()
+        if node in seen:
             continue
-        for node in sp.preorder_traversal(expr):
-            site = _site(node)
-            if site is not None and site.argument.free_symbols <= known and node not in found:
-                found[node] = site
-            if len(found) >= _MAX_WATCHED:
-                break
+        seen.add(node)
+        site = _site(node)
+        if site is not None and site.argument.free_symbols <= known:
+            found[node] = site
+        stack.extend(reversed(node.args))
     return tuple(found.values())
 
 
@@ -153,20 +154,26 @@ def _exact(value):
 
 
 def _is_zero(argument, exact, budget: list) -> bool:
-    """Whether the argument is exactly 0 at the exact point: SymPy's evaluation of it there, or its
-    `simplify` as an expression (0 as an expression: 0 wherever it has a value, and it has one there, it
-    was computed), or at the point (while `budget` lasts)."""
+    """Whether the argument is exactly 0 at the exact point: SymPy's evaluation of it there (a number),
+    or its `simplify` as an expression (0 as an expression: 0 wherever it has a value, and it has one
+    there, it was computed), or `simplify` at the point (while `budget` lasts). SymPy's assumptions
+    (`is_zero`) are not asked: on a numeric expression they evaluate it numerically, slowly."""
     at = argument.xreplace(exact)
-    if at.is_zero:
-        return True
-    if at.is_zero is False or sp.count_ops(argument) > _MAX_SIMPLIFY_OPS:
+    if at.is_Number:
+        return at == 0
+    if sp.count_ops(argument) > _MAX_SIMPLIFY_OPS:
         return False
     if _simplifies_to_zero(argument):
         return True
-    if budget[0] <= 0:
-        return False
+    if budget[0] <= 0 or not all(_simple(v) for v in exact.values()):
+        return False  # a float64 is a rational with a 2^52 denominator: simplify there takes seconds
     budget[0] -= 1
     return _simplifies_to_zero(at)
+
+
+def _simple(number) -> bool:
+    """A number of small height, such as a special point (7/3, -2/3, 3) or a simple float64 (0.5)."""
+    return abs(number.p) < 10**6 and number.q < 10**6
 
 
 @functools.lru_cache(maxsize=256)

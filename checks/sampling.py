@@ -202,8 +202,8 @@ def special_points(exprs, symbols) -> Specials:
     constant_values = _constant_values(exprs)
     constants = _constant_points(constant_values)
     points, named = {}, {}
-    for name in found:
-        roots = _usable(found[name])
+    for name, solved in found.items():
+        roots = _usable(solved)
         grid = [r for r in sorted(_usable(grid_found[name]), key=abs) if r not in roots]
         small = [c for c in constant_values if c < 1e-3][:4]
         # ranked, so that the cap drops the least telling points: the solved zeros with the points beside
@@ -320,19 +320,19 @@ def _usable(roots) -> list[float]:
 
 
 def _around(roots: list[float], small: list[float] = (), between: bool = True) -> list[float]:
-    """Each root, points beside it at relative offsets BESIDE and at the absolute scale of the claim's
-    small constants (Max(|x - a|, 1e-12) differs from |x - a| only within 1e-12 of a), and midpoints of
-    neighbouring roots (`between`)."""
-    points = []
+    """Each root, midpoints of neighbouring roots (`between`: a claim false only on (2, 2.001)), points
+    beside each root at relative offsets BESIDE and at the absolute scale of the claim's small constants
+    (Max(|x - a|, 1e-12) differs from |x - a| only within 1e-12 of a). In that order, so that a cap on
+    the number of points drops the points beside before the roots and the gaps between them."""
+    points = list(roots)
+    if between:
+        points.extend((a + b) / 2 for a, b in itertools.pairwise(roots))
     for r in roots:
         width = max(1.0, abs(r))
-        points.append(r)
         for offset in BESIDE:
             points.extend((r - offset * width, r + offset * width))
         for c in small:
             points.extend((r - c / 2, r + c / 2))
-    if between:
-        points.extend((a + b) / 2 for a, b in itertools.pairwise(roots))
     return points
 
 
@@ -441,7 +441,7 @@ def _sign_changes(expr, symbol) -> list[float]:
             fm = np.real(f(mid))
             left = np.sign(fm) == np.sign(flo)
             lo, hi, flo = np.where(left, mid, lo), np.where(left, hi, mid), np.where(left, fm, flo)
-    return zeros + list((lo + hi) / 2)[:50]
+    return sorted(zeros + list((lo + hi) / 2), key=abs)[:50]  # an unbounded family: the zeros nearest 0
 
 
 def _constant_values(exprs) -> list[float]:
