@@ -1,6 +1,7 @@
 """Jump functions at their jumps: where no precision can say which side of the jump a value is on.
 
-sign, Heaviside, floor, ceiling, frac and the conditions of a Piecewise are discontinuous: a rounding
+sign, Heaviside, floor, ceiling, frac and the conditions of a Piecewise are discontinuous (and DiracDelta
+has no value at 0, where mpmath's noise would give it 0): a rounding
 error of 10^-60 in their argument can move their value by 1. Elsewhere a value that is 0 in truth is
 computed as rounding noise and stays harmless (|noise| is noise), but sign(noise) is ±1, and the
 noise of cosh(x)² − sinh(x)² − 1 has the same sign at 60 and at 100 digits often enough: a difference
