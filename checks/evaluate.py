@@ -341,6 +341,27 @@ def digits_for(values, extra: int = 0, dynamic_range: bool = True) -> int:
     return EXACT_DIGITS + 10 + min(int(0.4343 * largest), 450) + int(extra)
 
 
+def beyond_float64(*exprs) -> bool:
+    """Whether a constant of the expressions is beyond float64's normal range (1e-400, 10**400, exp(-800)):
+    float64 sees it as 0 or inf, so it screens nothing that depends on it."""
+    tiny, huge = float(np.finfo(float).tiny), float(np.finfo(float).max)
+    for node in _nodes(list(exprs)):
+        if isinstance(node, (sp.Rational, sp.Float)) and node != 0:
+            try:
+                value = abs(float(node))
+            except OverflowError:
+                return True
+            if not tiny <= value <= huge:
+                return True
+        elif isinstance(node, sp.exp) and node.args[0].is_number:
+            try:
+                if abs(complex(node.args[0]).real) > 700:
+                    return True
+            except (TypeError, ValueError, OverflowError):
+                return True
+    return False
+
+
 def constant_digits(*exprs) -> int:
     """Digits the constants of the expressions need: 10**-40 in `x*(1 + 10**-40)` is invisible below
     40 digits, 2**1000 + 1 below 302, exp(-1000) below 435. A difference hidden below the working

@@ -189,7 +189,10 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     extra = evaluate.constant_digits(lhs, rhs)
     cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
     watch = jumps.Watch.of(lhs, rhs, symbols)
-    chosen = _exact_indices(bad, settings, columns, _audited(a, b, scale, bad, settings))
+    audited = _audited(a, b, scale, bad, settings)
+    if settings.exact_points and specials is not None and evaluate.beyond_float64(lhs, rhs):
+        audited += _special_indices(names, columns, specials, settings.max_exact)
+    chosen = _exact_indices(bad, settings, columns, audited)
     tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
     where_exact = evaluate.exact_function(where, symbols) if where is not None else None
     started = time.perf_counter()
@@ -314,6 +317,18 @@ def _audited(a, b, scale, bad, settings) -> list[int]:
     spread = cancelled[np.linspace(0, len(cancelled) - 1, num=min(CANCELLATION_AUDIT // 2, len(cancelled)),
                                    dtype=int)] if len(cancelled) else cancelled
     return [int(k) for k in (*suspicious, *worst, *spread)]
+
+
+def _special_indices(names, columns, specials, limit: int) -> list[int]:
+    """The sampled points at the claim's special points. float64 cannot see a constant beyond its range
+    (1e-400·relu(x − 0.6)·relu(0.7 − x) is 0 there, as is the difference it makes): where the claim
+    changes character, only high precision can say whether the sides agree."""
+    found = np.zeros(len(columns[0]), dtype=bool)
+    for name, column in zip(names, columns):
+        special = specials.get(name)
+        if special is not None and len(special):
+            found |= np.isin(column, special)
+    return [int(k) for k in np.flatnonzero(found)[:limit]]
 
 
 def _region(names, columns, specials) -> str:
