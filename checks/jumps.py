@@ -95,7 +95,9 @@ class Watch:
 
     @classmethod
     def of(cls, lhs, rhs, symbols: Sequence) -> Watch | None:
-        found = sites((lhs, rhs), symbols)
+        """The watch of a claim whose sides are expressions, or lists of entries (a vector claim at one
+        size); None when it has no jump function."""
+        found = sites(_entries(lhs) + _entries(rhs), symbols)
         return cls(lhs, rhs, symbols, found) if found else None
 
     def arguments(self, point, digits: int) -> list:
@@ -139,8 +141,19 @@ class Watch:
                 return None, (f"the argument of {_shown(site.node)} is within rounding of {where} there and "
                               "could not be decided exactly")
             replacements[site.node] = site.value_at_jump(integer)
-        lhs, rhs = self.lhs.xreplace(replacements), self.rhs.xreplace(replacements)
-        return Watch(lhs, rhs, self.symbols, sites((lhs, rhs), self.symbols), self._budget), ""
+        lhs, rhs = _replaced(self.lhs, replacements), _replaced(self.rhs, replacements)
+        found = sites(_entries(lhs) + _entries(rhs), self.symbols)
+        return Watch(lhs, rhs, self.symbols, found, self._budget), ""
+
+
+def _entries(side) -> list:
+    return list(side) if isinstance(side, (list, tuple)) else [side]
+
+
+def _replaced(side, replacements):
+    if isinstance(side, (list, tuple)):
+        return [entry.xreplace(replacements) if isinstance(entry, sp.Basic) else entry for entry in side]
+    return side.xreplace(replacements)
 
 
 def _exact(value):

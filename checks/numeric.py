@@ -68,6 +68,9 @@ OUTSIDE_WHERE = "outside the `where` when evaluated exactly"
 # Points where float64 cancelled (the difference is within rounding of the terms but not of the values),
 # settled at high precision: the worst ones and a spread.
 CANCELLATION_AUDIT = 16
+# Special points settled at high precision in the full check, whatever float64 says there (see
+# cross_check_scalar).
+SPECIAL_AUDIT = 24
 
 
 @dataclass
@@ -190,8 +193,13 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
     watch = jumps.Watch.of(lhs, rhs, symbols)
     audited = _audited(a, b, scale, bad, settings)
-    if settings.exact_points and specials is not None and evaluate.beyond_float64(lhs, rhs):
-        audited += _special_indices(names, columns, specials, settings.max_exact)
+    if settings.exact_points and specials is not None:
+        # float64's tolerance (ROUNDING) is wider than what a claim may get wrong beside a kink
+        # (Max(|x − 3|, 1e-12) against |x − 3| at 3 + 5e-13: a relative 2e-13): the first special points
+        # (solved kinks, the gaps between them, the points just beside) are settled at high precision;
+        # all of them when a constant is beyond float64's range, where float64 sees nothing at all
+        every = evaluate.beyond_float64(lhs, rhs)
+        audited += _special_indices(names, columns, specials, settings.max_exact if every else SPECIAL_AUDIT)
     chosen = _exact_indices(bad, settings, columns, audited)
     tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
     where_exact = evaluate.exact_function(where, symbols) if where is not None else None
@@ -248,11 +256,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             and not quadrature:  # what a quadrature finds there could not count either way
         _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
                              rewritten, watch)
-    if tally.counterexample is None and tally.at_jumps and settings.exact_points:
-        # sign(noise) may be either sign: at such a point the claim may fail, and nothing says it does not
-        tally.problems.append(f"the numbers cannot decide the claim: at {_points(len(tally.at_jumps))} the argument "
-                              "of a jump function (sign, Heaviside, floor, ceiling, a condition) is within rounding "
-                              f"of its jump and could not be decided exactly, e.g. {tally.at_jumps[0]}")
+    _no_verdict_at_jumps(tally, settings)
     if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
         tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
     return tally.outcome()
@@ -320,14 +324,16 @@ def _audited(a, b, scale, bad, settings) -> list[int]:
 
 
 def _special_indices(names, columns, specials, limit: int) -> list[int]:
-    """The sampled points at the claim's special points. float64 cannot see a constant beyond its range
-    (1e-400·relu(x − 0.6)·relu(0.7 − x) is 0 there, as is the difference it makes): where the claim
-    changes character, only high precision can say whether the sides agree."""
+    """The sampled points at the first `limit` special points of the claim (split among the symbols;
+    special points are ranked, see sampling.special_points). float64 cannot see a constant beyond its
+    range (1e-400·relu(x − 0.6)·relu(0.7 − x) is 0 there, as is the difference it makes): where the
+    claim changes character, only high precision can say whether the sides agree."""
     found = np.zeros(len(columns[0]), dtype=bool)
+    share = max(1, limit // max(1, len(names)))
     for name, column in zip(names, columns):
         special = specials.get(name)
         if special is not None and len(special):
-            found |= np.isin(column, special)
+            found |= np.isin(column, special[:share])
     return [int(k) for k in np.flatnonzero(found)[:limit]]
 
 
@@ -400,7 +406,11 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                 agree, L, R = explicit.settle(draw, scale[j], settings.max_digits or evaluate.MAX_DIGITS)
                 if agree is None:  # no stable value within the precision allowed: neither way
                     limit = settings.max_digits or evaluate.MAX_DIGITS
-                    tally.unresolved.append((f"a draw at n = {draw.size}", f"no stable value within {limit} digits"))
+                    reason = (("a jump function's argument is within rounding of its jump and could not be decided "
+                               "exactly") if explicit.at_jump else f"no stable value within {limit} digits")
+                    tally.unresolved.append((f"a draw at n = {draw.size}", reason))
+                    if explicit.at_jump:
+                        tally.at_jumps.append(f"a draw at n = {draw.size}")
                     tally.undecided += int(disagrees)
                     continue
                 tally.exact += 1
@@ -411,7 +421,17 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                 elif tally.counterexample is None:
                     tally.counterexample = _vector_counterexample(draw, L, R)
             _record_errors(tally, A, B, _per_entry(scale, A), ~bad, 1e3 * settings.atol / settings.rtol)
+    _no_verdict_at_jumps(tally, settings)
     return tally.outcome()
+
+
+def _no_verdict_at_jumps(tally, settings) -> None:
+    """sign(noise) may be either sign: where a jump function's argument could not be decided, the claim
+    may fail, and nothing says it does not. Not for a proved claim's cross-check (a proof is exact)."""
+    if tally.counterexample is None and tally.at_jumps and settings.exact_points:
+        tally.problems.append(f"the numbers cannot decide the claim: at {_points(len(tally.at_jumps))} the argument "
+                              "of a jump function (sign, Heaviside, floor, ceiling, a condition) is within rounding "
+                              f"of its jump and could not be decided exactly, e.g. {tally.at_jumps[0]}")
 
 
 def _stacked(draws, pairs):
@@ -476,6 +496,7 @@ class _ExplicitSides:
         self.lhs, self.rhs = lhs, rhs
         self._cache: dict[int, tuple] = {}
         self._vector_names = [str(v.label) for v in identity.vectors]
+        self.at_jump = False  # whether the last draw settled was left unresolved at a jump function
         self._scalar_names = [str(s) for s in identity.symbols]
 
     def _build(self, size_value: int):
@@ -542,10 +563,10 @@ class _ExplicitSides:
         None when no precision up to `max_digits` gave a stable answer."""
         _, compiled = self._build(draw.size)
         args = self._arguments(draw)
-        measured = compiled["cancellation"](*args)
-        start = evaluate.digits_for(args, compiled["constants"] + measured.digits, dynamic_range=False)
-        settled = evaluate.settle_entries(lambda digits: self.exact_values(draw, digits), start, measured.scale,
-                                          max_digits)
+        f, g = compiled["exact"]
+        settled = evaluate.settle(f, g, args, compiled["constants"], compiled["cancellation"], (False, False),
+                                  max_digits, compiled["jumps"])
+        self.at_jump = bool(settled.ambiguous)
         if settled.status == "unresolved":
             return None, [], []
         # an entry undefined on one side only may be SymPy's form of a removable singularity (n·xⁿ/x):
@@ -571,6 +592,7 @@ class _Compiled:
                 "magnitude": lambda: evaluate.float_functions(self.magnitudes, self.symbols),
                 "exact magnitude": lambda: evaluate.exact_function(self.magnitudes, self.symbols),
                 "constants": lambda: evaluate.constant_digits(self.lefts, self.rights),
+                "jumps": lambda: jumps.Watch.of(list(self.lefts), list(self.rights), self.symbols),
                 "cancellation": lambda: evaluate.cancellation_function(list(self.lefts) + list(self.rights),
                                                                        self.symbols),
             }[kind]()
