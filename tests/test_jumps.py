@@ -128,3 +128,16 @@ def test_the_rounding_bounds_of_a_jump_argument():
     assert evaluate._jump_state(mpmath.mpf(10)**-58, -mpmath.mpf(10)**-70, 60, 100, 0) is None  # not yet stable
     assert not evaluate._clear_of_jump(mpmath.mpf(10)**-40, 60, 0)  # sin(π) at 60 digits is 10⁻⁶⁰: not clear
     assert evaluate._clear_of_jump(mpmath.mpf(10)**-30, 60, 0)
+
+
+def test_vector_draws_watch_their_jump_functions():
+    from qedcheck.derivations.vocabulary import X, i, n
+
+    zero = sp.cosh(X[i])**2 - sp.sinh(X[i])**2 - 1
+    shape = {"vectors": (X,), "indices": (i,), "size": n, "numeric_sizes": (1, 2, 3)}
+    for rhs, false in ((0, False), (1, True)):
+        identity = make_identity(sp.sign(zero), sp.Integer(rhs), [], **shape)
+        outcome = numeric.cross_check_vector(identity, identity.lhs, identity.rhs)
+        assert (outcome.counterexample is not None) is false, outcome
+        if false:
+            assert outcome.counterexample.lhs == "0"
