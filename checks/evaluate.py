@@ -577,9 +577,11 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
         if settled.status != "ambiguous":
             break
         ambiguous = settled.ambiguous
+        before = len(watch.sites)
         watch, why = watch.decide(point, ambiguous, settled.digits)
-        if watch is None:  # `ambiguous` says why it is unresolved: no precision can tell
-            return Settled("unresolved", reason=why, ambiguous=ambiguous)
+        if watch is None or len(watch.sites) >= before:  # no precision can tell (`ambiguous` says so)
+            return Settled("unresolved", reason=why or "a jump function could not be decided exactly",
+                           ambiguous=ambiguous)
         exact_lhs, exact_rhs = exact_function(watch.lhs, watch.symbols), exact_function(watch.rhs, watch.symbols)
         watch = watch if watch.sites else None
     if settled.status == "differ" and (settled.lhs is None) != (settled.rhs is None):
