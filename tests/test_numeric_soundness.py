@@ -241,6 +241,20 @@ def test_finite_differences_catch_a_wrong_slope_with_a_derived_tolerance():
     assert finite_diff.check_scalar(lambda x: f(x), lambda x: right(x), "x", 0, symbol=positive).agrees
 
 
+def test_finite_differences_that_have_not_converged_decide_nothing():
+    """cos(x⁶) turns through 13 radians within one step at x = 8.5: the difference quotients there are
+    noise (from the fuzzer: a true chain rule reported `error`). Such points are not used; where the
+    quotients converge, a wrong slope is still caught, however fast the function oscillates elsewhere."""
+    f = evaluate.float_function(sp.cos(x**6), [x])
+    right = evaluate.float_function(-6 * x**5 * sp.sin(x**6), [x])
+    wrong = evaluate.float_function(-6 * x**5 * sp.sin(x**6) * (1 + R(1, 10**4)), [x])
+    assert finite_diff.check_scalar(lambda x: f(x), lambda x: right(x), "x", 0).agrees
+    outcome = finite_diff.check_scalar(lambda x: f(x), lambda x: wrong(x), "x", 0)
+    assert not outcome.agrees and outcome.points > 20
+    diff_claim = verdict(sp.Derivative(sp.cos(x**6), x), -6 * x**5 * sp.sin(x**6), finite_differences=True)
+    assert diff_claim.verdict is Verdict.PROVED, diff_claim.message
+
+
 # 7. DiracDelta, big integers, memory
 
 def test_dirac_delta_is_zero_away_from_its_zeros_and_no_value_at_them():
