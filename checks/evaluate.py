@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .memo import memoised
+from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 EXACT_DIGITS = 50
 # A tolerance scale (terms in absolute value: no cancellation) only needs mpmath's unbounded exponent
@@ -530,6 +531,25 @@ NOISE_SLACK = 15
 CONFIRMING_STEP = 40
 
 
+# Wall time one point may take at high precision. mpmath's cost grows with the size of an argument
+# as well as with the precision: exp(e^(10^6)) or sin of it reduce their argument with ln 2 or π to
+# 1.4 million bits, minutes for one value. A point over this is unresolved, never agreeing.
+POINT_SECONDS = 4.0
+
+
+def within_point_time(settle_point):
+    """`settle_point` interrupted after POINT_SECONDS (mpmath is pure Python here: the timer reaches it)."""
+    @functools.wraps(settle_point)
+    def bounded(*args, **kwargs):
+        try:
+            with interrupt_after(Deadline(POINT_SECONDS)):
+                return settle_point(*args, **kwargs)
+        except BudgetExceeded:
+            return Settled("unresolved", reason=f"no answer within {POINT_SECONDS:g} s at this point")
+    return bounded
+
+
+@within_point_time
 def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
            rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
@@ -589,6 +609,7 @@ def _tends_to(function, value, point, digits: int) -> bool:
                                   for v in near)
 
 
+@within_point_time
 def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS) -> Settled:
     """`settle` for a function of the precision giving (lhs, rhs), each a number or a list of entries.
 

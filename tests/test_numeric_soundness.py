@@ -356,3 +356,16 @@ def test_the_issues_examples_through_the_cli(tmp_path, capsys):
     results = {r["name"]: r for r in json.loads(report.read_text())["identities"]}
     assert "j" in results["log_abs_branch"]["counterexample"]["rhs"]
     assert "zeros/kinks at 2.999999" in results["min_pole"]["numeric"]["region"]
+
+
+def test_a_point_mpmath_cannot_evaluate_in_time_is_unresolved_not_a_hang(monkeypatch):
+    """exp(e^(10^6)) makes mpmath reduce its argument with ln 2 to 1.4 million bits (minutes for one
+    value); the fuzzer's exp(exp(x)) = exp(exp(x)) + Heaviside(x − 20) ran into the worker's wall limit.
+    Each point has POINT_SECONDS; past it the point is unresolved, and the claim is still decided
+    (refuted exactly at its kink)."""
+    monkeypatch.setattr(evaluate, "POINT_SECONDS", 0.5)
+    side = evaluate.exact_function(sp.exp(sp.exp(x)), [x])
+    settled = evaluate.settle(side, side, [1e6])
+    assert settled.status == "unresolved" and "no answer within 0.5 s" in settled.reason
+    result = verdict(sp.exp(sp.exp(x)), sp.exp(sp.exp(x)) + sp.Heaviside(x - 20))
+    assert result.verdict is Verdict.REFUTED, result.message
