@@ -494,9 +494,17 @@ def cancellation_function(exprs, symbols: Sequence) -> Callable[..., Cancellatio
         return lambda *values: Cancellation()
     compiled = exact_function(sums + exponents, symbols)
 
+    def sizes_at(values) -> list:
+        """Every sum's Σ|terms| and every exponent at the point; one entry without a value (a
+        denominator that is 0 at this precision) leaves the others measured, entry by entry."""
+        sizes = compiled(*values, digits=SCALE_DIGITS)
+        if isinstance(sizes, list):
+            return sizes
+        return [exact_function(e, symbols)(*values, digits=SCALE_DIGITS) for e in sums + exponents]
+
     def cancellation(*values) -> Cancellation:
         try:
-            sizes = _listed(compiled(*values, digits=SCALE_DIGITS))
+            sizes = sizes_at(values)
         except ExactEvaluationFailed:
             return Cancellation()
         numbers = [v if isinstance(v, (mpmath.mpf, mpmath.mpc)) else None for v in sizes]
@@ -627,6 +635,8 @@ def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS
                 return Settled("agree", L, R, digits)
             L2, R2 = values_at(higher)
             status, reason = _two_precisions(L, R, L2, R2, digits, higher, scale)
+            if status == "differ" and any(_undefined(L2, R2)) and _undefined(L2, R2) != _undefined(*values_at(2 * higher)):
+                status = None  # a side undefined only below some precision: a denominator lost to rounding
             if status is not None:
                 return Settled(status, L2, R2, higher, reason)
             digits *= 2
@@ -671,6 +681,13 @@ def _two_precisions(Lp, Rp, Lq, Rq, p: int, q: int, scale):
         if abs(Dq) <= noise_q or abs(Dq) <= abs(Dp) * mpmath.mpf(10) ** -((q - p) // 3):
             return "agree", ""
     return None, ""
+
+
+def _undefined(L, R) -> tuple:
+    """Which entries of either side have no value. A side undefined at two precisions is asked once
+    more at twice the higher one before that counts: a denominator whose terms cancel beyond what
+    was measured is 0 at every precision below the cancellation, and has a value above it."""
+    return tuple(v is None for v in (*_listed(L), *_listed(R)))
 
 
 def _within_rounding(L, R, digits: int, scale) -> bool:

@@ -369,3 +369,22 @@ def test_a_point_mpmath_cannot_evaluate_in_time_is_unresolved_not_a_hang(monkeyp
     assert settled.status == "unresolved" and "no answer within 0.5 s" in settled.reason
     result = verdict(sp.exp(sp.exp(x)), sp.exp(sp.exp(x)) + sp.Heaviside(x - 20))
     assert result.verdict is Verdict.REFUTED, result.message
+
+
+def test_a_denominator_lost_to_rounding_is_not_an_undefined_side():
+    """From the fuzzer (seed 33): 1 + 9/4 (cosh² − sinh²)(x/5 + 3/4) at x = 700 adds terms of 10¹²² and is
+    exactly 0 below 122 digits. A sum in the other side without a value at the measuring precision
+    used to erase every measurement (one compiled list), so the point started at 60 digits and 'the
+    rhs is undefined' at 60 and 100 digits refuted a true claim. Each sum is measured on its own, and
+    an undefined side is asked once more at twice the precision before it counts."""
+    u = x / 5 + R(3, 4)
+    denominator = 1 + R(9, 4) * (sp.cosh(u) ** 2 - sp.sinh(u) ** 2)
+    lhs = sp.tan(sp.sin(x)) / (1 + R(9, 4)) + sp.Max(x, -x)
+    rhs = sp.tan(sp.sin(x)) / sp.Add(1, R(9, 4) * sp.cosh(u) ** 2, -R(9, 4) * sp.sinh(u) ** 2, evaluate=False) + x
+    assert abs(denominator.subs(x, 700).evalf(150) - R(13, 4)) < 1e-20
+    result = verdict(lhs, rhs, where=x > 0)
+    assert result.verdict is not Verdict.REFUTED, result.message
+    cancel = evaluate.cancellation_function((lhs, rhs), [x])(700.0)
+    assert cancel.digits >= 120
+    pole = evaluate.exact_function(1 / (x - 3), [x])
+    assert evaluate.settle(pole, evaluate.exact_function(x, [x]), [3.0]).status == "differ"  # a real pole stays one
