@@ -29,6 +29,8 @@ from dataclasses import dataclass
 import mpmath
 import sympy as sp
 
+from .run.budget import BudgetExceeded
+
 _AT_ZERO = (sp.sign, sp.Heaviside, sp.DiracDelta)  # jump where the argument is 0 (DiracDelta has no value there)
 _AT_INTEGERS = (sp.floor, sp.ceiling, sp.frac)  # jump where the argument is an integer
 _MAX_SIMPLIFY_OPS = 60  # `simplify` on a larger argument costs more than the point is worth: unresolved
@@ -194,6 +196,8 @@ def _simple(number) -> bool:
 def _simplifies_to_zero(expr) -> bool:
     try:
         return sp.simplify(expr) == 0
+    except BudgetExceeded:
+        raise  # the point's time is up (evaluate.within_point_time): not an answer to remember
     except Exception:  # noqa: BLE001 - simplify fails in many ways: not decided
         return False
 
