@@ -62,6 +62,7 @@ class KinkVerdict:
     message: str = ""
     point: dict = field(default_factory=dict)
     strategy: str = "kink"  # "kink": no derivative, or its true value, at a kink; "domain": one side undefined
+    values: tuple[str, ...] = ()  # (lhs, rhs, difference) at the refuting point; "undefined": a side with none
 
 
 @dataclass(frozen=True)
@@ -273,16 +274,19 @@ def _analyse_at(lhs, rhs, where, x, equations=(), with_nodes=True) -> KinkVerdic
         if lhs_undefined or rhs_undefined:
             reason = lhs_undefined or rhs_undefined
             side, other_name, other = ("lhs", "rhs", right) if lhs_undefined else ("rhs", "lhs", left)
+            shown = (("undefined", str(other)) if lhs_undefined else (str(other), "undefined")) + (
+                f"the {side} is undefined, the other side is not",)
             if reason is _PLAIN:  # a denominator or a logarithm's argument is 0 there
                 return KinkVerdict("refuted", f"the {side} is undefined at {x} = {p}, the {other_name} is {other}",
-                                   {x: p}, strategy="domain")
+                                   {x: p}, strategy="domain", values=shown)
             return KinkVerdict("refuted", f"{reason} (the {side} is undefined there, the {other_name} is {other})",
-                               {x: p})
+                               {x: p}, values=shown)
         difference = _simplified(left - right)
         if difference == 0:
             continue
         if difference.is_zero is False:
-            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly", {x: p})
+            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly", {x: p},
+                               values=(str(left), str(right), str(difference)))
         raise Undecided(f"cannot decide the claim at {x} = {p}")
     if sampled:
         raise Undecided(sampled)
@@ -540,7 +544,7 @@ def exact_point_counterexample(lhs, rhs, where=None, budget: int = 24) -> KinkVe
         difference = _simplified(left - right)
         if difference.is_number and difference.is_finite and difference.is_zero is False:
             return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly",
-                               {x: p}, strategy="exact-point")
+                               {x: p}, strategy="exact-point", values=(str(left), str(right), str(difference)))
     return None
 
 

@@ -22,11 +22,12 @@ import sympy as sp
 
 from ..results import Counterexample, NumericOutcome, ProofOutcome
 from ..sized import Condition, Declarations, MatrixClaim, Node
-from . import strategies
+from . import kinks, strategies
 from .budget import BudgetExceeded, Deadline, interrupt_after
 from .matrix_algebra import rewritten
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
-from .matrix_explicit import Explicit, numeric_values, symbolic_values
+from .matrix_domain import domain_condition, special_reason
+from .matrix_explicit import DomainExplicit, Explicit, NotAnalysable, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
 
 ALL_SIZES = "all sizes"
@@ -98,39 +99,25 @@ def scope_text(level: int) -> str:
 
 # --- proofs ---------------------------------------------------------------------------------------
 
-KINKED = ("abs", "Abs", "sign", "relu", "Heaviside")
-
-
-def kinked_derivative(claim: Sides) -> bool:
-    """Whether a grad or jacobian differentiates a function with kinks (relu, abs, sign, a 1-norm).
-
-    At a kink the derivative does not exist, and SymPy's formulas (d relu = Heaviside) would prove
-    a value there: such claims are left to the numeric check, as scalar claims without a `where`.
-    log|u| is the exception: it is smooth wherever it is defined.
-    """
-    def kinks(node: Node, under_log: bool = False) -> bool:
-        if node.op == "norm1" or (node.op == "fn" and node.value in KINKED and not under_log):
-            return True
-        log = node.op == "fn" and node.value == "log"
-        return any(kinks(arg, log and arg.op == "fn" and arg.value in ("abs", "Abs")) for arg in node.args)
-
-    return any(n.op in ("grad", "jacobian") and kinks(n.args[0])
-               for side in (claim.lhs, claim.rhs) for n in side.walk())
-
-
 def prove(claim: Sides, deadline: Deadline) -> ProofOutcome:
+    """Prove `claim` for all sizes, else size by size up to MAX_EXPLICIT_LEVEL.
+
+    A claim that may have special points (matrix_domain.special_reason: a denominator that may be 0, a
+    derivative of a function with kinks) has its points decided exactly entry by entry at each size,
+    as the scalar path decides them (kinks.analyse); the all-sizes proof cannot see them, so such a
+    claim is proved size by size only.
+    """
     tried: list[str] = []
-    if kinked_derivative(claim):
-        return ProofOutcome("unknown", tried=("kinks",), message="a derivative of relu, abs or sign: it does not "
-                            "exist at the kinks, so no symbolic proof is attempted")
-    try:
-        with interrupt_after(deadline):
-            generic = _prove_all_sizes(claim, tried)
-            if generic is not None:
-                return generic
-    except BudgetExceeded:
-        return ProofOutcome("timeout", tried=tuple(tried), message=f"symbolic budget of {deadline.seconds:g} s spent")
-    return _prove_explicit(claim, deadline, tried)
+    special = special_reason(claim.lhs, claim.rhs, claim.declarations, claim.where)
+    if not special:
+        try:
+            with interrupt_after(deadline):
+                generic = _prove_all_sizes(claim, tried)
+                if generic is not None:
+                    return generic
+        except BudgetExceeded:
+            return ProofOutcome("timeout", tried=tuple(tried), message=f"symbolic budget of {deadline.seconds:g} s spent")
+    return _prove_explicit(claim, deadline, tried, special)
 
 
 def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
@@ -225,7 +212,7 @@ def fits(claim: Sides, sizes: dict) -> bool:
     return True
 
 
-def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str]) -> ProofOutcome:
+def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str], special: str = "") -> ProofOutcome:
     names = list(claim.declarations.sizes.values())
     proved_level, winners, instances = 0, set(), 0
     tried.append("explicit")
@@ -233,7 +220,7 @@ def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str]) -> Proof
         with interrupt_after(deadline):
             for level in range(1, MAX_EXPLICIT_LEVEL + 1):
                 for sizes in size_combinations(names, level, claim):
-                    outcome = _prove_at(claim, sizes, tried)
+                    outcome = _prove_at(claim, sizes, tried, special)
                     if outcome.status == "refuted":
                         return outcome
                     if outcome.status != "proved":
@@ -262,15 +249,21 @@ def _partial(level: int, winners, tried, message: str) -> ProofOutcome:
                         tuple(dict.fromkeys(tried)), scope=scope_text(level))
 
 
-def _prove_at(claim: Sides, sizes: dict, tried: list[str]) -> ProofOutcome:
+def _prove_at(claim: Sides, sizes: dict, tried: list[str], special: str = "") -> ProofOutcome:
     values = symbolic_values(claim.declarations, sizes)
     winners = set()
     for assignment in _index_assignments(claim.free_indices, sizes):
+        if special:
+            decided = _special_points_at(claim, sizes, values, assignment, tried)
+            if decided is not None:
+                return decided
         left = Explicit(values, sizes, assignment)(claim.lhs)
         right = Explicit(values, sizes, assignment)(claim.rhs)
         pairs = zip(left, right) if isinstance(left, sp.MatrixBase) else [(left, right)]
         for a, b in pairs:
             difference = _log_abs_derivatives(a - b)
+            if special:  # the kinks are decided: off them DiracDelta is 0 (as symbolic.prepare)
+                difference = _without_dirac(difference)
             if difference == 0:
                 winners.add("exact")
                 continue
@@ -283,6 +276,69 @@ def _prove_at(claim: Sides, sizes: dict, tried: list[str]) -> ProofOutcome:
                 return ProofOutcome("unknown", message=f"no proof at {_sizes_text(sizes)}")
             winners.add(outcome.strategy)
     return ProofOutcome("proved", "+".join(sorted(winners)))
+
+
+def _special_points_at(claim: Sides, sizes: dict, values: dict, assignment: dict, tried) -> ProofOutcome | None:
+    """Decide the claim at these sizes at its special points, entry by entry (kinks.analyse): a
+    refutation with its point, or why no proof may be given, or None when every point was decided."""
+    tried.append("kink")
+    try:
+        left = DomainExplicit(values, sizes, assignment)(claim.lhs)
+        right = DomainExplicit(values, sizes, assignment)(claim.rhs)
+        domain = domain_condition(claim.declarations, claim.where, Explicit(values, sizes, assignment), values)
+    except NotAnalysable as failure:
+        return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), message=f"at {_sizes_text(sizes)}: {failure}")
+    entries = _entries(left, right)
+    for position, a, b in entries:
+        verdict = kinks.analyse(a, b, domain, (prepare(a), prepare(b)))
+        if verdict.status == "refuted":
+            where = f"at {_sizes_text(sizes)}" + (f", entry {position}" if position else "")
+            point = _analysis_point(claim, sizes, values, assignment, verdict.point)
+            return ProofOutcome("refuted", verdict.strategy, tuple(dict.fromkeys(tried)), scope=_sizes_text(sizes),
+                                message=f"{where}: {verdict.message}", point=point, values=verdict.values)
+        if verdict.status == "unknown":
+            return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)),
+                                message=f"at {_sizes_text(sizes)}: {verdict.message}")
+    return None
+
+
+def _entries(left, right):
+    """(position, lhs entry, rhs entry): position "" for a scalar, "[i]" or "[i, j]" otherwise."""
+    if not isinstance(left, sp.MatrixBase):
+        return [("", left, right)]
+    if left.cols == 1:
+        return [(f"[{i}]", left[i], right[i]) for i in range(left.rows)]
+    return [(f"[{i}, {j}]", left[i, j], right[i, j]) for i in range(left.rows) for j in range(left.cols)]
+
+
+def _analysis_point(claim: Sides, sizes: dict, values: dict, assignment: dict, found: dict) -> tuple:
+    """The point of an exact refutation as the report shows it: the sizes, the indices, and each array
+    with its entries (those the refuting entry does not involve, which cannot matter there, are 1)."""
+    exact = {str(symbol): value for symbol, value in found.items()}
+    point: list = [(str(k), int(v)) for k, v in sizes.items()]
+    point += [(str(k), int(v)) for k, v in assignment.items()]
+
+    def shown(entry):
+        if not isinstance(entry, sp.Basic) or not entry.free_symbols:
+            return str(entry)
+        return str(sp.sympify(entry).xreplace({s: sp.sympify(exact.get(str(s), 1)) for s in entry.free_symbols}))
+
+    for name in claim.declarations.scalars:
+        point.append((name, shown(values[name])))
+    for name, array in claim.declarations.arrays.items():
+        value = values[name]
+        if array.is_matrix:
+            rows = ["[" + ", ".join(shown(value[i, j]) for j in range(value.cols)) + "]" for i in range(value.rows)]
+            point.append((name, "[" + ", ".join(rows) + "]"))
+        else:
+            point.append((name, "[" + ", ".join(shown(value[i]) for i in range(value.rows)) + "]"))
+    return tuple(point)
+
+
+def _without_dirac(expr):
+    if isinstance(expr, sp.Basic) and expr.has(sp.DiracDelta):
+        return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    return expr
 
 
 def _log_abs_derivatives(expr):
@@ -303,6 +359,12 @@ def _log_abs_derivatives(expr):
     if not expr.has(sp.sign):
         return expr
     return expr.replace(lambda e: isinstance(e, sp.Mul) and e.has(sp.sign), rewrite)
+
+
+def prepare(expr):
+    from .symbolic import prepare as prepared
+
+    return prepared(expr)
 
 
 def _entry_strategies(difference, tried) -> ProofOutcome:
