@@ -522,7 +522,8 @@ CONFIRMING_STEP = 40
 
 
 def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
-           rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS) -> Settled:
+           rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS, *,
+           kinked: tuple[bool, bool] = (False, False)) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
 
     At precisions p and q = p + Δ: the difference is real when both precisions agree on it to
@@ -533,13 +534,22 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     The first precision covers the point's dynamic range, the constants (`extra_digits`) and the sums'
     cancellation (`cancellation`, see cancellation_function). `rewritten`: which side the engine
     rewrote (a derivative evaluated by SymPy), where a removable singularity may be SymPy's, not the
-    claim's (see _tends_to); the user's own expressions are held to the rule exactly.
+    claim's (see _tends_to); the user's own expressions are held to the rule exactly. `kinked`: which
+    side is SymPy's formula for a derivative of a non-smooth function, whose value at a kink is a
+    convention (d|x|/dx = sign x is 0 at 0, where no derivative exists): where the other side is
+    undefined, such a value is no evidence that the claim's side has one (kinks.py decides those points
+    exactly), so the point is excluded, never a counterexample.
     """
     measured = cancellation(*point) if cancellation is not None else Cancellation()
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
     settled = settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
                              start, measured.scale, max_digits)
     if settled.status == "differ" and (settled.lhs is None) != (settled.rhs is None):
+        if kinked[1 if settled.lhs is None else 0]:
+            side = "rhs" if settled.lhs is None else "lhs"
+            return Settled("excluded", settled.lhs, settled.rhs, settled.digits,
+                           f"the {side} is SymPy's derivative formula at a possible kink, where the derivative "
+                           "may not exist")
         undefined, value = (exact_lhs, settled.rhs) if settled.lhs is None else (exact_rhs, settled.lhs)
         if rewritten[0 if settled.lhs is None else 1] and _tends_to(undefined, value, point, settled.digits):
             side = "lhs" if settled.lhs is None else "rhs"

@@ -15,6 +15,7 @@ and at 100 digits — is a counterexample. It shows the sizes and the matrices.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,8 +26,8 @@ from ..sized import Condition, Declarations, MatrixClaim, Node
 from . import kinks, strategies
 from .budget import BudgetExceeded, Deadline, interrupt_after
 from .matrix_algebra import rewritten
-from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_domain import domain_condition, special_reason
+from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import DomainExplicit, Explicit, NotAnalysable, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
 
@@ -427,7 +428,7 @@ def _numeric_check(claim: Sides, seed: int, rtol: float) -> NumericOutcome:
             continue
         sample = draw(claim.declarations, sizes, points, rng)
         if max(sizes.values(), default=1) <= MAX_CONFIRM_SIZE:
-            sample = _dyadic(sample, claim.declarations, rng)  # counterexamples read as fractions
+            sample = _with_zeros(_dyadic(sample, claim.declarations, rng), claim.declarations)
         _compare(claim, sample, tally, tolerance, rng)
         if tally.counterexample is not None and not small:
             break  # confirmed at a small size; larger draws cannot give a simpler one
@@ -511,6 +512,28 @@ def _dyadic(sample, declarations: Declarations, rng):
     return type(sample)(sample.sizes, arrays, scalars, sample.points)
 
 
+def _with_zeros(sample, declarations: Declarations):
+    """Zeros planted where most special points of a claim lie (x / y, relu(x), log|x| at 0): at the
+    first point every entry of each array and scalar that may be 0 is 0, at the second its first entry."""
+    if sample.points < 2:
+        return sample
+    arrays = {}
+    for name, value in sample.arrays.items():
+        value = np.array(value)
+        if not set(declarations.arrays[name].assumptions) & {"positive", "negative", "nonzero", "spd", "invertible",
+                                                             "diagonal"}:
+            value[0] = 0.0
+            value[(1,) + (0,) * (value.ndim - 1)] = 0.0
+        arrays[name] = value
+    scalars = {}
+    for name, value in sample.scalars.items():
+        value = np.array(value)
+        if not declarations.scalars[name].is_nonzero:
+            value[0] = 0.0
+        scalars[name] = value
+    return type(sample)(sample.sizes, arrays, scalars, sample.points)
+
+
 def _holds(condition: Condition | None, evaluator) -> np.ndarray | bool:
     if condition is None:
         return True
@@ -525,6 +548,10 @@ def _holds(condition: Condition | None, evaluator) -> np.ndarray | bool:
 
 
 def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None:
+    """Compare the sides at every point of `sample`; settle exactly the points where float64 disagrees
+    beyond `tolerance`, or where one side has no finite value and the other has (undefined, or complex,
+    which NumPy's real arithmetic cannot show: both are decided by the exact evaluation). Where neither
+    side has a value the point says nothing."""
     for assignment in _sampled_assignments(claim.free_indices, sample.sizes, rng):
         evaluator = Evaluator(dict(sample.arrays), dict(sample.scalars), sample.sizes, assignment)
         with np.errstate(all="ignore"):
@@ -538,14 +565,17 @@ def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None
             left = np.broadcast_to(left, (sample.points, *left.shape[left.ndim - len(claim.lhs.shape):]))
             right = np.broadcast_to(right, left.shape)
             mask = np.broadcast_to(mask, (sample.points,))
-            finite = np.isfinite(left).all(axis=trailing) & np.isfinite(right).all(axis=trailing)
-            finite &= np.isreal(left).all(axis=trailing) & np.isreal(right).all(axis=trailing)
-            usable = mask & finite
-            if not usable.any():
-                continue
+            defined_left = np.isfinite(left).all(axis=trailing) & np.isreal(left).all(axis=trailing)
+            defined_right = np.isfinite(right).all(axis=trailing) & np.isreal(right).all(axis=trailing)
+            usable = mask & defined_left & defined_right
+            one_sided = np.flatnonzero(mask & (defined_left != defined_right))
             error = np.abs(left - right).max(axis=trailing) if trailing else np.abs(left - right)
             scale = np.maximum(np.abs(left), np.abs(right))
             scale = scale.max(axis=trailing) if trailing else scale
+        for point in one_sided[:2]:
+            _confirm(claim, sample, int(point), assignment, tally)
+        if not usable.any():
+            continue
         tally.points += int(usable.sum())
         tally.sizes.update(sample.sizes.values())
         tally.max_abs = max(tally.max_abs, float(error[usable].max()))
@@ -589,11 +619,12 @@ def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally) -> Non
     except (ZeroDivisionError, ValueError, TypeError):
         return
     pairs = list(zip(left, right)) if isinstance(left, sp.MatrixBase) else [(left, right)]
+    rewritten = (_differentiates(claim.lhs), _differentiates(claim.rhs))
     worst = None
     for a, b in pairs:
-        gap = _confirmed_gap(a, b)
+        gap = _confirmed_gap(a, b, rewritten)
         if gap is None:
-            return  # some entry is not a finite real number here: not a point of the claim
+            return  # no stable value at 50 and 100 digits: not decided here
         if gap and (worst is None or gap[0] > worst[0]):
             worst = gap
     if worst is None:
@@ -619,21 +650,45 @@ def _exact_holds(condition: Condition | None, evaluate) -> bool:
             "!=": difference != 0}[condition.relation]
 
 
-def _confirmed_gap(a, b):
-    """None: not a finite real at this point; ()/False: equal; (size, text): different at 50 and 100 digits."""
+def _differentiates(node: Node) -> bool:
+    return any(n.op in ("grad", "jacobian") for n in node.walk())
+
+
+def _undefined(value) -> bool:
+    return not isinstance(value, sp.Basic) or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+
+def _confirmed_gap(a, b, rewritten=(False, False)):
+    """One entry at an exact point: ()/False when it says nothing against the claim (equal, or neither
+    side has a value), (size, text) when the sides differ (at 50 and 100 digits, or exactly), None when
+    no stable difference could be found.
+
+    A side with no value where the other has one is a difference, as in the scalar claims, unless the
+    engine wrote a side (`rewritten`: a derivative, which Explicit evaluates through SymPy's formula):
+    that formula may be undefined where the derivative the user wrote exists (n·xⁿ/x at 0), or have a
+    value where it does not (sign(0) = 0 for d|x|/dx at 0, where x/|x| has none either). Such a point
+    is the kink analysis's to decide exactly (matrix_domain, in the proof); here it says nothing.
+    Values are complex (principal branches): log of a negative entry against a real side differs."""
+    undefined = (_undefined(a), _undefined(b))
+    if undefined[0] and undefined[1]:
+        return ()
+    if undefined[0] or undefined[1]:
+        if rewritten[0] or rewritten[1]:
+            return ()
+        return math.inf, ("the lhs" if undefined[0] else "the rhs") + " is undefined, the other side is not"
     difference = sp.simplify(a - b) if (a - b).free_symbols else a - b
-    if difference.free_symbols or difference.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    if difference.free_symbols or _undefined(difference):
         return None
     if difference.is_Rational:
         return (abs(float(difference)), _number(difference)) if difference != 0 else ()
     low, high = sp.N(difference, 50), sp.N(difference, 100)
-    if not (low.is_real and high.is_real):
+    if not (low.is_number and high.is_number) or _undefined(low) or _undefined(high):
         return None
     if abs(low) < sp.Float("1e-40") or abs(high) < sp.Float("1e-80"):
         return ()
     if abs(low - high) > abs(high) * sp.Float("1e-30"):
         return ()
-    return abs(float(high)), sp.sstr(sp.N(high, 12))
+    return float(abs(high)), sp.sstr(sp.N(high, 12))
 
 
 def _point(claim: Sides, sizes, arrays, scalars, assignment) -> dict:
@@ -669,6 +724,8 @@ def _shown(value) -> str:
 
 
 def _number(value) -> str:
+    if _undefined(value):
+        return "undefined"
     value = sp.nsimplify(value) if isinstance(value, sp.Float) else value
     if isinstance(value, sp.Rational) and value.q <= 4096:
         return str(value)

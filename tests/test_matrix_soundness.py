@@ -121,3 +121,58 @@ def test_numeric_a_complex_side_against_a_real_one_is_a_counterexample(tmp_path)
 def test_numeric_both_sides_undefined_is_no_counterexample(tmp_path):
     outcome = matrices.numeric_check(_sides(tmp_path, 'vectors = { x = "n", y = "n" }', "x / y", "x * (1 / y)"))
     assert outcome.counterexample is None and outcome.agrees, outcome
+
+
+# --- one side undefined, in the scalar and the vector (indexed) numeric paths ----------------------
+
+def test_scalar_a_convention_at_a_kink_is_no_value(tmp_path):
+    """d|x|/dx = x/|x| holds wherever it says anything: at 0 neither side has a value. SymPy's formula
+    sign(x) is 0 there by convention, which made the numbers refute a true claim."""
+    result = _one(tmp_path, '''
+        [[identity]]
+        name = "abs_derivative"
+        symbols = { x = "real" }
+        lhs = "diff(Abs(x), x)"
+        rhs = "x / Abs(x)"
+    ''')
+    assert result.verdict is not Verdict.REFUTED, result.message
+
+
+def test_scalar_a_twice_cancelled_denominator_is_kept(tmp_path):
+    result = _one(tmp_path, '''
+        [[identity]]
+        name = "twice_cancelled"
+        symbols = { x = "real", y = "real" }
+        lhs = "x*y/y - x*y/y"
+        rhs = "0"
+    ''')
+    assert result.verdict is Verdict.REFUTED and float(result.counterexample.point["y"]) == 0, result.message
+
+
+def _vector_sides(lhs, rhs):
+    import sympy as sp
+    from qedcheck.checks.numeric import _ExplicitSides
+    from qedcheck.identity import Identity
+
+    n = sp.Symbol("n", integer=True, positive=True)
+    i = sp.Symbol("i", integer=True, nonnegative=True)
+    x = sp.IndexedBase("x", real=True)
+    identity = Identity(name="claim", source="test", statement="", lhs=lhs(x, i), rhs=rhs(x, i), symbols=(),
+                        vectors=(x,), indices=(i,), size=n)
+    return _ExplicitSides(identity, identity.lhs, identity.rhs)
+
+
+def test_vector_one_side_undefined_is_a_counterexample():
+    from qedcheck.checks.sampling import VectorDraw
+
+    sides = _vector_sides(lambda x, i: (x[i]**2 - 1) / (x[i] - 1), lambda x, i: x[i] + 1)
+    agree, lefts, rights = sides.settle(VectorDraw(2, {"x": [1.0, 2.0]}))
+    assert agree is False and lefts[0] is None and rights[0] is not None
+
+
+def test_vector_both_sides_undefined_is_no_counterexample():
+    from qedcheck.checks.sampling import VectorDraw
+
+    sides = _vector_sides(lambda x, i: 1 / (x[i] - 1), lambda x, i: 2 / (2 * x[i] - 2))
+    agree, _, _ = sides.settle(VectorDraw(2, {"x": [1.0, 2.0]}))
+    assert agree is True
