@@ -572,8 +572,8 @@ def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None
             error = np.abs(left - right).max(axis=trailing) if trailing else np.abs(left - right)
             scale = np.maximum(np.abs(left), np.abs(right))
             scale = scale.max(axis=trailing) if trailing else scale
-        for point in one_sided[:2]:
-            _confirm(claim, sample, int(point), assignment, tally)
+        for point in one_sided[:2]:  # NumPy's nan may be a complex value: only exact arithmetic can tell
+            _confirm(claim, sample, int(point), assignment, tally, one_sided=True)
         if not usable.any():
             continue
         tally.points += int(usable.sum())
@@ -594,13 +594,16 @@ def _sampled_assignments(free_indices, sizes, rng):
     yield from picks
 
 
-def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally) -> None:
-    """Settle a float64 disagreement exactly; keep the counterexample with the smallest sizes."""
+def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally, one_sided: bool = False) -> None:
+    """Settle a float64 disagreement exactly; keep the counterexample with the smallest sizes.
+
+    `one_sided`: one side has no finite float64 value there, which may be a complex value NumPy's real
+    arithmetic cannot show: no evidence either way unless settled exactly (too large: nothing said)."""
     weight = sum(sample.sizes.values())
     derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
     limit = MAX_CONFIRM_SIZE if derivative else MAX_CONFIRM_SIZE_ALGEBRAIC
     if max(sample.sizes.values(), default=1) > limit:
-        if not tally.unconfirmed:
+        if not tally.unconfirmed and not one_sided:
             tally.unconfirmed = (f"float64 disagrees at {_sizes_text(sample.sizes)}, too large to confirm "
                                  f"exactly (up to {limit}); no smaller size disagrees")
         return

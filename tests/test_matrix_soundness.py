@@ -176,3 +176,21 @@ def test_vector_both_sides_undefined_is_no_counterexample():
     sides = _vector_sides(lambda x, i: 1 / (x[i] - 1), lambda x, i: 2 / (2 * x[i] - 2))
     agree, _, _ = sides.settle(VectorDraw(2, {"x": [1.0, 2.0]}))
     assert agree is True
+
+
+# --- poles off the real line: a root of a negative number makes them real points ----------------
+
+POLES = [
+    # tanh(√x) has a pole at x = −π²/4 (cosh(iπ/2) = 0), where the rhs is sinh(iπ/2) = i
+    ("tanh(sqrt(x)) * cosh(sqrt(x))", "sinh(sqrt(x))"),
+    # sigmoid(√x) has a pole at x = −π² (1 + e^{−iπ} = 0); SymPy's solveset over the reals misses it
+    ("sigmoid(sqrt(x)) * (1 + exp(-sqrt(x)))", "1 + 0 * x"),
+]
+
+
+@pytest.mark.parametrize("lhs, rhs", POLES)
+def test_poles_of_complex_intermediates_block_the_proof(tmp_path, lhs, rhs):
+    scalar = _claim(tmp_path, 'symbols = { x = "real" }', lhs, rhs.replace(" + 0 * x", ""))
+    vector = _claim(tmp_path, 'vectors = { x = "n" }', lhs, rhs)
+    assert scalar.verdict is not Verdict.PROVED and vector.verdict is not Verdict.PROVED, (scalar.message,
+                                                                                          vector.message)
