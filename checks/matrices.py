@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..results import Counterexample, NumericOutcome, ProofOutcome
-from ..sized import Condition, Declarations, MatrixClaim, Node
+from ..sized import Condition, Declarations, MatrixClaim, Node, size_value
 from . import kinks, strategies
 from .budget import BudgetExceeded, Deadline, interrupt_after
 from .matrix_algebra import rewritten
@@ -208,7 +208,7 @@ def fits(claim: Sides, sizes: dict) -> bool:
                 continue
             array, *indices = node.args
             for index, size in zip(indices, array.shape):
-                if index.op == "num" and int(index.value) >= int(sp.sympify(size).subs(sizes)):
+                if index.op == "num" and int(index.value) >= size_value(size, sizes):
                     return False
     return True
 
@@ -378,7 +378,7 @@ def _index_assignments(free_indices, sizes):
     if not free_indices:
         yield {}
         return
-    ranges = [range(int(sp.sympify(size).subs(sizes))) for _, size in free_indices]
+    ranges = [range(size_value(size, sizes)) for _, size in free_indices]
     for values in itertools.product(*ranges):
         yield {symbol: value for (symbol, _), value in zip(free_indices, values)}
 
