@@ -24,12 +24,12 @@ import sympy as sp
 from ..results import Counterexample, NumericOutcome, ProofOutcome
 from ..sized import Condition, Declarations, MatrixClaim, Node, size_value
 from . import kinks, strategies
-from .budget import BudgetExceeded, Deadline, interrupt_after
 from .matrix_algebra import rewritten
 from .matrix_domain import domain_condition, special_reason
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import DomainExplicit, Explicit, NotAnalysable, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
+from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 ALL_SIZES = "all sizes"
 MAX_EXPLICIT_LEVEL = 3  # explicit proofs at every combination of sizes up to this
