@@ -564,7 +564,7 @@ def _concrete_refutation(lhs, rhs, where, x, others, equations=(), with_nodes=Tr
         if local_where is sp.false:
             continue
         try:
-            verdict = _analyse_at(lhs.xreplace(fixed), rhs.xreplace(fixed), local_where, x,
+            verdict = _analyse_at(_fixed(lhs, fixed), _fixed(rhs, fixed), local_where, x,
                                   [e.xreplace(fixed) for e in equations], with_nodes)
         except Undecided:
             continue
@@ -573,6 +573,32 @@ def _concrete_refutation(lhs, rhs, where, x, others, equations=(), with_nodes=Tr
             shown = ", ".join(f"{s} = {v}" for s, v in fixed.items())
             return replace(verdict, message=f"{verdict.message} (with {shown})", point=point)
     return None
+
+
+def _fixed(expr, fixed: dict):
+    """`expr` with the symbols of `fixed` given their values. A derivative by one of them is taken
+    first (a number is no variable, and d/dx of x·y/y must be undefined at y = 0, not SymPy's
+    derivative of nan, 0); its formula must then be free of kinks, whose convention values it would
+    give at the fixed point (else Undecided: that candidate is not tried)."""
+    moving = set(fixed)
+
+    def evaluated(derivative):
+        value = derivative.doit()
+        if value.has(*_KINKS) or any(not _partial(node) for node in value.atoms(sp.Piecewise)):
+            raise Undecided("a derivative with kinks by a symbol given a value")
+        return value
+
+    taken = expr.replace(lambda e: isinstance(e, sp.Derivative) and bool({v for v, _ in e.variable_count} & moving),
+                         evaluated)
+    return taken.xreplace(fixed)
+
+
+_KINKS = tuple(f for f in NON_SMOOTH if f is not sp.Piecewise)
+
+
+def _partial(piecewise) -> bool:
+    """A Piecewise that only records where an expression is defined (readers' keep_domain)."""
+    return len(piecewise.args) == 1 and all(isinstance(c, sp.Ne) for c in sp.And.make_args(piecewise.args[0][1]))
 
 
 def exact_point_counterexample(lhs, rhs, where=None, budget: int = 24) -> KinkVerdict | None:

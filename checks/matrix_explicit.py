@@ -238,14 +238,22 @@ class Explicit:
         name, _current, free, back = self._independent(variable)
         f = self._with(name, free, body)
         if isinstance(free, sp.MatrixBase):
-            return free.applyfunc(lambda e: sp.diff(f, e).xreplace(back))
-        return sp.diff(f, free).xreplace(back)
+            return free.applyfunc(lambda e: _diff(f, e).xreplace(back))
+        return _diff(f, free).xreplace(back)
 
     def _jacobian(self, node):
         body, variable = node.args
         name, _current, free, back = self._independent(variable)
         F = self._with(name, free, body)
-        return sp.Matrix(F.rows, free.rows, lambda i, j: sp.diff(F[i], free[j]).xreplace(back))
+        return sp.Matrix(F.rows, free.rows, lambda i, j: _diff(F[i], free[j]).xreplace(back))
+
+
+def _diff(f, variable):
+    """∂f/∂variable; undefined where f is (SymPy differentiates nan to 0: at y = 0 the derivative of
+    x·y/y by x would read 0, where the function has no value and so no derivative)."""
+    if isinstance(f, sp.Basic) and f.has(sp.nan, sp.zoo):
+        return sp.nan
+    return sp.diff(f, variable)
 
 
 def numeric_values(declarations: Declarations, draw_arrays: dict, draw_scalars: dict) -> dict:

@@ -47,6 +47,9 @@ FALSE = [
     ('vectors = { x = "n" }', "grad(sum(relu(x)), x)", "Heaviside(x)"),
     ('vectors = { x = "n" }', "jacobian(abs(x), x)", "diag(sign(x))"),
     ('vectors = { x = "n" }\nmatrices = { W = "m x n" }', "grad(sum(relu(W @ x)), W)", "outer(Heaviside(W @ x), x)"),
+    # no derivative where the function has no value (SymPy differentiates nan to 0)
+    ('vectors = { x = "n", y = "n" }', "grad(sum(x * y / y), x)", "ones(n)"),
+    ('vectors = { x = "n" }', "norm(x) / norm(x)", "1"),
 ]
 
 
@@ -81,6 +84,8 @@ def test_true_claims_with_special_points_are_proved(tmp_path, declaration, lhs, 
 NEVER_REFUTED = [
     # both sides are undefined at x = 0 (no derivative there; 0/0): true wherever it says anything
     ('vectors = { x = "n" }', "grad(norm(x), x)", "x / norm(x)"),
+    # both sides are derivatives of a function with no value where an entry of y is 0
+    ('vectors = { x = "n", y = "n" }', "grad(sum(x * y / y), x)", "grad(sum(x * y / y + x), x) - 1"),
     ('vectors = { x = "n" }', "sqrt(x**2)", "abs(x)"),
 ]
 
@@ -194,3 +199,17 @@ def test_poles_of_complex_intermediates_block_the_proof(tmp_path, lhs, rhs):
     vector = _claim(tmp_path, 'vectors = { x = "n" }', lhs, rhs)
     assert scalar.verdict is not Verdict.PROVED and vector.verdict is not Verdict.PROVED, (scalar.message,
                                                                                           vector.message)
+
+
+def test_scalar_a_derivative_where_the_function_has_no_value(tmp_path):
+    """d/dx (x·y/y) = 1 fails at y = 0: refuted there with x given a value (an engine fault before:
+    the concrete point was substituted into the derivative's variable)."""
+    result = _one(tmp_path, '''
+        [[identity]]
+        name = "derivative_of_cancelled"
+        symbols = { x = "real", y = "real" }
+        lhs = "diff(x*y/y, x)"
+        rhs = "1"
+    ''')
+    assert result.verdict is Verdict.REFUTED, result.message
+    assert result.counterexample.point["y"] == "0" and result.counterexample.lhs == "undefined"
