@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sympy as sp
@@ -64,6 +64,7 @@ _PROSE_LABEL = re.compile(r"^\s*(?:\(?[A-Za-z]{1,2}\)|\([ivx]{1,4}\)|Q\d*(?:\.[a
 _BLANKED_COMMANDS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|displaystyle|nonumber|notag)"
                                r"(?![A-Za-z])\.?")
 _SPACING = re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;!: ]|~")
+_NAMING_LABEL = re.compile(r"\(\s*\\text\s*\{([^{}]*)\}\s*\)(?=\s*\\?[A-Za-z])")
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
 _PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
@@ -296,6 +297,7 @@ class _Reader:
         self.stem = re.sub(r"[^a-z0-9]+", "_", Path(path).stem.lower()).strip("_") or "document"
         self.parsed: dict[str, tuple[sp.Expr | None, str]] = {}
         self.case = ""  # an index case stated in prose (`i \neq j`), until the next question label
+        self.masked: dict[str, str] = {}  # placeholder -> the `\begin{cases}` block it stands for
 
     # --- the document, display by display
 
@@ -305,10 +307,11 @@ class _Reader:
         case = _CASE.search(display.prose)
         if case:  # `Case 2 : $i \neq j$`: what follows holds under it, which prose alone says
             self.case = _squash(case.group(1))
-        chars = list(display.text)
         if _unbalanced(display.text):
             self._display_unread(display, "unbalanced braces { }", anywhere=True)
             return
+        display = self._mask_cases(display)
+        chars = list(display.text)
         unread = self._blank_layout(display.text, chars)
         if unread:
             self._display_unread(display, unread)
@@ -391,6 +394,9 @@ class _Reader:
                 _blank(chars, closing, closing + 1)
         for match in _BLANKED_COMMANDS.finditer(text):
             _blank(chars, match.start(), match.end())
+        for match in _NAMING_LABEL.finditer(text):  # `\frac{d}{dx}(\text{ReLU})g(x)`: names what follows
+            if self.names.get(match.group(1).strip()) not in self.terms.symbols:
+                _blank(chars, match.start(), match.end())
         for match in _CIRCLED.finditer(text):
             _blank(chars, match.start(), match.end())
         return ""
@@ -471,7 +477,26 @@ class _Reader:
 
     # --- elements and links
 
+    def _mask_cases(self, display: Display) -> Display:
+        """A `\\begin{cases}…\\end{cases}` is one value (the LaTeX reader makes it a Piecewise): its rows,
+        `&` and comparisons are not the display's. It is masked by a placeholder of the same length
+        while the display is cut into rows and links, and put back before each side is read."""
+        self.masked = {}
+        if "cases" not in display.text:
+            return display
+        text = display.text
+        for number, match in enumerate(re.finditer(r"\\begin\s*\{cases\}.*?\\end\s*\{cases\}", display.text,
+                                                   re.DOTALL)):
+            placeholder = f"\\qedcases{chr(97 + number % 26) * (1 + number // 26)}"
+            if len(placeholder) > match.end() - match.start():
+                break
+            self.masked[placeholder] = match.group(0)
+            text = text[:match.start()] + placeholder.ljust(match.end() - match.start()) + text[match.end():]
+        return replace(display, text=text)
+
     def _element(self, written: str, offset: int) -> _Element:
+        for placeholder, block in self.masked.items():
+            written = re.sub(re.escape(placeholder) + r"(?![a-z])", lambda _, block=block: block, written)
         lead = len(written) - len(written.lstrip())
         element = _Element(_squash(written), offset + lead)
         if not element.written:

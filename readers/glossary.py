@@ -148,7 +148,12 @@ def _read(data: dict, origins: dict, errors: list[InputError]) -> Glossary:
         try:
             # A name may be a scalar where a document writes it plainly and a vector where it writes its
             # entries (x in Q1(b) and x_i in Q1(k)): the vector's declarations leave the scalar out.
-            scalars = {name: symbol for name, symbol in symbols.items() if name not in vectors}
+            # Likewise a size: n is the exponent of the power rule in Q1(a) and the size of x in Q1(g).
+            shapes = [(spec, 1) for spec in data.get("vectors", {}).values()] + \
+                [(spec, 3) for spec in data.get("matrices", {}).values()]
+            sizes = {word for spec, count in shapes if isinstance(spec, str)
+                     for word in spec.replace("×", " x ").split()[:count:2]}
+            scalars = {name: symbol for name, symbol in symbols.items() if name not in vectors and name not in sizes}
             declarations = sized_declarations(data.get("vectors", {}), data.get("matrices", {}), scalars)
         except Exception as failure:  # noqa: BLE001 - identity_file's located problem: one sentence here
             errors.append(glossary_error(origins.get("vectors") or origins.get("matrices", ""),
