@@ -65,6 +65,8 @@ _BLANKED_COMMANDS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|dis
                                r"(?![A-Za-z])\.?")
 _SPACING = re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;!: ]|~")
 _NAMING_LABEL = re.compile(r"\(\s*\\text\s*\{([^{}]*)\}\s*\)(?=\s*\\?[A-Za-z])")
+_VALUE_ENVIRONMENT = re.compile(r"\\begin\s*\{(cases|matrix|pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix)\}.*?"
+                                r"\\end\s*\{\1\}", re.DOTALL)
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
 _PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
@@ -478,18 +480,17 @@ class _Reader:
     # --- elements and links
 
     def _mask_cases(self, display: Display) -> Display:
-        """A `\\begin{cases}…\\end{cases}` is one value (the LaTeX reader makes it a Piecewise): its rows,
-        `&` and comparisons are not the display's. It is masked by a placeholder of the same length
+        """A `\\begin{cases}…\\end{cases}` or a `\\begin{bmatrix}…\\end{bmatrix}` is one value (a Piecewise, a
+        vector): its rows, `&` and comparisons are not the display's. It is masked by a placeholder of the same length
         while the display is cut into rows and links, and put back before each side is read."""
         self.masked = {}
-        if "cases" not in display.text:
+        if "\\begin" not in display.text:
             return display
         text = display.text
-        for number, match in enumerate(re.finditer(r"\\begin\s*\{cases\}.*?\\end\s*\{cases\}", display.text,
-                                                   re.DOTALL)):
+        for number, match in enumerate(_VALUE_ENVIRONMENT.finditer(display.text)):
             placeholder = f"\\qedcases{chr(97 + number % 26) * (1 + number // 26)}"
-            if len(placeholder) > match.end() - match.start():
-                break
+            if len(placeholder) > match.end() - match.start() or "=" in match.group(0):
+                continue  # an '=' inside is an equality this reader does not open: the display says so
             self.masked[placeholder] = match.group(0)
             text = text[:match.start()] + placeholder.ljust(match.end() - match.start()) + text[match.end():]
         return replace(display, text=text)
@@ -565,9 +566,15 @@ class _Reader:
                                                                         "read yet"))
             return
         indices: dict = {}
+        templates: dict = {}
         try:
-            texts = [index_latex_to_numpy(side.written, declarations, self.names) for side in (left, right)]
-            lhs, rhs = (parse_sized(text, declarations, indices) for text in texts)
+            texts = [index_latex_to_numpy(side.written, declarations, self.names, templates) for side in (left, right)]
+            lhs, rhs = (parse_sized(text, _with_placeholders(declarations, templates), indices) for text in texts)
+            if lhs.shape or rhs.shape:  # whole vectors: compared entry by entry (entrywise.py)
+                lhs, rhs, entries = self._entrywise(lhs, rhs, templates, texts, indices)
+                texts += entries
+            elif templates:
+                raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
         except ExpressionError as failure:
             self.notes.append(EquationNote(location, written, "unread", self._reason(written, str(failure))))
             return
@@ -579,10 +586,6 @@ class _Reader:
         if clash:  # `\frac{1}{\sum_j e^{x_j}} \frac{\partial e^{x_i}}{\partial x_j}`: which j is which?
             self.notes.append(EquationNote(location, written, "unread", f"the index {clash[0]} is both summed over "
                                                                         "and free: rename the summation index"))
-            return
-        if lhs.shape or rhs.shape:
-            self.notes.append(EquationNote(location, written, "unread", "only entries (x_i, S(x)_i) and scalars of "
-                                                                        "vectors are compared in documents"))
             return
         letters = re.findall(r"(?<![\\a-z])[a-z](?![a-z])", self.case)
         if self.case and len(indices) > 1 and all(letter in indices for letter in letters):
@@ -596,6 +599,39 @@ class _Reader:
                         if any(re.search(rf"\b{re.escape(name)}\b", text) for text in texts))
         self._add_identity(left, right, location, written, lhs=lhs, rhs=rhs, symbols=scalars, where=None,
                            matrix=claim)
+
+    def _entrywise(self, lhs, rhs, templates: dict, texts: list[str], indices: dict):
+        """Both sides at a fresh free index k: (entry of lhs, entry of rhs, the NumPy texts of the entries
+        of the vectors written out with ⋮)."""
+        from ..sized import Node, shape_text
+        from .entrywise import entry_of, mentions
+        from .index_latex import index_latex_to_numpy
+        from .matrix_expression import parse_sized
+
+        declarations = self.terms.declarations
+        if lhs.shape != rhs.shape:
+            raise ExpressionError(f"a {shape_text(lhs.shape)} on the left and a {shape_text(rhs.shape)} on the "
+                                  "right")
+        size = lhs.shape[0]
+        taken = set(re.findall(r"[A-Za-z]", " ".join(texts))) | set(declarations.scalars) | \
+            set(declarations.arrays) | set(declarations.sizes) | {"e"}
+        letter = next((c for c in "klmpqrstuvwabcdfgh" if c not in taken), None)
+        if letter is None:
+            raise ExpressionError("no letter is left for the entry index")
+        symbol = sp.Symbol(letter, integer=True, nonnegative=True)
+        indices[letter] = (symbol, size)
+        index = Node("index", (), (), symbol)
+        entries, texts_read = {}, []
+        for name, template in templates.items():
+            text = index_latex_to_numpy(template.entry_text(letter), declarations, self.names)
+            entries[name] = parse_sized(text, declarations, indices)
+            if not entries[name].is_scalar:
+                raise ExpressionError("an entry of a vector written out with ⋮ is not a number")
+            texts_read.append(text)
+        lhs, rhs = entry_of(lhs, index, entries), entry_of(rhs, index, entries)
+        if mentions(lhs, templates) or mentions(rhs, templates):
+            raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
+        return lhs, rhs, texts_read
 
     def _define(self, left: _Element, right: _Element, location: str, written: str) -> bool:
         match = _DEFINITION.match(left.written)
@@ -678,6 +714,17 @@ class _Reader:
         notes = tuple(sorted(self.notes, key=lambda n: int(n.location.rsplit(":", 1)[1])))
         coverage = DocumentCoverage(self.path, self.equalities, len(self.identities), definitions, unread, notes)
         return DocumentLoad(tuple(self.identities), tuple(self.errors), coverage)
+
+
+def _with_placeholders(declarations, templates: dict):
+    """The declarations with each vector written out with ⋮ as a placeholder vector of its size, so the
+    shape-checking parser reads the whole side (its entries are put in by entrywise.py)."""
+    if not templates:
+        return declarations
+    from ..sized import Array, Declarations
+
+    arrays = {**declarations.arrays, **{name: Array(name, (t.size,)) for name, t in templates.items()}}
+    return Declarations(sizes=declarations.sizes, scalars=declarations.scalars, arrays=arrays)
 
 
 def _squash(text: str) -> str:

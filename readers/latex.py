@@ -321,6 +321,10 @@ def _refuse_unknown_commands(text: str, names, functions) -> None:
             continue
         if re.match(r"\s*'*\(", text[match.end():]):
             continue  # `\foo(x)`: an application; the rebuild names the unknown function
+        environment = re.match(r"\s*\{\s*([A-Za-z*]+)\s*\}", text[match.end():]) if name == "begin" else None
+        if environment:
+            raise ExpressionError(f"cannot read `\\begin{{{environment.group(1)}}}` here (a vector written out with ⋮ "
+                                  "is read where it is compared with vectors)")
         raise ExpressionError(f"cannot read `\\{name}` (not supported in LaTeX input; a glossary's "
                               f"[notation] may name it)")
     bar = re.search(r"\|\s*[_^]", text)

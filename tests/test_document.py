@@ -97,7 +97,9 @@ def test_unread_equations_say_why_and_are_never_reported_wrong(tmp_path):
     load = load_document(write(tmp_path, "unread.md", text))
     assert load.identities == ()
     reasons = [n.reason for n in load.coverage.notes]
-    assert reasons == ["unknown symbol N: declare it in the glossary", "cannot read `\\begin{bmatrix}`",
+    assert reasons == ["unknown symbol N: declare it in the glossary",
+                       ("cannot read `\\begin{bmatrix}` here (a vector written out with ⋮ is read where it is compared "
+                       "with vectors)"),
                        "cannot read a subscript on a number (`1_{x>0}(…`)",
                        "`v_{1}`: an entry is written with one index letter (x_i); numbered entries (x_1) are not read"]
     assert load.coverage.summary() == "0 of 4 equalities checked, 0 definitions, 4 unread"
@@ -355,3 +357,31 @@ def test_a_function_by_cases_is_read_and_a_wrong_case_is_refuted_at_its_line(tmp
                                                                  "10": Verdict.REFUTED}
     (unread,) = [n for n in load.coverage.notes if n.status == "unread"]
     assert unread.location.endswith(":12") and "leave values uncovered" in unread.reason
+
+
+def test_a_vector_written_out_with_an_ellipsis_is_compared_entry_by_entry(tmp_path):
+    text = ("+++\nvectors = { x = \"n\" }\n[notation]\n'\\sigma' = \"sigmoid\"\nS = \"softmax\"\n+++\n"
+            "$$\\frac{\\partial \\|x\\|_2^2}{\\partial x} = \\begin{bmatrix} 2x_1 \\\\ 2x_2 \\\\ \\vdots \\\\ 2x_n "
+            "\\end{bmatrix} = \\mathbf{2x}$$\n\n"                                                          # line 7
+            "$$\\sigma(x) = \\begin{pmatrix} \\sigma(x_1) \\\\ \\vdots \\\\ \\sigma(x_n) \\end{pmatrix}$$\n\n"  # 9
+            "$$\\frac{\\partial \\|x\\|_2^2}{\\partial x} = \\begin{bmatrix} x_1 \\\\ x_2 \\\\ \\vdots \\\\ x_n "
+            "\\end{bmatrix}$$\n\n"                                                       # 11: wrong (2x, not x)
+            "$$\\frac{\\partial S(x)_i}{\\partial x_j} = S(x)_i \\cdot 1_{i=j} - S(x)_i S(x)_j$$\n\n"        # 13
+            "$$\\begin{bmatrix} x_1 \\\\ \\vdots \\\\ 0 \\end{bmatrix} = x$$\n\n"                          # 15
+            "$$\\begin{bmatrix} x_1 \\\\ x_3 \\\\ \\vdots \\\\ x_n \\end{bmatrix} = x$$\n\n"                # 17
+            "$$x = \\begin{bmatrix} x_1 & x_2 \\\\ \\vdots & \\vdots \\end{bmatrix}$$\n\n"                 # 19
+            "$$\\begin{bmatrix} 2x_1 \\\\ \\vdots \\\\ 2x_n \\end{bmatrix} = \\|x\\|$$\n\n"                 # 21
+            "$$x \\cdot x = \\begin{bmatrix} x_1 x_1 \\\\ \\vdots \\\\ x_n x_n \\end{bmatrix}$$\n")          # 23
+    load = load_document(write(tmp_path, "written.md", text))
+    assert load.errors == ()
+    verdicts = {}
+    for r in verify_all(load.identities, RunSettings()).results:
+        verdicts.setdefault(r.location.rsplit(":", 1)[1], []).append(r.verdict)
+    assert verdicts == {"7": [Verdict.PROVED, Verdict.PROVED], "9": [Verdict.PROVED], "11": [Verdict.REFUTED],
+                        "13": [Verdict.PROVED]}
+    reasons = {n.location.rsplit(":", 1)[1]: n.reason for n in load.coverage.notes if n.status == "unread"}
+    assert "not one term in the entry index" in reasons["15"]  # the last entry is 0, not x_n
+    assert "not one term in the entry index" in reasons["17"]  # x_3 second: which term?
+    assert "matrix written out entry by entry" in reasons["19"]
+    assert "a vector of size n on the left and a scalar on the right" in reasons["21"]
+    assert "two vectors side by side" in reasons["23"]  # x · x: an inner or an elementwise product?
