@@ -170,18 +170,27 @@ def _quad64(integrand, low, high):
 def _special_float64() -> dict:
     """The special functions NumPy lacks, from scipy.special: an implementation independent of mpmath's.
 
-    Where a float64 value could differ from SymPy's principal branch (loggamma of a negative number is
-    complex), the value is nan: undecided, settled by mpmath."""
-    from scipy import special
-
+    Each is imported on its first call: importing scipy.special takes 0.5 s, and most runs (the
+    catalogue among them) never call it. Where a float64 value could differ from SymPy's principal
+    branch (loggamma of a negative number is complex), the value is nan: undecided, settled by mpmath."""
     def loggamma(value):
+        special = _scipy_special()
         value = np.asarray(value)
         if np.iscomplexobj(value):
             return special.loggamma(value)
         return np.where(value > 0, special.gammaln(np.where(value > 0, value, 1.0)), np.nan)
 
-    return {"quad64": _quad64, "erf": special.erf, "erfc": special.erfc, "gamma": special.gamma, "lgamma": loggamma,
-            "polygamma": special.polygamma, "binomial": special.binom}
+    def deferred(name: str):
+        return lambda *args: getattr(_scipy_special(), name)(*args)
+
+    return {"quad64": _quad64, "erf": deferred("erf"), "erfc": deferred("erfc"), "gamma": deferred("gamma"),
+            "lgamma": loggamma, "polygamma": deferred("polygamma"), "binomial": deferred("binom")}
+
+
+def _scipy_special():
+    from scipy import special
+
+    return special
 
 
 class NoValue(Exception):

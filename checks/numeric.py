@@ -693,16 +693,25 @@ def _check_encoding_batch(tally, explicit, batch, A, B, settings, settle_at_most
     if not sympy_pairs or sympy_pairs[0][0].shape != A.shape[1:]:
         return  # entries picked by an index condition: the 50-digit draws compare those
     SA, SB = np.stack([p for p, _ in sympy_pairs]), np.stack([q for _, q in sympy_pairs])
-    size = explicit.magnitudes(batch)
     with np.errstate(all="ignore"):
-        scale = np.fmax(np.fmax(np.abs(SA), np.abs(SB)).reshape(len(batch), -1).max(axis=1), size)
-        tolerance = _per_entry(1e3 * settings.rtol * np.fmax(scale, ENCODING_FLOOR), A)
-        off = (np.abs(A - SA) > tolerance) | (np.abs(B - SB) > tolerance)
-        decidable = np.isfinite(SA) & np.isfinite(SB) & np.isfinite(A) & np.isfinite(B) & np.isfinite(tolerance)
-    suspects = np.flatnonzero((off & decidable).reshape(len(batch), -1).any(axis=1))
+        values = np.fmax(np.abs(SA), np.abs(SB)).reshape(len(batch), -1).max(axis=1)
+    scale, suspects = _encoding_suspects(A, B, SA, SB, values, settings)
+    if len(suspects):  # the terms may be far larger than the values (cancellation): the tolerance widens
+        scale, suspects = _encoding_suspects(A, B, SA, SB, np.fmax(values, explicit.magnitudes(batch)), settings)
     for j in suspects[:settle_at_most]:
         L, R = explicit.exact_values(batch[j])
         _check_encoding_vector(tally, A[j], B[j], L, R, float(scale[j]), batch[j], settings)
+
+
+def _encoding_suspects(A, B, SA, SB, scale, settings):
+    """(scale, draws where a NumPy side is off its SymPy side by more than 1e3 rtol of `scale`).
+    A larger scale only widens the tolerance, so the terms' magnitudes (a compiled function per size)
+    are needed only when some draw is off at the values' own scale."""
+    with np.errstate(all="ignore"):
+        tolerance = _per_entry(1e3 * settings.rtol * np.fmax(scale, ENCODING_FLOOR), A)
+        off = (np.abs(A - SA) > tolerance) | (np.abs(B - SB) > tolerance)
+        decidable = np.isfinite(SA) & np.isfinite(SB) & np.isfinite(A) & np.isfinite(B) & np.isfinite(tolerance)
+    return scale, np.flatnonzero((off & decidable).reshape(len(A), -1).any(axis=1))
 
 
 def _check_encoding_vector(tally, a, b, L, R, scale, draw, settings) -> None:
