@@ -506,10 +506,17 @@ class _Reader:
         element.expr, element.reason = self._parse(element.written)
         return element
 
+    def _meant(self, written: str) -> str:
+        """`written` with the glossary's phrases (`'\\nabla_y L' = "g"`) replaced by the names they mean."""
+        for phrase, name in self.terms.phrases.items():
+            pattern = r"\s*".join(re.escape(part) for part in phrase.split())
+            written = re.sub(pattern + r"(?![A-Za-z])", f" {name} ", written)
+        return written
+
     def _parse(self, written: str) -> tuple[sp.Expr | None, str]:
         if written not in self.parsed:
             try:
-                self.parsed[written] = (parse_latex_expression(written, self.terms.symbols, self.functions,
+                self.parsed[written] = (parse_latex_expression(self._meant(written), self.terms.symbols, self.functions,
                                                                self.terms.notation), "")
             except ExpressionError as failure:
                 self.parsed[written] = (None, self._reason(written, str(failure)))
@@ -540,7 +547,8 @@ class _Reader:
             return
         declarations = self.terms.declarations
         if declarations is not None and left.written and right.written and \
-                (mentions_vector(left.written, declarations) or mentions_vector(right.written, declarations)):
+                any(mentions_vector(self._meant(side.written), declarations, self.terms.symbols)
+                    for side in (left, right)):
             self._sized_link(left, right, where, location, written)
             return
         if left.expr is None or right.expr is None:
@@ -568,11 +576,16 @@ class _Reader:
         indices: dict = {}
         templates: dict = {}
         try:
-            texts = [index_latex_to_numpy(side.written, declarations, self.names, templates) for side in (left, right)]
+            texts = [index_latex_to_numpy(self._meant(side.written), declarations, self.names, templates,
+                                          self.terms.layout) for side in (left, right)]
             lhs, rhs = (parse_sized(text, _with_placeholders(declarations, templates), indices) for text in texts)
             if lhs.shape or rhs.shape:  # whole vectors: compared entry by entry (entrywise.py)
-                lhs, rhs, entries = self._entrywise(lhs, rhs, templates, texts, indices)
+                whole = lhs, rhs
+                lhs, rhs, entries, letters = self._entrywise(lhs, rhs, templates, texts, indices)
                 texts += entries
+                if not templates:  # read entry by entry (so refused alike), but checked whole: the engines
+                    lhs, rhs = whole  # evaluate whole vectors and matrices far faster than their entries
+                    indices = {letter: index for letter, index in indices.items() if letter not in letters}
             elif templates:
                 raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
         except ExpressionError as failure:
@@ -601,37 +614,50 @@ class _Reader:
                            matrix=claim)
 
     def _entrywise(self, lhs, rhs, templates: dict, texts: list[str], indices: dict):
-        """Both sides at a fresh free index k: (entry of lhs, entry of rhs, the NumPy texts of the entries
-        of the vectors written out with ⋮)."""
+        """Both sides at fresh free indices (one for vectors, two for matrices): (entry of lhs, entry of
+        rhs, the NumPy texts of the entries read for the vectors written out with ⋮, the free letters)."""
         from ..sized import Node, shape_text
-        from .entrywise import entry_of, mentions
+        from .entrywise import Entries, entry_of, mentions
         from .index_latex import index_latex_to_numpy
         from .matrix_expression import parse_sized
 
         declarations = self.terms.declarations
-        if lhs.shape != rhs.shape:
+        if len(lhs.shape) != len(rhs.shape) or any(sp.simplify(a - b) != 0 for a, b in zip(lhs.shape, rhs.shape)):
             raise ExpressionError(f"a {shape_text(lhs.shape)} on the left and a {shape_text(rhs.shape)} on the "
                                   "right")
-        size = lhs.shape[0]
         taken = set(re.findall(r"[A-Za-z]", " ".join(texts))) | set(declarations.scalars) | \
             set(declarations.arrays) | set(declarations.sizes) | {"e"}
-        letter = next((c for c in "klmpqrstuvwabcdfgh" if c not in taken), None)
-        if letter is None:
-            raise ExpressionError("no letter is left for the entry index")
-        symbol = sp.Symbol(letter, integer=True, nonnegative=True)
-        indices[letter] = (symbol, size)
-        index = Node("index", (), (), symbol)
-        entries, texts_read = {}, []
-        for name, template in templates.items():
-            text = index_latex_to_numpy(template.entry_text(letter), declarations, self.names)
-            entries[name] = parse_sized(text, declarations, indices)
-            if not entries[name].is_scalar:
-                raise ExpressionError("an entry of a vector written out with ⋮ is not a number")
+        letters = iter(c for c in "klmpqrstuvwabcdfgh" if c not in taken)
+        symbols: dict = {}
+        texts_read: list[str] = []
+
+        def new_index(size) -> Node:
+            letter = next(letters, None)
+            if letter is None:
+                raise ExpressionError("no letter is left for an entry index")
+            symbol = sp.Symbol(letter, integer=True, nonnegative=True)
+            symbols[symbol] = (letter, size)
+            return Node("index", (), (), symbol)
+
+        def template(name: str, index: Node) -> Node:
+            letter, size = symbols[index.value]
+            text = index_latex_to_numpy(templates[name].entry_text(letter), declarations, self.names)
+            seen = {**indices, letter: (index.value, size)}
+            entry = parse_sized(text, declarations, seen)
+            if not entry.is_scalar or set(seen) - set(indices) - {letter}:
+                raise ExpressionError("an entry of a vector written out with ⋮ is not a number of its index")
             texts_read.append(text)
-        lhs, rhs = entry_of(lhs, index, entries), entry_of(rhs, index, entries)
+            return entry
+
+        free = tuple(new_index(size) for size in lhs.shape)
+        for node in free:
+            letter, size = symbols[node.value]
+            indices[letter] = (node.value, size)
+        entries = Entries(template, new_index, set(templates))
+        lhs, rhs = entry_of(lhs, free, entries), entry_of(rhs, free, entries)
         if mentions(lhs, templates) or mentions(rhs, templates):
             raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
-        return lhs, rhs, texts_read
+        return lhs, rhs, texts_read, {symbols[node.value][0] for node in free}
 
     def _define(self, left: _Element, right: _Element, location: str, written: str) -> bool:
         match = _DEFINITION.match(left.written)

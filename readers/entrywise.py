@@ -15,7 +15,9 @@ refused with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable
+
+import sympy as sp
 
 from ..sized import NON_ANALYTIC, Node
 from .expression import ExpressionError
@@ -23,40 +25,66 @@ from .expression import ExpressionError
 _ELEMENTWISE_ENTRY = ("grad", "softmax")  # the engines read the entry of these directly
 
 
-def entry_of(node: Node, index: Node, templates: Mapping[str, Node]) -> Node:
-    """The entry `index` of the vector `node`; `templates` maps a written-out vector's placeholder name
-    to its entry at `index`, already read."""
+class Entries:
+    """How to write entries: `template(name, index)` is the entry at `index` of a vector written out with
+    ⋮; `fresh(size)` a new summation index over 0..size-1 (a matrix product's inner index)."""
+
+    def __init__(self, template: Callable[[str, Node], Node], fresh: Callable[[object], Node], names):
+        self.template = template
+        self.fresh = fresh
+        self.names = names
+
+
+def entry_of(node: Node, index: tuple[Node, ...], entries: Entries) -> Node:
+    """The entry `index` (one index for a vector, two for a matrix) of `node`."""
     if node.is_scalar:
         return node
-    if len(node.shape) != 1:
-        raise ExpressionError("a matrix is not compared entry by entry in documents yet")
-    op = node.op
-    if op == "vector":
-        if node.value in templates:
-            return templates[node.value]
-        return Node("entry", (node, index), ())
+    if len(index) != len(node.shape):
+        raise ExpressionError("a vector and a matrix are compared entry by entry")  # pragma: no cover
+    op, args = node.op, node.args
+    if op == "vector" and node.value in entries.names:
+        return entries.template(node.value, index[0])
+    if op in ("vector", "matrix"):
+        return Node("entry", (node, *index), ())
     if op == "T":
-        return entry_of(node.args[0], index, templates)
+        return entry_of(args[0], index[::-1], entries)
     if op == "neg":
-        return Node("neg", (entry_of(node.args[0], index, templates),), ())
+        return Node("neg", (entry_of(args[0], index, entries),), ())
     if op in ("add", "sub"):
-        return Node(op, tuple(entry_of(a, index, templates) for a in node.args), ())
+        if args[0].is_scalar or args[1].is_scalar:
+            raise ExpressionError("a vector or matrix plus a number is not read (to every entry, or times the "
+                                  "identity?)")
+        return Node(op, tuple(entry_of(a, index, entries) for a in args), ())
     if op in ("mul", "div"):
-        if not node.args[0].is_scalar and not node.args[1].is_scalar:
+        if not args[0].is_scalar and not args[1].is_scalar:
             raise ExpressionError("two vectors side by side (an inner, an outer or an elementwise product?) "
                                   "are not read entry by entry")
-        return Node(op, tuple(entry_of(a, index, templates) for a in node.args), ())
+        return Node(op, tuple(entry_of(a, index, entries) for a in args), ())
     if op == "fn":
-        return Node("fn", (entry_of(node.args[0], index, templates),), (), node.value)
+        return Node("fn", (entry_of(args[0], index, entries),), (), node.value)
     if op == "grad" and any(n.op in ("norm1", "fn") and (n.op == "norm1" or n.value in NON_ANALYTIC)
-                            for n in node.args[0].walk()):
+                            for n in args[0].walk()):
         raise ExpressionError("the gradient of a function with kinks (|x_i|, \\|x\\|_1, sign, ReLU) by the whole "
                               "vector is not read: it has no derivative where an entry is 0")
     if op in _ELEMENTWISE_ENTRY:
-        return Node("entry", (node, index), ())
+        return Node("entry", (node, *index), ())
+    if op == "diag" and len(node.shape) == 2:  # diag(v)[i, j] = δ_ij v_i
+        return Node("mul", (Node("delta", index, ()), entry_of(args[0], index[:1], entries)), ())
+    if op == "outer":  # outer(a, b)[i, j] = a_i b_j
+        return Node("mul", (entry_of(args[0], index[:1], entries), entry_of(args[1], index[1:], entries)), ())
+    if op == "jacobian":  # jacobian(F, x)[i, j] = ∂F_i/∂x_j, as index notation writes it
+        component = entry_of(args[0], index[:1], entries)
+        return Node("entry", (Node("grad", (component, args[1]), args[1].shape), index[1]), ())
+    if op == "matmul":  # (A @ B)[i, j] = Σ_m A[i, m] B[m, j]
+        left, right = args
+        inner = entries.fresh(left.shape[-1])
+        left_index = (*index[: len(left.shape) - 1], inner)
+        right_index = (inner, *index[len(left.shape) - 1:])
+        body = Node("mul", (entry_of(left, left_index, entries), entry_of(right, right_index, entries)), ())
+        return Node("isum", (body,), (), (inner.value, sp.S.Zero, left.shape[-1] - 1))
     if op == "pow":
-        raise ExpressionError("a power of a vector is not read (elementwise, or a norm?)")
-    raise ExpressionError(f"a vector built by '{op}' is not compared entry by entry in documents yet")
+        raise ExpressionError("a power of a vector or a matrix is not read entry by entry")
+    raise ExpressionError(f"a vector or matrix built by '{op}' is not compared entry by entry in documents yet")
 
 
 def mentions(node: Node, names) -> bool:

@@ -33,23 +33,25 @@ _SKIPPED = {"\\,", "\\;", "\\:", "\\!", "\\ ", "\\left", "\\right", "\\big", "\\
 _FUNCTIONS = {"\\exp": "exp", "\\ln": "log", "\\log": "log", "\\sin": "sin", "\\cos": "cos", "\\tan": "tan",
               "\\tanh": "tanh", "\\sinh": "sinh", "\\cosh": "cosh", "\\arctan": "atan"}
 # What a name may mean when [notation] maps it (the NumPy-notation functions of vectors and entries).
-VECTOR_FUNCTIONS = ("softmax", "sigmoid", "softplus", "relu", "exp", "log", "tanh", "sign", "abs", "logsumexp")
+VECTOR_FUNCTIONS = ("softmax", "sigmoid", "softplus", "relu", "exp", "log", "tanh", "sign", "abs", "logsumexp",
+                    "diag")
 _GREEK = frozenset(["alpha", "beta", "gamma", "epsilon", "varepsilon", "zeta", "eta", "theta", "kappa", "lambda",
                     "mu", "nu", "xi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "omega"])
 
 
-def mentions_vector(text: str, declarations: Declarations) -> bool:
+def mentions_vector(text: str, declarations: Declarations, scalars=()) -> bool:
     """Whether `text` is written in index notation: an entry of a declared vector (`x_i`, `x_{j}`), a sum
     (`\\sum`) or a norm (`\\|x\\|`). Elsewhere a name that is also a declared scalar is the scalar."""
     if "\\sum" in text or "\\|" in text or re.search(r"\)_(?:[a-z]|\{[a-z]\})", text):
         return True  # a sum, a norm, or an entry of an application: S(x)_i
     return any(re.search(rf"(?<![A-Za-z\\]){re.escape(name)}_\{{?(?:[a-z]|\d+)\}}?(?![A-Za-z])", text)
                or re.search(rf"\\partial\s*{re.escape(name)}\s*\}}", text)  # a gradient by the whole vector
+               or (name not in scalars and re.search(rf"(?<![A-Za-z\\]){re.escape(name)}(?![A-Za-z])", text))
                for name in declarations.arrays)
 
 
 def index_latex_to_numpy(text: str, declarations: Declarations, names: Mapping[str, str],
-                         templates: dict[str, Template] | None = None) -> str:
+                         templates: dict[str, Template] | None = None, layout: str = "") -> str:
     """The NumPy-notation text of `text` (checked afterwards by parse_sized). `names` is the notation
     (command or name -> meaning), so `S` may mean softmax and `\\sigma` the sigmoid. A vector written
     out with ⋮ (`\\begin{bmatrix} 2x_1 \\\\ \\vdots \\\\ 2x_n \\end{bmatrix}`) is spelled as a placeholder name
@@ -61,6 +63,7 @@ def index_latex_to_numpy(text: str, declarations: Declarations, names: Mapping[s
         raise ExpressionError("the expression is empty")
     reader = _Reader(tokens, declarations, names)
     reader.templates = templates
+    reader.layout = layout
     result = reader.expression()
     if reader.position < len(tokens):
         raise ExpressionError(f"cannot read `{''.join(tokens[reader.position:reader.position + 4])}` here")
@@ -95,6 +98,7 @@ class _Reader:
         self.bound: dict[str, str] = {}  # summation index -> the size it runs over
         self.depth = 0
         self.templates: dict[str, Template] | None = None
+        self.layout = ""
 
     # --- tokens
 
@@ -126,6 +130,7 @@ class _Reader:
         reader.bound = dict(self.bound)
         reader.depth = self.depth + 1
         reader.templates = self.templates
+        reader.layout = self.layout
         if reader.depth > 40:
             raise ExpressionError("the expression is nested too deeply")
         text = reader.expression()
@@ -158,7 +163,41 @@ class _Reader:
             elif token is not None and self.starts_primary(token):
                 factors.append(self.power())
             else:
-                return " * ".join(factors)
+                product = factors[0]
+                for factor in factors[1:]:
+                    product = self.product(product, factor)
+                return product
+
+    def product(self, left: str, right: str) -> str:
+        """Two factors side by side, as on paper: a column times a row is an outer product, a row times a
+        column an inner product, a matrix times a vector or a matrix a matrix product. Two columns stay
+        an elementwise `*`, which the entry-by-entry reading refuses (entrywise.py)."""
+        shapes = (self.shape_of(left), self.shape_of(right)) if self.templates is not None else (None, None)
+        if None in shapes or not shapes[0][0] or not shapes[1][0]:
+            return f"{left} * {right}"
+        (a, row_a), (b, row_b) = shapes
+        if len(a) == 1 and len(b) == 1:
+            if not row_a and row_b:
+                return f"outer({left}, {_untransposed(right)})"
+            if row_a and not row_b:
+                return f"({left}) @ ({right})"
+            return f"{left} * {right}"
+        if (len(a) == 2 and (len(b) == 2 or not row_b)) or (len(a) == 1 and row_a and len(b) == 2):
+            return f"({left}) @ ({right})"
+        raise ExpressionError("a column vector times a matrix, or a matrix times a row vector: the shapes do not "
+                              "match")
+
+    def shape_of(self, text: str) -> tuple[tuple, bool] | None:
+        """The shape of `text` and whether it is a row (a transposed vector); None if it does not parse."""
+        from ..sized import Array, Declarations
+        from .matrix_expression import parse_sized
+
+        arrays = {**self.d.arrays, **{name: Array(name, (t.size,)) for name, t in (self.templates or {}).items()}}
+        try:
+            tree = parse_sized(text, Declarations(self.d.sizes, self.d.scalars, arrays), {})
+        except ExpressionError:
+            return None
+        return tree.shape, tree.op == "T" and len(tree.shape) == 1
 
     def starts_primary(self, token: str) -> bool:
         return (token[0].isalnum() or token in ("(", "{", "\\|", "|") or
@@ -325,7 +364,7 @@ class _Reader:
             variable = self.derivative_variable(bottom[1:])
             entry = f"[{variable[1]}]" if variable[1] else ""
             if len(top) > 1:
-                return f"grad({self.sub(top[1:])}, {variable[0]}){entry}"
+                return self.derivative(self.sub(top[1:]), variable[0], entry)
             operand_start = self.position
             operand = self.power() if self.peek() != "\\frac" else self.primary()
             while self.peek() is not None and self.starts_primary(self.peek()) and self.peek() not in ("+", "-"):
@@ -333,11 +372,26 @@ class _Reader:
             if self.peek() in ("+", "-") and self.tokens[operand_start] not in ("(", "{"):
                 raise ExpressionError("the scope of `\\frac{\\partial}{\\partial …}` is ambiguous: write "
                                       "\\frac{\\partial}{\\partial x_j}\\left(…\\right)")
-            return f"grad({operand}, {variable[0]}){entry}"
+            return self.derivative(operand, variable[0], entry)
         if "\\partial" in top or "\\partial" in bottom or top[:1] == ["d"] and bottom[:1] == ["d"]:
             raise ExpressionError("this derivative is not read in index notation (write "
                                   "\\frac{\\partial F}{\\partial x_j} with x a declared vector)")
         return f"({self.sub(top)}) / ({self.sub(bottom)})"
+
+    def derivative(self, body: str, variable: str, entry: str) -> str:
+        """∂F/∂x: the gradient of a scalar F; for a vector F by the whole vector x, its Jacobian laid out as
+        the glossary says (numerator: entry (i, j) is ∂F_i/∂x_j; denominator: ∂F_j/∂x_i)."""
+        if entry or self.templates is None:
+            return f"grad({body}, {variable}){entry}"
+        shape = self.shape_of(body)
+        if shape is None or len(shape[0]) != 1:
+            return f"grad({body}, {variable})"
+        if self.layout == "numerator":
+            return f"jacobian({body}, {variable})"
+        if self.layout == "denominator":
+            return f"(jacobian({body}, {variable})).T"
+        raise ExpressionError("∂F/∂x of a vector F by a vector x: say in the glossary how the document lays it out "
+                              "(layout = \"numerator\": entry (i, j) is ∂F_i/∂x_j; \"denominator\": ∂F_j/∂x_i)")
 
     def derivative_variable(self, tokens: list[str]) -> tuple[str, str]:
         if len(tokens) == 1 and tokens[0] in self.d.arrays and not self.d.arrays[tokens[0]].is_matrix:
@@ -460,6 +514,18 @@ class _Reader:
         if before + after != expected or len(before) + len(after) > 6:
             raise ExpressionError(doubt)
         return tuple(template), size
+
+
+def _untransposed(text: str) -> str:
+    """`(v).T` → `v`: the row written as a column again (outer(a, b) takes two vectors)."""
+    if text.startswith("(") and text.endswith(").T"):
+        depth = 0
+        for k, char in enumerate(text[:-2]):
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth == 0 and k < len(text) - 3:
+                return text
+        return text[1:-3]
+    return text
 
 
 def _split_tokens(tokens: list[str], separator: list[str]) -> list[list[str]]:
