@@ -278,6 +278,7 @@ class _Element:
     offset: int
     expr: sp.Expr | None = None
     reason: str = ""
+    unparsed: bool = False  # read by the scalar LaTeX reader only when a scalar link needs it (_read)
 
 
 class _Reader:
@@ -503,8 +504,14 @@ class _Reader:
         if not element.written:
             element.reason = "nothing readable is written there (prose or layout only)"
             return element
-        element.expr, element.reason = self._parse(element.written)
+        element.unparsed = True  # most links of a vector document never need the scalar reading
         return element
+
+    def _read(self, *elements: _Element) -> None:
+        for element in elements:
+            if element.unparsed:
+                element.expr, element.reason = self._parse(element.written)
+                element.unparsed = False
 
     def _meant(self, written: str) -> str:
         """`written` with the glossary's phrases (`'\\nabla_y L' = "g"`) replaced by the names they mean."""
@@ -551,6 +558,7 @@ class _Reader:
                     for side in (left, right)):
             self._sized_link(left, right, where, location, written)
             return
+        self._read(left, right)
         if left.expr is None or right.expr is None:
             reason = left.reason if left.expr is None else right.reason
             self.notes.append(EquationNote(location, written, "unread", reason))
@@ -661,7 +669,10 @@ class _Reader:
 
     def _define(self, left: _Element, right: _Element, location: str, written: str) -> bool:
         match = _DEFINITION.match(left.written)
-        if not match or right.expr is None:
+        if not match:
+            return False
+        self._read(right)
+        if right.expr is None:
             return False
         name = plain_name(match.group(1))
         args = [plain_name(a.strip().lstrip("\\")) for a in match.group(2).split(",")]

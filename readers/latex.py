@@ -367,16 +367,47 @@ def _refuse_ambiguous_derivatives(text: str) -> None:
 
 def _read(text: str):
     try:
-        from sympy.parsing.latex import parse_latex
+        from sympy.parsing.latex import parse_latex  # noqa: F401 - checks the runtime's version once
     except ImportError as missing:  # pragma: no cover - depends on the installation
         raise ExpressionError(f"LaTeX input needs antlr4-python3-runtime 4.11: {missing}") from None
     try:
-        return parse_latex(text, backend="antlr")
+        return _two_stage_parse(text)
     except ImportError as missing:  # pragma: no cover
         raise ExpressionError(f"LaTeX input needs antlr4-python3-runtime 4.11: {missing}") from None
     except Exception as failure:  # noqa: BLE001 - any reader failure is the user's syntax
         first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
         raise ExpressionError(f"cannot read the LaTeX: {first}") from None
+
+
+def _two_stage_parse(text: str):
+    """SymPy's `parse_latex` (ANTLR backend), predicting in SLL mode first and in full LL only when SLL
+    reports a syntax error: ANTLR's documented two-stage parse. In SLL mode the parser "either returns
+    the same parse tree that the LL prediction mode would, or reports a syntax error" (PredictionMode
+    .SLL), so the tree is the same; the speed is not: full-context prediction of SymPy's LaTeX grammar
+    was most of the time a document took to read (the homework: 7 s of 12). The steps are
+    `sympy.parsing.latex._parse_latex_antlr.parse_latex`'s own (version check aside, done at import)."""
+    from antlr4 import CommonTokenStream, InputStream
+    from antlr4.atn.PredictionMode import PredictionMode
+    from sympy.parsing.latex import _parse_latex_antlr as antlr
+
+    text = text.strip()
+    for mode in (PredictionMode.SLL, PredictionMode.LL):
+        listener = antlr.MathErrorListener(text)
+        lexer = antlr.LaTeXLexer(InputStream(text))
+        lexer.removeErrorListeners()
+        lexer.addErrorListener(listener)
+        parser = antlr.LaTeXParser(CommonTokenStream(lexer))
+        parser.removeErrorListeners()
+        parser.addErrorListener(listener)
+        parser._interp.predictionMode = mode
+        try:
+            relation = parser.math().relation()
+        except antlr.LaTeXParsingError:
+            if mode == PredictionMode.SLL:
+                continue
+            raise
+        return antlr.convert_relation(relation)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def plain_name(name: str) -> str:

@@ -242,3 +242,20 @@ def test_a_function_by_cases_is_a_piecewise(latex, expected):
 def test_cases_that_are_not_a_function_without_doubt_are_refused(latex, message):
     with pytest.raises(ExpressionError, match=message):
         parse_latex_expression(latex, SYMBOLS)
+
+
+@pytest.mark.parametrize("latex", [
+    r"\frac{d}{dx}\left(x^{2}\right) + \sigma(x)(1-\sigma(x))",
+    r"\ln\left(\frac{e^x(1+e^{-x})}{1+e^x}\right)",
+    r"\frac{1}{2}(\tanh\left(\frac{x}{2}\right) + 1)",
+    r"((28 - 2 + 2(0)) / 2) + 1",
+    r"-1 \times (1+e^{-x})^{-2} \times e^{-x} \times (-1)",
+    r"\frac{\partial^2 f}{\partial x \partial y}", r"x^{n-1} n", r"\max(0, x) - |x|", r"a < b",
+    r"\frac{e^{\frac{x}{2}}}{e^{\frac{x}{2}} \left(1 + \frac{e^{-\frac{x}{2}}}{e^{\frac{x}{2}}}\right)}",
+])
+def test_the_two_stage_parse_builds_sympys_tree(latex):
+    """SLL prediction first (readers/latex.py) gives the tree SymPy's own parse_latex gives."""
+    from qedcheck.readers.latex import _two_stage_parse
+    from sympy.parsing.latex import parse_latex
+
+    assert sp.srepr(_two_stage_parse(latex)) == sp.srepr(parse_latex(latex, backend="antlr"))
