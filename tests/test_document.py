@@ -424,3 +424,17 @@ def test_matrices_of_vectors_written_side_by_side_are_products_and_a_wrong_one_i
     assert "plus a number" in reasons["14"]  # a row times a column is a number: diag(S) minus a number?
     assert "two vectors side by side" in reasons["16"]
     assert "the shapes do not match" in reasons["18"]  # a column times a matrix
+
+
+def test_a_symbol_may_also_be_a_size_and_the_glossary_checks_layout_and_phrases(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\", n = \"integer\" }\nvectors = { x = \"n\" }\n+++\n"
+            "$$\\frac{d}{dx} x^n = n x^{n-1}$$\n\n"                         # line 5: n the exponent, x the scalar
+            "$$\\sum_{j=1}^{n} x_j^2 = \\|x\\|^2$$\n")                       # line 7: n the size, x the vector
+    load = load_document(write(tmp_path, "sizes.md", text))
+    assert load.errors == ()
+    assert {line: r.verdict for line, r in checked(load).items()} == {"5": Verdict.PROVED, "7": Verdict.PROVED}
+    bad = write(tmp_path, "bad.md", "+++\nvectors = { x = \"n\" }\nlayout = \"rows\"\n[notation]\n"
+                                    "'\\nabla_y L' = \"nothing\"\n+++\n$$x_i = x_i$$\n")
+    messages = [str(e) for e in load_document(bad).errors]
+    assert any("'layout' must be \"numerator\"" in m for m in messages)
+    assert any("a short phrase such as '\\nabla_y L' naming a declared vector" in m for m in messages)
