@@ -573,6 +573,7 @@ class _Reader:
         """A link in index notation (`S(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}`): both sides spelled in
         NumPy notation and read by the shape-checking parser, one MatrixClaim over the free indices."""
         from ..sized import MatrixClaim
+        from .entrywise import push_entries
         from .index_latex import index_latex_to_numpy
         from .matrix_expression import parse_sized
 
@@ -583,19 +584,23 @@ class _Reader:
             return
         indices: dict = {}
         templates: dict = {}
+        cases: list = []
         try:
             texts = [index_latex_to_numpy(self._meant(side.written), declarations, self.names, templates,
-                                          self.terms.layout) for side in (left, right)]
+                                          self.terms.layout, cases) for side in (left, right)]
             lhs, rhs = (parse_sized(text, _with_placeholders(declarations, templates), indices) for text in texts)
+            context = _EntryContext(self, templates, texts, indices)
+            lhs, rhs = push_entries(lhs, context.entries), push_entries(rhs, context.entries)
             if lhs.shape or rhs.shape:  # whole vectors: compared entry by entry (entrywise.py)
                 whole = lhs, rhs
-                lhs, rhs, entries, letters = self._entrywise(lhs, rhs, templates, texts, indices)
-                texts += entries
-                if not templates:  # read entry by entry (so refused alike), but checked whole: the engines
-                    lhs, rhs = whole  # evaluate whole vectors and matrices far faster than their entries
+                lhs, rhs, letters = context.at_free_indices(lhs, rhs)
+                if not templates and not cases:  # read entry by entry (so refused alike), but checked whole:
+                    lhs, rhs = whole  # the engines evaluate whole vectors and matrices far faster than entries
                     indices = {letter: index for letter, index in indices.items() if letter not in letters}
             elif templates:
                 raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
+            texts += context.texts_read
+            lhs, rhs = _with_index_cases(lhs, rhs, cases, indices)
         except ExpressionError as failure:
             self.notes.append(EquationNote(location, written, "unread", self._reason(written, str(failure))))
             return
@@ -609,7 +614,9 @@ class _Reader:
                                                                         "and free: rename the summation index"))
             return
         letters = re.findall(r"(?<![\\a-z])[a-z](?![a-z])", self.case)
-        if self.case and len(indices) > 1 and all(letter in indices for letter in letters):
+        stated = {(a, b) for a, _, b in cases} | {(b, a) for a, _, b in cases}  # `_{i \neq j}` states its case
+        if self.case and len(indices) > 1 and all(letter in indices for letter in letters) \
+                and tuple(letters) not in stated:
             self.notes.append(EquationNote(location, written, "unread", f"it holds under the case `{self.case}` "
                                                                         "stated in prose, which is not read"))
             return
@@ -620,52 +627,6 @@ class _Reader:
                         if any(re.search(rf"\b{re.escape(name)}\b", text) for text in texts))
         self._add_identity(left, right, location, written, lhs=lhs, rhs=rhs, symbols=scalars, where=None,
                            matrix=claim)
-
-    def _entrywise(self, lhs, rhs, templates: dict, texts: list[str], indices: dict):
-        """Both sides at fresh free indices (one for vectors, two for matrices): (entry of lhs, entry of
-        rhs, the NumPy texts of the entries read for the vectors written out with ⋮, the free letters)."""
-        from ..sized import Node, shape_text
-        from .entrywise import Entries, entry_of, mentions
-        from .index_latex import index_latex_to_numpy
-        from .matrix_expression import parse_sized
-
-        declarations = self.terms.declarations
-        if len(lhs.shape) != len(rhs.shape) or any(sp.simplify(a - b) != 0 for a, b in zip(lhs.shape, rhs.shape)):
-            raise ExpressionError(f"a {shape_text(lhs.shape)} on the left and a {shape_text(rhs.shape)} on the "
-                                  "right")
-        taken = set(re.findall(r"[A-Za-z]", " ".join(texts))) | set(declarations.scalars) | \
-            set(declarations.arrays) | set(declarations.sizes) | {"e"}
-        letters = iter(c for c in "klmpqrstuvwabcdfgh" if c not in taken)
-        symbols: dict = {}
-        texts_read: list[str] = []
-
-        def new_index(size) -> Node:
-            letter = next(letters, None)
-            if letter is None:
-                raise ExpressionError("no letter is left for an entry index")
-            symbol = sp.Symbol(letter, integer=True, nonnegative=True)
-            symbols[symbol] = (letter, size)
-            return Node("index", (), (), symbol)
-
-        def template(name: str, index: Node) -> Node:
-            letter, size = symbols[index.value]
-            text = index_latex_to_numpy(templates[name].entry_text(letter), declarations, self.names)
-            seen = {**indices, letter: (index.value, size)}
-            entry = parse_sized(text, declarations, seen)
-            if not entry.is_scalar or set(seen) - set(indices) - {letter}:
-                raise ExpressionError("an entry of a vector written out with ⋮ is not a number of its index")
-            texts_read.append(text)
-            return entry
-
-        free = tuple(new_index(size) for size in lhs.shape)
-        for node in free:
-            letter, size = symbols[node.value]
-            indices[letter] = (node.value, size)
-        entries = Entries(template, new_index, set(templates))
-        lhs, rhs = entry_of(lhs, free, entries), entry_of(rhs, free, entries)
-        if mentions(lhs, templates) or mentions(rhs, templates):
-            raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
-        return lhs, rhs, texts_read, {symbols[node.value][0] for node in free}
 
     def _define(self, left: _Element, right: _Element, location: str, written: str) -> bool:
         match = _DEFINITION.match(left.written)
@@ -751,6 +712,85 @@ class _Reader:
         notes = tuple(sorted(self.notes, key=lambda n: int(n.location.rsplit(":", 1)[1])))
         coverage = DocumentCoverage(self.path, self.equalities, len(self.identities), definitions, unread, notes)
         return DocumentLoad(tuple(self.identities), tuple(self.errors), coverage)
+
+
+class _EntryContext:
+    """Entries for one link: fresh index letters (named in no side), and the entries of its vectors
+    written out with ⋮ read at any index (entrywise.py asks for them)."""
+
+    def __init__(self, reader: _Reader, templates: dict, texts: list[str], indices: dict):
+        from .entrywise import Entries
+
+        self.reader, self.templates, self.indices = reader, templates, indices
+        declarations = reader.terms.declarations
+        taken = set(re.findall(r"[A-Za-z]", " ".join(texts))) | set(indices) | set(declarations.scalars) | \
+            set(declarations.arrays) | set(declarations.sizes) | {"e"}
+        self.letters = iter(c for c in "klmpqrstuvwabcdfgh" if c not in taken)
+        self.symbols: dict = {}
+        self.texts_read: list[str] = []
+        self.entries = Entries(self.template, self.new_index, set(templates))
+
+    def new_index(self, size):
+        from ..sized import Node
+
+        letter = next(self.letters, None)
+        if letter is None:
+            raise ExpressionError("no letter is left for an entry index")
+        symbol = sp.Symbol(letter, integer=True, nonnegative=True)
+        self.symbols[symbol] = (letter, size)
+        return Node("index", (), (), symbol)
+
+    def template(self, name: str, index):
+        from .index_latex import index_latex_to_numpy
+        from .matrix_expression import parse_sized
+
+        declarations = self.reader.terms.declarations
+        letter, size = self.symbols.get(index.value) or next(
+            (k, v[1]) for k, v in self.indices.items() if v[0] == index.value)
+        text = index_latex_to_numpy(self.templates[name].entry_text(letter), declarations, self.reader.names)
+        seen = {**self.indices, letter: (index.value, size)}
+        entry = parse_sized(text, declarations, seen)
+        if not entry.is_scalar or set(seen) - set(self.indices) - {letter}:
+            raise ExpressionError("an entry of a vector written out with ⋮ is not a number of its index")
+        self.texts_read.append(text)
+        return entry
+
+    def at_free_indices(self, lhs, rhs):
+        """Both sides at fresh free indices (one for vectors, two for matrices), and those letters."""
+        from ..sized import shape_text
+        from .entrywise import entry_of, mentions
+
+        if len(lhs.shape) != len(rhs.shape) or any(sp.simplify(a - b) != 0 for a, b in zip(lhs.shape, rhs.shape)):
+            raise ExpressionError(f"a {shape_text(lhs.shape)} on the left and a {shape_text(rhs.shape)} on the "
+                                  "right")
+        free = tuple(self.new_index(size) for size in lhs.shape)
+        for node in free:
+            letter, size = self.symbols[node.value]
+            self.indices[letter] = (node.value, size)
+        lhs, rhs = entry_of(lhs, free, self.entries), entry_of(rhs, free, self.entries)
+        if mentions(lhs, self.templates) or mentions(rhs, self.templates):
+            raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
+        return lhs, rhs, {self.symbols[node.value][0] for node in free}
+
+
+def _with_index_cases(lhs, rhs, cases: list, indices: dict):
+    """`(M)_{i=j}`: the link is about the diagonal, j is i everywhere; `(M)_{i \\neq j}`: about the entries
+    off it, so both sides are multiplied by 1 − δ_ij (equal exactly where i ≠ j)."""
+    from ..sized import Node
+    from .entrywise import renamed
+
+    for a, relation, b in cases:
+        if a not in indices or b not in indices:
+            raise ExpressionError(f"the case {a} {relation} {b} names an index the link does not use")
+        first, second = indices[a][0], indices[b][0]
+        if relation == "=":
+            lhs, rhs = renamed(lhs, second, first), renamed(rhs, second, first)
+            del indices[b]
+        else:
+            pair = (Node("index", (), (), first), Node("index", (), (), second))
+            off = Node("sub", (Node("num", (), (), sp.Integer(1)), Node("delta", pair, ())), ())
+            lhs, rhs = Node("mul", (off, lhs), lhs.shape), Node("mul", (off, rhs), rhs.shape)
+    return lhs, rhs
 
 
 def _with_placeholders(declarations, templates: dict):

@@ -87,6 +87,23 @@ def entry_of(node: Node, index: tuple[Node, ...], entries: Entries) -> Node:
     raise ExpressionError(f"a vector or matrix built by '{op}' is not compared entry by entry in documents yet")
 
 
+def push_entries(node: Node, entries: Entries) -> Node:
+    """The tree with every entry of a built vector or matrix (`(\\frac{\\partial S(x)}{\\partial x})_{ij}`,
+    read as jacobian(…)[i, j]) written entry by entry, as the engines read entries."""
+    args = tuple(push_entries(a, entries) for a in node.args)
+    if node.op == "entry" and args[0].op not in ("vector", "matrix", *_ELEMENTWISE_ENTRY):
+        return entry_of(args[0], args[1:], entries)
+    return Node(node.op, args, node.shape, node.value) if args != node.args else node
+
+
+def renamed(node: Node, old, new) -> Node:
+    """The tree with the index symbol `old` replaced by `new` (a link about the diagonal, i = j)."""
+    if node.op == "index" and node.value == old:
+        return Node("index", (), (), new)
+    args = tuple(renamed(a, old, new) for a in node.args)
+    return Node(node.op, args, node.shape, node.value) if args != node.args else node
+
+
 def mentions(node: Node, names) -> bool:
     """Whether a placeholder of `names` is still in the tree (inside a scalar part such as a norm)."""
     return any(n.op == "vector" and n.value in names for n in node.walk())

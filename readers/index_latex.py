@@ -51,7 +51,8 @@ def mentions_vector(text: str, declarations: Declarations, scalars=()) -> bool:
 
 
 def index_latex_to_numpy(text: str, declarations: Declarations, names: Mapping[str, str],
-                         templates: dict[str, Template] | None = None, layout: str = "") -> str:
+                         templates: dict[str, Template] | None = None, layout: str = "",
+                         index_cases: list | None = None) -> str:
     """The NumPy-notation text of `text` (checked afterwards by parse_sized). `names` is the notation
     (command or name -> meaning), so `S` may mean softmax and `\\sigma` the sigmoid. A vector written
     out with ⋮ (`\\begin{bmatrix} 2x_1 \\\\ \\vdots \\\\ 2x_n \\end{bmatrix}`) is spelled as a placeholder name
@@ -64,6 +65,7 @@ def index_latex_to_numpy(text: str, declarations: Declarations, names: Mapping[s
     reader = _Reader(tokens, declarations, names)
     reader.templates = templates
     reader.layout = layout
+    reader.index_cases = index_cases
     result = reader.expression()
     if reader.position < len(tokens):
         raise ExpressionError(f"cannot read `{''.join(tokens[reader.position:reader.position + 4])}` here")
@@ -99,6 +101,7 @@ class _Reader:
         self.depth = 0
         self.templates: dict[str, Template] | None = None
         self.layout = ""
+        self.index_cases: list[tuple[str, str, str]] | None = None  # (i, "=" or "!=", j) from `_{i=j}`
 
     # --- tokens
 
@@ -131,6 +134,7 @@ class _Reader:
         reader.depth = self.depth + 1
         reader.templates = self.templates
         reader.layout = self.layout
+        reader.index_cases = self.index_cases
         if reader.depth > 40:
             raise ExpressionError("the expression is nested too deeply")
         text = reader.expression()
@@ -238,6 +242,8 @@ class _Reader:
             raise ExpressionError(f"decimal numbers such as {token} are not read in index notation")
         if token == "(":
             inner = self.until(")")
+            if self.peek() == "_" and self.index_cases is not None:
+                return self.entry_of_group(inner)
             return f"({inner})"
         if token == "{":
             self.position -= 1
@@ -425,6 +431,21 @@ class _Reader:
             raise ExpressionError(f"`\\sum_{{{''.join(below)}}}^{{{''.join(above or [])}}}`: only sums over a "
                                       f"whole vector are read (\\sum_{index} or \\sum_{{{index}=1}}^{{{size}}})")
         return f"sum({body}, ({index}, 0, {size} - 1))"
+
+    def entry_of_group(self, inner: str) -> str:
+        """`\\left(\\frac{\\partial S(x)}{\\partial x}\\right)_{ij}`: an entry of a parenthesized vector or
+        matrix; `_{i=j}` is the entry on the diagonal and `_{i \\neq j}` one off it, recorded in
+        `index_cases` for the caller to apply to the whole link."""
+        self.take("_")
+        group = self.group_tokens()
+        letters = [t for t in group if self.is_index(t)]
+        if 1 <= len(group) <= 2 and letters == group:
+            return f"({inner})[{', '.join(group)}]"
+        if len(group) == 3 and group[1] in ("=", "\\neq", "\\ne") and len(letters) == 2 and letters[0] != letters[1]:
+            self.index_cases.append((group[0], "=" if group[1] == "=" else "!=", group[2]))
+            return f"({inner})[{group[0]}, {group[2]}]"
+        raise ExpressionError(f"cannot read the subscript `_{{{''.join(group)}}}` of a parenthesized expression "
+                              "(an entry is written with index letters: _{ij}, _{i=j}, _{i \\neq j})")
 
     # --- vectors written out with an ellipsis -----------------------------------------------------------
 
