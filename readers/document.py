@@ -67,6 +67,7 @@ _SPACING = re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;!: ]|~")
 _NAMING_LABEL = re.compile(r"\(\s*\\text\s*\{([^{}]*)\}\s*\)(?=\s*\\?[A-Za-z])")
 _VALUE_ENVIRONMENT = re.compile(r"\\begin\s*\{(cases|matrix|pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix)\}.*?"
                                 r"\\end\s*\{\1\}", re.DOTALL)
+_WRITTEN_IN_FULL = re.compile(r"\\begin\s*\{[pbB]?matrix\}")
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
 _PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
@@ -513,6 +514,16 @@ class _Reader:
                 element.expr, element.reason = self._parse(element.written)
                 element.unparsed = False
 
+    @property
+    def declarations(self):
+        """The glossary's vectors and matrices, or none but its scalars (a matrix written out in full needs
+        no declared vector)."""
+        if self.terms.declarations is not None:
+            return self.terms.declarations
+        from ..sized import Declarations
+
+        return Declarations({}, dict(self.terms.symbols), {})
+
     def _meant(self, written: str) -> str:
         """`written` with the glossary's phrases (`'\\nabla_y L' = "g"`) replaced by the names they mean."""
         for phrase, name in self.terms.phrases.items():
@@ -552,10 +563,12 @@ class _Reader:
         self.equalities += 1
         if first and self._define(left, right, location, written):
             return
-        declarations = self.terms.declarations
-        if declarations is not None and left.written and right.written and \
-                any(mentions_vector(self._meant(side.written), declarations, self.terms.symbols)
-                    for side in (left, right)):
+        declarations = self.declarations
+        if left.written and right.written and (
+                (self.terms.declarations is not None and any(mentions_vector(self._meant(side.written), declarations,
+                                                                             self.terms.symbols)
+                                                             for side in (left, right)))
+                or any(_WRITTEN_IN_FULL.search(side.written) for side in (left, right))):
             self._sized_link(left, right, where, location, written)
             return
         self._read(left, right)
@@ -577,7 +590,7 @@ class _Reader:
         from .index_latex import index_latex_to_numpy
         from .matrix_expression import parse_sized
 
-        declarations = self.terms.declarations
+        declarations = self.declarations
         if where[0] is not None or where[1]:
             self.notes.append(EquationNote(location, written, "unread", "a condition on a vector equation is not "
                                                                         "read yet"))
@@ -722,7 +735,7 @@ class _EntryContext:
         from .entrywise import Entries
 
         self.reader, self.templates, self.indices = reader, templates, indices
-        declarations = reader.terms.declarations
+        declarations = reader.declarations
         taken = set(re.findall(r"[A-Za-z]", " ".join(texts))) | set(indices) | set(declarations.scalars) | \
             set(declarations.arrays) | set(declarations.sizes) | {"e"}
         self.letters = iter(c for c in "klmpqrstuvwabcdfgh" if c not in taken)
@@ -740,14 +753,37 @@ class _EntryContext:
         self.symbols[symbol] = (letter, size)
         return Node("index", (), (), symbol)
 
-    def template(self, name: str, index):
+    def template(self, name: str, index: tuple):
+        from ..sized import Node
         from .index_latex import index_latex_to_numpy
         from .matrix_expression import parse_sized
 
-        declarations = self.reader.terms.declarations
+        declarations = self.reader.declarations
+        written = self.templates[name]
+        if written.cells:  # written out in full: Σ δ(k, r) δ(l, c) cell(r, c), exactly
+            cells = [cell for row in written.cells for cell in row] if len(index) == 1 else None
+            terms = []
+            for position, cell in (enumerate(cells) if cells is not None else
+                                   (((r, c), cell) for r, row in enumerate(written.cells) for c, cell in enumerate(row))):
+                text = index_latex_to_numpy(" ".join(cell), declarations, self.reader.names)
+                seen = dict(self.indices)
+                value = parse_sized(text, declarations, seen)
+                if not value.is_scalar or set(seen) - set(self.indices):
+                    raise ExpressionError("an entry of a vector or matrix written out is not a number")
+                self.texts_read.append(text)
+                picks = (position,) if cells is not None else position
+                factors = [Node("delta", (i, Node("num", (), (), sp.Integer(p))), ()) for i, p in zip(index, picks)]
+                for factor in factors:
+                    value = Node("mul", (factor, value), ())
+                terms.append(value)
+            total = terms[0]
+            for term in terms[1:]:
+                total = Node("add", (total, term), ())
+            return total
+        index = index[0]
         letter, size = self.symbols.get(index.value) or next(
             (k, v[1]) for k, v in self.indices.items() if v[0] == index.value)
-        text = index_latex_to_numpy(self.templates[name].entry_text(letter), declarations, self.reader.names)
+        text = index_latex_to_numpy(written.entry_text(letter), declarations, self.reader.names)
         seen = {**self.indices, letter: (index.value, size)}
         entry = parse_sized(text, declarations, seen)
         if not entry.is_scalar or set(seen) - set(self.indices) - {letter}:
@@ -800,7 +836,7 @@ def _with_placeholders(declarations, templates: dict):
         return declarations
     from ..sized import Array, Declarations
 
-    arrays = {**declarations.arrays, **{name: Array(name, (t.size,)) for name, t in templates.items()}}
+    arrays = {**declarations.arrays, **{name: Array(name, t.shape) for name, t in templates.items()}}
     return Declarations(sizes=declarations.sizes, scalars=declarations.scalars, arrays=arrays)
 
 

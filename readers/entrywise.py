@@ -26,10 +26,11 @@ _ELEMENTWISE_ENTRY = ("grad", "softmax")  # the engines read the entry of these 
 
 
 class Entries:
-    """How to write entries: `template(name, index)` is the entry at `index` of a vector written out with
-    ⋮; `fresh(size)` a new summation index over 0..size-1 (a matrix product's inner index)."""
+    """How to write entries: `template(name, index)` is the entry at `index` (a tuple of index nodes) of a
+    vector or matrix written out; `fresh(size)` a new summation index over 0..size-1 (a matrix product's
+    inner index)."""
 
-    def __init__(self, template: Callable[[str, Node], Node], fresh: Callable[[object], Node], names):
+    def __init__(self, template: Callable[[str, tuple], Node], fresh: Callable[[object], Node], names):
         self.template = template
         self.fresh = fresh
         self.names = names
@@ -42,8 +43,8 @@ def entry_of(node: Node, index: tuple[Node, ...], entries: Entries) -> Node:
     if len(index) != len(node.shape):
         raise ExpressionError("a vector and a matrix are compared entry by entry")  # pragma: no cover
     op, args = node.op, node.args
-    if op == "vector" and node.value in entries.names:
-        return entries.template(node.value, index[0])
+    if op in ("vector", "matrix") and node.value in entries.names:
+        return entries.template(node.value, index)
     if op in ("vector", "matrix"):
         return Node("entry", (node, *index), ())
     if op == "T":

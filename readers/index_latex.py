@@ -74,11 +74,24 @@ def index_latex_to_numpy(text: str, declarations: Declarations, names: Mapping[s
 
 @dataclass(frozen=True)
 class Template:
-    """A vector written out with an ellipsis: entry k (from 1) is `tokens` with INDEX replaced by k."""
+    """A vector written out with an ellipsis: entry k (from 1) is `tokens` with INDEX replaced by k; or,
+    with `cells`, a vector or matrix written out in full (each cell's tokens, row by row)."""
 
     tokens: tuple[str, ...]
     size: Any
     row: bool  # written as a row (`a & b & \\dots & z`)
+    cells: tuple[tuple[tuple[str, ...], ...], ...] = ()  # rows of cells, when written out in full
+
+    @property
+    def shape(self) -> tuple:
+        if not self.cells:
+            return (self.size,)
+        rows, columns = len(self.cells), len(self.cells[0])
+        import sympy as sp
+
+        if columns == 1 or rows == 1:
+            return (sp.Integer(rows * columns),)
+        return (sp.Integer(rows), sp.Integer(columns))
 
     def entry_text(self, index: str) -> str:
         """The LaTeX of the entry at `index` (a letter: the link's free index, counted from 1 like the
@@ -89,6 +102,7 @@ class Template:
 INDEX = "\\qedindex"  # the place of the entry index in a Template's tokens (a command no text can hold)
 _ELLIPSES = frozenset(["\\vdots", "\\dots", "\\cdots", "\\ldots", "\\ddots"])
 _MATRICES = frozenset(["matrix", "pmatrix", "bmatrix", "Bmatrix"])
+MAX_WRITTEN = 8
 
 
 class _Reader:
@@ -196,7 +210,7 @@ class _Reader:
         from ..sized import Array, Declarations
         from .matrix_expression import parse_sized
 
-        arrays = {**self.d.arrays, **{name: Array(name, (t.size,)) for name, t in (self.templates or {}).items()}}
+        arrays = {**self.d.arrays, **{name: Array(name, t.shape) for name, t in (self.templates or {}).items()}}
         try:
             tree = parse_sized(text, Declarations(self.d.sizes, self.d.scalars, arrays), {})
         except ExpressionError:
@@ -478,6 +492,8 @@ class _Reader:
             raise ExpressionError(f"cannot read `\\begin{{{name}}}`")
         rows = [row for row in _split_tokens(body, ["\\\\"]) if row]
         cells = [_split_tokens(row, ["&"]) for row in rows]
+        if self.templates is not None and cells and not any(t in _ELLIPSES for t in body):
+            return self.written_in_full(cells, name)
         if len(rows) > 1 and any(len(row) > 1 for row in cells):
             raise ExpressionError(f"cannot read a matrix written out entry by entry (`\\begin{{{name}}}` with "
                                   "rows and columns); only a vector written with ⋮ or … is read")
@@ -489,6 +505,20 @@ class _Reader:
         placeholder = f"qedwritten{chr(97 + len(self.templates) % 26) * (1 + len(self.templates) // 26)}"
         self.templates[placeholder] = Template(template[0], template[1], row)
         return f"({placeholder}).T" if row else placeholder
+
+    def written_in_full(self, cells: list[list[list[str]]], name: str) -> str:
+        """`\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}`: an explicit vector or matrix of its cells (each
+        read as a number by the caller), at most MAX_WRITTEN rows and columns."""
+        columns = len(cells[0])
+        if any(len(row) != columns for row in cells) or any(not cell for row in cells for cell in row):
+            raise ExpressionError(f"cannot read `\\begin{{{name}}}`: its rows have different numbers of entries")
+        if len(cells) > MAX_WRITTEN or columns > MAX_WRITTEN:
+            raise ExpressionError(f"a vector or matrix written out has at most {MAX_WRITTEN} rows and columns")
+        placeholder = f"qedwritten{chr(97 + len(self.templates) % 26) * (1 + len(self.templates) // 26)}"
+        written = Template((), None, len(cells) == 1 and columns > 1,
+                           tuple(tuple(tuple(cell) for cell in row) for row in cells))
+        self.templates[placeholder] = written
+        return f"({placeholder}).T" if written.row else placeholder
 
     def template(self, entries: list[list[str]], name: str) -> tuple[tuple[str, ...], Any]:
         marks = [all(t in _ELLIPSES for t in cell) and bool(cell) for cell in entries]

@@ -98,8 +98,8 @@ def test_unread_equations_say_why_and_are_never_reported_wrong(tmp_path):
     assert load.identities == ()
     reasons = [n.reason for n in load.coverage.notes]
     assert reasons == ["unknown symbol N: declare it in the glossary",
-                       ("cannot read `\\begin{bmatrix}` here (a vector written out with ⋮ is read where it is compared "
-                       "with vectors)"),
+                       ("cannot read `\\begin{bmatrix}`: the entries around the ellipsis are not one term in the "
+                       "entry index (x_1, x_2, …, x_n)"),
                        "cannot read a subscript on a number (`1_{x>0}(…`)",
                        "`v_{1}`: an entry is written with one index letter (x_i); numbered entries (x_1) are not read"]
     assert load.coverage.summary() == "0 of 4 equalities checked, 0 definitions, 4 unread"
@@ -455,3 +455,23 @@ def test_an_entry_on_or_off_the_diagonal_is_checked_there_only(tmp_path):
                         "15": Verdict.REFUTED}
     (unread,) = [n for n in load.coverage.notes if n.status == "unread"]
     assert unread.location.endswith(":17") and "cannot read the subscript" in unread.reason
+
+
+def test_a_vector_or_matrix_written_out_in_full_is_read_entry_by_entry(tmp_path):
+    text = ("+++\nsymbols = { a = \"real\", b = \"real\", c = \"real\", d = \"real\", t = \"real\" }\n+++\n"
+            "$$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix}^T = \\begin{pmatrix} a & c \\\\ b & d \\end{pmatrix}$$\n\n"
+            "$$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\begin{pmatrix} 1 \\\\ 0 \\end{pmatrix} = "
+            "\\begin{pmatrix} a \\\\ c \\end{pmatrix}$$\n\n"                                                 # 6
+            "$$\\begin{pmatrix} a & b \\\\ c & d \\end{pmatrix} \\begin{pmatrix} 1 \\\\ 0 \\end{pmatrix} = "
+            "\\begin{pmatrix} a \\\\ b \\end{pmatrix}$$\n\n"                                                 # 8: wrong
+            "$$2 \\begin{bmatrix} \\sin t \\\\ \\cos t \\end{bmatrix} = \\begin{bmatrix} 2\\sin t \\\\ 2 \\cos t "
+            "\\end{bmatrix}$$\n\n"                                                                          # 10
+            "$$\\begin{pmatrix} a & b \\\\ c \\end{pmatrix} = a$$\n\n"                                       # 12
+            "$$\\begin{pmatrix} a & b \\end{pmatrix} = \\begin{pmatrix} a \\\\ b \\\\ c \\end{pmatrix}$$\n")  # 14
+    load = load_document(write(tmp_path, "full.md", text))
+    assert load.errors == ()
+    verdicts = {line: r.verdict for line, r in checked(load).items()}
+    assert verdicts == {"4": Verdict.PROVED, "6": Verdict.PROVED, "8": Verdict.REFUTED, "10": Verdict.PROVED}
+    reasons = {n.location.rsplit(":", 1)[1]: n.reason for n in load.coverage.notes if n.status == "unread"}
+    assert "rows have different numbers of entries" in reasons["12"]
+    assert "on the left and a vector of size 3 on the right" in reasons["14"]
