@@ -147,10 +147,10 @@ def _console(args):
 def _verify(args) -> int:
     from dataclasses import replace
 
-    from .checks.cache import resolve_dir
-    from .checks.process import rare_collection
-    from .checks.schedule import RunOptions, plan_targets, run_plan
-    from .checks.workers import default_jobs
+    from .checks.run.cache import resolve_dir
+    from .checks.run.process import rare_collection
+    from .checks.run.schedule import RunOptions, plan_targets, run_plan
+    from .checks.run.workers import default_jobs
     from .config import load_config
     from .report import terminal
     from .report.progress import CheckProgress, choose_mode
@@ -262,8 +262,8 @@ def _catalogue_rows() -> list[tuple[str, str, str, str]]:
 
 
 def _cache(args) -> int:
-    from .checks.cache import ResultCache, resolve_dir
-    from .checks.machine_key import key_path
+    from .checks.run.cache import ResultCache, resolve_dir
+    from .checks.run.machine_key import key_path
     from .config import load_config
 
     folder = resolve_dir(args.cache_dir, load_config().cache_dir)
@@ -285,7 +285,7 @@ def _show(args) -> int:
     then the flags): the command every replay line of a report names."""
     from dataclasses import replace
 
-    from .checks.workers import verify_with_wall_limit
+    from .checks.run.workers import verify_with_wall_limit
     from .config import load_config
     from .derivations import catalogue_modules, slow_catalogue
     from .report import terminal
@@ -321,7 +321,7 @@ def _show(args) -> int:
 
 def entry() -> None:
     """The `qedcheck` command: main(), then a quick exit (checks/process.py says why)."""
-    from .checks.process import exit_now
+    from .checks.run.process import exit_now
 
     exit_now(main())
 

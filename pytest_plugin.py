@@ -101,7 +101,7 @@ class IdentityItem(pytest.Item):
         self.add_marker(MARKER)
 
     def runtest(self) -> None:
-        from .checks.workers import verify_with_wall_limit
+        from .checks.run.workers import verify_with_wall_limit
 
         result = verify_with_wall_limit(self.identity, self.settings)  # in this process: the same wall limit
         self.user_properties.append(("verdict", result.verdict.value))

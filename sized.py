@@ -127,3 +127,17 @@ def shape_text(shape) -> str:
     if len(shape) == 1:
         return f"vector of size {shape[0]}"
     return f"{shape[0]}×{shape[1]} matrix"
+
+
+def size_value(size, sizes: dict) -> int:
+    """The integer a shape entry (a size symbol, a number, or an expression such as n + 1) takes at
+    `sizes` (size symbol -> int). A dictionary lookup for the usual bare symbol: SymPy's `subs`
+    sympifies and sorts on every call, and the numeric checks ask for thousands of dimensions."""
+    if isinstance(size, int):
+        return size
+    if size in sizes:
+        return int(sizes[size])
+    import sympy as sp
+
+    return int(sp.sympify(size).xreplace({sp.sympify(k): sp.Integer(v) for k, v in sizes.items()}))
+

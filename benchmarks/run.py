@@ -111,7 +111,7 @@ def throughput() -> tuple[float, float]:
 
 def jacobian_proofs() -> dict[str, float]:
     from qedcheck.checks import indexed
-    from qedcheck.checks.budget import Deadline
+    from qedcheck.checks.run.budget import Deadline
     from qedcheck.checks.symbolic import prove
     from qedcheck.derivations import by_name
 

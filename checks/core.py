@@ -25,7 +25,7 @@ from ..results import (
     ProofStatus,
     Verdict,
 )
-from .budget import Deadline
+from .run.budget import Deadline
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import math
 
 import sympy as sp
 
-from .fingerprint import fingerprint
+from .run.fingerprint import fingerprint
 
 MAX_RENAMINGS = 24  # permutations tried to find the canonical naming (4! for one vector of size 4)
 

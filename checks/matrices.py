@@ -21,13 +21,13 @@ import numpy as np
 import sympy as sp
 
 from ..results import Counterexample, NumericOutcome, ProofOutcome
-from ..sized import Condition, Declarations, MatrixClaim, Node
+from ..sized import Condition, Declarations, MatrixClaim, Node, size_value
 from . import strategies
-from .budget import BudgetExceeded, Deadline, interrupt_after
 from .matrix_algebra import rewritten
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import Explicit, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
+from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 ALL_SIZES = "all sizes"
 MAX_EXPLICIT_LEVEL = 3  # explicit proofs at every combination of sizes up to this
@@ -220,7 +220,7 @@ def fits(claim: Sides, sizes: dict) -> bool:
                 continue
             array, *indices = node.args
             for index, size in zip(indices, array.shape):
-                if index.op == "num" and int(index.value) >= int(sp.sympify(size).subs(sizes)):
+                if index.op == "num" and int(index.value) >= size_value(size, sizes):
                     return False
     return True
 
@@ -315,7 +315,7 @@ def _index_assignments(free_indices, sizes):
     if not free_indices:
         yield {}
         return
-    ranges = [range(int(sp.sympify(size).subs(sizes))) for _, size in free_indices]
+    ranges = [range(size_value(size, sizes)) for _, size in free_indices]
     for values in itertools.product(*ranges):
         yield {symbol: value for (symbol, _), value in zip(free_indices, values)}
 

@@ -15,7 +15,7 @@ import itertools
 import sympy as sp
 
 from ..derivations.vocabulary import relu, sigmoid, softplus
-from ..sized import Declarations, Node
+from ..sized import Declarations, Node, size_value
 
 ELEMENTWISE = {
     "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,
@@ -28,7 +28,7 @@ def symbolic_values(declarations: Declarations, sizes: dict) -> dict:
     """name -> explicit SymPy value (Matrix of symbols, or the scalar symbol) at the given sizes."""
     values: dict = dict(declarations.scalars)
     for name, array in declarations.arrays.items():
-        dims = [int(sp.sympify(s).subs(sizes)) for s in array.shape]
+        dims = [size_value(s, sizes) for s in array.shape]
         values[name] = _symbol_matrix(name, dims, array.assumptions)
     return values
 
@@ -66,7 +66,7 @@ class Explicit:
         return getattr(self, f"_{node.op}")(node)
 
     def _dim(self, size) -> int:
-        return int(sp.sympify(size).subs(self.sizes))
+        return size_value(size, self.sizes)
 
     def _num(self, node):
         return node.value

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..sized import NON_ANALYTIC, Declarations, Node
+from ..sized import NON_ANALYTIC, Declarations, Node, size_value
 
 COMPLEX_STEP = 1e-20
 CENTRAL_STEP = 1e-6
@@ -156,7 +156,7 @@ class Evaluator:
         return np.zeros(tuple(self._dim(s) for s in node.shape))
 
     def _dim(self, size) -> int:
-        return int(size.subs(self.sizes)) if hasattr(size, "subs") else int(size)
+        return size_value(size, self.sizes)
 
     def _norm(self, node):
         value = self(node.args[0])
@@ -256,7 +256,7 @@ def draw(declarations: Declarations, sizes: dict, points: int, rng: np.random.Ge
 
 
 def _dims(array, sizes) -> tuple[int, ...]:
-    return tuple(int(s.subs(sizes)) if hasattr(s, "subs") else int(s) for s in array.shape)
+    return tuple(size_value(s, sizes) for s in array.shape)
 
 
 def _scalar(symbol, points: int, rng) -> np.ndarray:

@@ -22,9 +22,9 @@ from ..input_errors import InputError, input_error
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
 from ..sized import Node
 from . import constraints, domain, evaluate, finite_diff, matrices, numeric, sampling
-from .budget import Deadline
 from .core import Claim, Decision, Engines, check_claim, identity_ok
 from .model import merge_outcomes
+from .run.budget import Deadline
 from .steps import check_derivations
 from .symbolic import prove
 

@@ -185,7 +185,7 @@ def sign_split(expr, where=None, differentiated=()):
 
 def reduce_with(strategy, expr):
     """Run one strategy; SymPy failing inside it means "does not apply", never a verdict."""
-    from .budget import BudgetExceeded
+    from .run.budget import BudgetExceeded
 
     try:
         return strategy(expr)

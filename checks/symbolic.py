@@ -14,7 +14,7 @@ import sympy as sp
 
 from ..results import ProofOutcome
 from . import indexed, kinks, strategies
-from .budget import BudgetExceeded, Deadline, interrupt_after
+from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 
 def prove(

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import sympy as sp
 
-from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
+from ..checks.run.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import Expect, Identity
 from ..input_errors import InputError
 from ..results import DocumentCoverage, EquationNote

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import sympy as sp
 
-from ..checks.budget import Deadline, WallLimitExceeded, interrupt_after
+from ..checks.run.budget import Deadline, WallLimitExceeded, interrupt_after
 from ..identity import NAME_PATTERN, Correction, Derivation, Erratum, Expect, Identity
 from ..input_errors import InputError
 from ..sized import MATRIX_ASSUMPTIONS, VECTOR_ASSUMPTIONS, Array, Declarations, MatrixClaim, shape_text

@@ -3,9 +3,9 @@
 import pytest
 import sympy as sp
 from conftest import make_identity
-from qedcheck.checks.budget import BudgetExceeded, Deadline, WallLimitExceeded, interrupt_after
+from qedcheck.checks.run.budget import BudgetExceeded, Deadline, WallLimitExceeded, interrupt_after
+from qedcheck.checks.run.workers import verify_with_wall_limit
 from qedcheck.checks.runner import RunSettings
-from qedcheck.checks.workers import verify_with_wall_limit
 from qedcheck.results import Verdict
 
 x = sp.Symbol("x", real=True)

@@ -8,15 +8,16 @@ from pathlib import Path
 
 import sympy as sp
 from conftest import make_identity
-from qedcheck.checks import cache, runner
-from qedcheck.checks.cache import (
+from qedcheck.checks import runner
+from qedcheck.checks.run import cache
+from qedcheck.checks.run.cache import (
     ResultCache,
     content_key,
     result_from_dict,
     result_to_dict,
     settings_description,
 )
-from qedcheck.checks.schedule import RunOptions, verify_identities
+from qedcheck.checks.run.schedule import RunOptions, verify_identities
 from qedcheck.cli import main
 from qedcheck.derivations import catalogue
 from qedcheck.derivations.index import entries
@@ -45,7 +46,7 @@ def test_the_key_changes_with_expressions_assumptions_numpy_code_and_settings():
 
 
 def test_the_key_is_the_same_in_another_process():
-    code = ("from qedcheck.derivations import by_name; from qedcheck.checks.cache import content_key, "
+    code = ("from qedcheck.derivations import by_name; from qedcheck.checks.run.cache import content_key, "
             "settings_description as s; print(content_key(by_name()['softmax_vjp_eq_mul_sub'], s(0, 1e-9, None)))")
     keys = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
@@ -123,7 +124,7 @@ def _any_result():
 
 
 def test_the_code_digest_follows_what_a_function_does_not_where_it_is_written():
-    from qedcheck.checks.cache import code_digest
+    from qedcheck.checks.run.cache import code_digest
 
     def plus(k):
         return lambda x: x + k

@@ -10,9 +10,9 @@ import platformdirs
 import pytest
 import sympy as sp
 from conftest import make_identity
-from qedcheck.checks import cache, machine_key
-from qedcheck.checks.cache import ResultCache
-from qedcheck.checks.schedule import RunOptions, verify_identities
+from qedcheck.checks.run import cache, machine_key
+from qedcheck.checks.run.cache import ResultCache
+from qedcheck.checks.run.schedule import RunOptions, verify_identities
 from qedcheck.cli import main
 from qedcheck.report.schema import report_schema
 from qedcheck.results import Verdict
@@ -218,6 +218,7 @@ def test_the_content_key_covers_every_setting_the_verdict_depends_on():
         assert cache.content_key(identity, cache.settings_description(*settings)) != base
     assert {"python", "qedcheck", "sympy", "numpy", "mpmath", "scipy"} <= set(cache.versions())
     assert any(p.name == "machine_key.py" for p in cache.PACKAGE_ROOT.glob(cache.ENGINE_FILES[-1]))
+    assert (cache.PACKAGE_ROOT / "cli.py").is_file()  # the package itself, wherever cache.py lives in it
 
 
 def _refuted():

@@ -130,7 +130,7 @@ def test_a_step_that_changes_a_far_decimal_digit_is_refuted(tmp_path):
     (["--seed", "x"], "argument --seed: 'x' is not an integer"),
 ])
 def test_out_of_range_options_are_usage_errors_before_anything_runs(flags, message, capsys, monkeypatch):
-    from qedcheck.checks import schedule
+    from qedcheck.checks.run import schedule
 
     monkeypatch.setattr(schedule, "plan_targets", lambda *a, **k: pytest.fail("the run started"))
     with pytest.raises(SystemExit) as exited:

@@ -203,3 +203,14 @@ def test_the_readme_examples_are_checked_and_its_commands_are_the_ci_ones(tmp_pa
     assert "2/2 identities as expected (2 proved)" in capsys.readouterr().out
     for link in re.findall(r"\]\((docs/[^)#]+)", readme):
         assert (ROOT / link).exists(), link
+
+
+def test_the_readme_document_example_is_checked(tmp_path, monkeypatch, capsys):
+    """The README's Markdown example is a document qedcheck reads: both links of its chain proved."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = ["\n".join(body) for info, _, body in fenced_blocks(readme) if info == "markdown"]
+    (tmp_path / "notes.md").write_text(block + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["--no-color", "verify", "notes.md", "--no-cache", "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert "2/2 identities as expected (2 proved)" in out and "2 of 2 equalities checked" in out

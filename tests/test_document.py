@@ -199,7 +199,7 @@ def test_the_homework_as_written():
 
 def test_a_warm_run_of_documents_is_answered_from_the_cache_without_reading_them(tmp_path, monkeypatch):
     import qedcheck.readers.document as reader
-    from qedcheck.checks.schedule import RunOptions, plan_targets, run_plan
+    from qedcheck.checks.run.schedule import RunOptions, plan_targets, run_plan
 
     document = write(tmp_path, "d.md", (EXAMPLES / "derivation.md").read_text())
     options = RunOptions(cache_dir=tmp_path / "cache")

@@ -1,7 +1,7 @@
 """The cache's expression fingerprint: equal structure, equal print; any change of meaning, a new one."""
 
 import sympy as sp
-from qedcheck.checks.fingerprint import fingerprint
+from qedcheck.checks.run.fingerprint import fingerprint
 
 x, y = sp.symbols("x y", real=True)
 k = sp.Symbol("k", integer=True)

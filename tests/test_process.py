@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from qedcheck.checks.process import RUN_THRESHOLDS, rare_collection
+from qedcheck.checks.run.process import RUN_THRESHOLDS, rare_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -73,7 +73,7 @@ def test_junitxml_and_input_errors(project, monkeypatch):
 
 def test_an_endless_check_stops_at_its_wall_limit_in_this_process(project, monkeypatch):
     """Issue 11: the plugin checks in pytest's own process, under the wall limit a worker would have."""
-    from qedcheck.checks import workers
+    from qedcheck.checks.run import workers
 
     def spin(seed):
         while True:

@@ -1,8 +1,8 @@
 """The symbolic pipeline: proves what is true, never proves what is false, names its strategy."""
 
 import sympy as sp
-from qedcheck.checks.budget import Deadline
 from qedcheck.checks.kinks import kink_counterexample
+from qedcheck.checks.run.budget import Deadline
 from qedcheck.checks.symbolic import prove
 from qedcheck.derivations.vocabulary import (
     G,

@@ -5,8 +5,8 @@ import signal
 import numpy as np
 import sympy as sp
 from conftest import make_identity
+from qedcheck.checks.run.workers import IdentityRef, WorkerLimits, WorkerPool, verify_in_workers, wall_limit
 from qedcheck.checks.runner import RunSettings
-from qedcheck.checks.workers import IdentityRef, WorkerLimits, WorkerPool, verify_in_workers, wall_limit
 from qedcheck.derivations import by_name
 from qedcheck.results import Verdict
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from ..input_errors import InputError, input_error
-from ..results import DocumentCoverage, EquationNote, IdentityResult
+from ...input_errors import InputError, input_error
+from ...results import DocumentCoverage, EquationNote, IdentityResult
 from . import cache as result_cache
 
 

@@ -48,13 +48,13 @@ from collections.abc import Sequence
 from importlib import metadata
 from pathlib import Path
 
-from .. import __version__
-from .. import results as results_module
-from ..results import CacheReport, IdentityResult, Verdict
+from ... import __version__
+from ... import results as results_module
+from ...results import CacheReport, IdentityResult, Verdict
 
 CACHE_DIR_ENV = "QEDCHECK_CACHE_DIR"
 FORMAT = "qedcheck-cache/2"
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # checks/run/cache.py -> the package
 ENGINE_FILES = ("__init__.py", "identity.py", "results.py", "sized.py", "checks/**/*.py")
 CATALOGUE_FILES = ("derivations/*.py",)
 READER_FILES = ("readers/**/*.py", "derivations/*.py", "selection.py")

@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..input_errors import InputError, input_error
-from ..results import IdentityResult, RunResult
+from ...input_errors import InputError, input_error
+from ...results import IdentityResult, RunResult
 from . import cache as result_cache
 
 
@@ -61,8 +61,8 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
 
     Nothing named, nothing checked: callers that mean the catalogue say `all`.
     """
-    from ..derivations.index import entries
-    from ..selection import is_document_target
+    from ...derivations.index import entries
+    from ...selection import is_document_target
 
     store = result_cache.ResultCache(options.cache_dir) if options.cache_dir is not None else None
     documents_only = bool(targets) and all(is_document_target(target) for target in targets) and not options.slow
@@ -81,10 +81,10 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
     if targets and not options.slow and all(target == "all" for target in targets):
         index = entries()  # None when stale: then the catalogue is built before it is checked
         if index is not None:
-            from ..derivations import catalogue_modules
+            from ...derivations import catalogue_modules
 
             return Plan(None, batches=catalogue_modules, expected=len(index), store=store)
-    from ..selection import select
+    from ...selection import select
 
     chosen = select(list(targets), lambda: _catalogue_batches(options.slow), glossary)
     return Plan(None, chosen.identities, chosen.errors, store=store, files=chosen.files,
@@ -93,7 +93,7 @@ def plan_targets(targets: Sequence[str], options: RunOptions, glossary: str | No
 
 def _catalogue_batches(slow: bool):
     """The catalogue module by module (built as select reaches them), then the slow checks if asked."""
-    from ..derivations import catalogue_modules, slow_catalogue
+    from ...derivations import catalogue_modules, slow_catalogue
 
     yield from catalogue_modules()
     if slow:
@@ -181,7 +181,7 @@ def verify_batches(batches: Iterable[Sequence], options: RunOptions,
 
 
 def _measurements() -> set[str]:
-    from ..derivations import slow_catalogue
+    from ...derivations import slow_catalogue
 
     return {identity.name for identity in slow_catalogue()}
 
@@ -201,7 +201,7 @@ class _InOrder:
 
 def _checker(options: RunOptions):
     """Worker processes for `jobs` > 1; otherwise this process, under the SIGALRM budget."""
-    from .runner import RunSettings
+    from ..runner import RunSettings
 
     settings = RunSettings(seed=options.seed, rtol=options.rtol, timeout=options.timeout,
                            accept_numeric=options.accept_numeric)
@@ -246,7 +246,7 @@ def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache,
     (through the light index), a file's identities by its file key. Anything else (a miss, an unknown
     name, a file that changed or was never read cleanly, a name used twice) goes the full way, which
     checks and reports it."""
-    from ..selection import group_targets, is_file_target
+    from ...selection import group_targets, is_file_target
 
     settings_key = options.settings_key()
     wanted: list[tuple[str, str | None, str]] = []  # (name, origin, key); origin None: the catalogue
@@ -259,7 +259,7 @@ def _fully_cached(targets: Sequence[str], store: result_cache.ResultCache,
             wanted.extend((name, target, key) for name, key in pairs)
             continue
         if known is None:
-            from ..derivations.index import entries
+            from ...derivations.index import entries
 
             index = entries()
             if index is None:

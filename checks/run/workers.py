@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Self
 
-from ..identity import Identity
-from ..results import ErrorKind, IdentityResult, Verdict
+from ...identity import Identity
+from ...results import ErrorKind, IdentityResult, Verdict
 from .process import freeze_before_fork, import_for_later_forks, thaw
 
 DEFAULT_MEMORY_LIMIT = 4 * 2**30  # bytes of address space per worker
@@ -57,7 +57,7 @@ class IdentityRef:
         if self in inherited:
             return inherited[self]
         if self.origin == "catalogue":
-            from ..derivations import by_name
+            from ...derivations import by_name
 
             return by_name()[self.name]
         raise LookupError(f"{self.origin}: identity '{self.name}' is not available in this worker")
@@ -89,8 +89,8 @@ def verify_with_wall_limit(identity: Identity, settings, margin: float = DEFAULT
     """Check `identity` in this process (`--jobs 1`, the pytest plugin) under the wall limit a worker
     would have: no fork to kill, so the timer of budget.py interrupts the check instead. (No memory
     cap here: it would cap the caller too.)"""
+    from ..runner import verify_identity
     from .budget import Deadline, WallLimitExceeded, interrupt_after
-    from .runner import verify_identity
 
     limit = wall_limit(identity, _budget(identity, settings), margin)
     try:
@@ -135,8 +135,8 @@ class WorkerPool:
     """
 
     def __init__(self, settings, jobs: int, limits: WorkerLimits = WorkerLimits()):
-        from .evaluate import warm_up
-        from .runner import verify_identity
+        from ..evaluate import warm_up
+        from ..runner import verify_identity
 
         warm_up()  # once here rather than once in every fork
         self.settings, self.jobs, self.limits = settings, max(jobs, 1), limits
