@@ -68,6 +68,7 @@ _NAMING_LABEL = re.compile(r"\(\s*\\text\s*\{([^{}]*)\}\s*\)(?=\s*\\?[A-Za-z])")
 _VALUE_ENVIRONMENT = re.compile(r"\\begin\s*\{(cases|matrix|pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix)\}.*?"
                                 r"\\end\s*\{\1\}", re.DOTALL)
 _WRITTEN_IN_FULL = re.compile(r"\\begin\s*\{[pbB]?matrix\}")
+_DERIVATIVE_OPERATOR_END = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{[^{}]*\}$")
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
 _PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
@@ -399,7 +400,10 @@ class _Reader:
         for match in _BLANKED_COMMANDS.finditer(text):
             _blank(chars, match.start(), match.end())
         for match in _NAMING_LABEL.finditer(text):  # `\frac{d}{dx}(\text{ReLU})g(x)`: names what follows
-            if self.names.get(match.group(1).strip()) not in self.terms.symbols:
+            before = text[: match.start()].rstrip()
+            # only where nothing could take it as an argument (`f(\text{input}) x` is f of prose, unread)
+            opens = not before or before[-1] in "=+-*/(,&" or _DERIVATIVE_OPERATOR_END.search(before)
+            if opens and self.names.get(match.group(1).strip()) not in self.terms.symbols:
                 _blank(chars, match.start(), match.end())
         for match in _CIRCLED.finditer(text):
             _blank(chars, match.start(), match.end())

@@ -475,3 +475,13 @@ def test_a_vector_or_matrix_written_out_in_full_is_read_entry_by_entry(tmp_path)
     reasons = {n.location.rsplit(":", 1)[1]: n.reason for n in load.coverage.notes if n.status == "unread"}
     assert "rows have different numbers of entries" in reasons["12"]
     assert "on the left and a vector of size 3 on the right" in reasons["14"]
+
+
+def test_a_prose_label_in_parentheses_is_layout_only_where_nothing_takes_it_as_an_argument(tmp_path):
+    text = ("+++\nsymbols = { x = \"real\" }\n[notation]\ng = \"relu\"\n+++\n"
+            "$$\\frac{d}{dx}(\\text{ReLU})g(x) = \\frac{d}{dx} \\max(0, x)$$\n\n"
+            "$$\\sigma(\\text{input}) x = \\sigma(x)$$\n")  # σ of prose, not σ(x): unread
+    load = load_document(write(tmp_path, "label.md", text))
+    assert {line: r.verdict for line, r in checked(load).items()} == {"6": Verdict.PROVED}
+    (unread,) = [n for n in load.coverage.notes if n.status == "unread"]
+    assert unread.location.endswith(":8")
