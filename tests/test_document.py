@@ -6,6 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from qedcheck.checks.runner import RunSettings, verify_all
 from qedcheck.cli import main
 from qedcheck.readers.document import load_document
@@ -485,3 +488,38 @@ def test_a_prose_label_in_parentheses_is_layout_only_where_nothing_takes_it_as_a
     assert {line: r.verdict for line, r in checked(load).items()} == {"6": Verdict.PROVED}
     (unread,) = [n for n in load.coverage.notes if n.status == "unread"]
     assert unread.location.endswith(":8")
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=8, max_size=8), st.integers(0, 3), st.integers(1, 2), st.booleans())
+def test_written_out_matrix_products_are_never_misjudged(tmp_path_factory, values, entry, shift, transpose):
+    """A product of two 2×2 matrices written out in full, against SymPy's own product: the true one is
+    proved, one with an entry off by `shift` refuted."""
+    a, b = sp.Matrix(2, 2, values[:4]), sp.Matrix(2, 2, values[4:])
+    product = (a.T if transpose else a) * b
+    wrong = product.copy()
+    wrong[entry // 2, entry % 2] += shift
+
+    def written(m):
+        return "\\begin{pmatrix} " + " \\\\ ".join(" & ".join(str(v) for v in m.row(r)) for r in range(2)) + \
+            " \\end{pmatrix}"
+
+    left = written(a) + ("^T " if transpose else " ") + written(b)
+    text = f"$${left} = {written(product)}$$\n\n$${left} = {written(wrong)}$$\n"
+    load = load_document(write(tmp_path_factory.mktemp("m"), "products.md", text))
+    assert {line: r.verdict for line, r in checked(load).items()} == {"1": Verdict.PROVED, "3": Verdict.REFUTED}
+
+
+@settings(max_examples=5, deadline=None)
+@given(st.integers(-4, 4), st.integers(-4, 4), st.integers(1, 3))
+def test_vectors_written_out_with_an_ellipsis_are_never_misjudged(tmp_path_factory, p, q, shift):
+    """p x + q σ(x) against its entries written out with ⋮: proved; with one coefficient off, refuted."""
+    entry = "{p} x_{k} + {q} \\sigma(x_{k})"
+    column = " \\\\ ".join([entry.format(p=p, q=q, k=1), entry.format(p=p, q=q, k=2), "\\vdots",
+                            entry.format(p=p, q=q, k="n")])
+    wrong = column.replace(f"{q} \\sigma", f"{q + shift} \\sigma")
+    text = ("+++\nvectors = { x = \"n\" }\n[notation]\n'\\sigma' = \"sigmoid\"\n+++\n"
+            f"$${p} x + {q} \\sigma(x) = \\begin{{bmatrix}} {column} \\end{{bmatrix}}$$\n\n"
+            f"$${p} x + {q} \\sigma(x) = \\begin{{bmatrix}} {wrong} \\end{{bmatrix}}$$\n")
+    load = load_document(write(tmp_path_factory.mktemp("v"), "vectors.md", text))
+    assert {line: r.verdict for line, r in checked(load).items()} == {"6": Verdict.PROVED, "8": Verdict.REFUTED}
