@@ -19,6 +19,7 @@ import numpy as np
 import sympy as sp
 
 from .memo import memoised
+from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 EXACT_DIGITS = 50
 # A tolerance scale (terms in absolute value: no cancellation) only needs mpmath's unbounded exponent
@@ -493,9 +494,17 @@ def cancellation_function(exprs, symbols: Sequence) -> Callable[..., Cancellatio
         return lambda *values: Cancellation()
     compiled = exact_function(sums + exponents, symbols)
 
+    def sizes_at(values) -> list:
+        """Every sum's Σ|terms| and every exponent at the point; one entry without a value (a
+        denominator that is 0 at this precision) leaves the others measured, entry by entry."""
+        sizes = compiled(*values, digits=SCALE_DIGITS)
+        if isinstance(sizes, list):
+            return sizes
+        return [exact_function(e, symbols)(*values, digits=SCALE_DIGITS) for e in sums + exponents]
+
     def cancellation(*values) -> Cancellation:
         try:
-            sizes = _listed(compiled(*values, digits=SCALE_DIGITS))
+            sizes = sizes_at(values)
         except ExactEvaluationFailed:
             return Cancellation()
         numbers = [v if isinstance(v, (mpmath.mpf, mpmath.mpc)) else None for v in sizes]
@@ -530,6 +539,25 @@ NOISE_SLACK = 15
 CONFIRMING_STEP = 40
 
 
+# Wall time one point may take at high precision. mpmath's cost grows with the size of an argument
+# as well as with the precision: exp(e^(10^6)) or sin of it reduce their argument with ln 2 or π to
+# 1.4 million bits, minutes for one value. A point over this is unresolved, never agreeing.
+POINT_SECONDS = 4.0
+
+
+def within_point_time(settle_point):
+    """`settle_point` interrupted after POINT_SECONDS (mpmath is pure Python here: the timer reaches it)."""
+    @functools.wraps(settle_point)
+    def bounded(*args, **kwargs):
+        try:
+            with interrupt_after(Deadline(POINT_SECONDS)):
+                return settle_point(*args, **kwargs)
+        except BudgetExceeded:
+            return Settled("unresolved", reason=f"no answer within {POINT_SECONDS:g} s at this point")
+    return bounded
+
+
+@within_point_time
 def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
            rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
@@ -589,6 +617,7 @@ def _tends_to(function, value, point, digits: int) -> bool:
                                   for v in near)
 
 
+@within_point_time
 def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS) -> Settled:
     """`settle` for a function of the precision giving (lhs, rhs), each a number or a list of entries.
 
@@ -606,6 +635,8 @@ def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS
                 return Settled("agree", L, R, digits)
             L2, R2 = values_at(higher)
             status, reason = _two_precisions(L, R, L2, R2, digits, higher, scale)
+            if status == "differ" and any(_undefined(L2, R2)) and _undefined(L2, R2) != _undefined(*values_at(2 * higher)):
+                status = None  # a side undefined only below some precision: a denominator lost to rounding
             if status is not None:
                 return Settled(status, L2, R2, higher, reason)
             digits *= 2
@@ -650,6 +681,13 @@ def _two_precisions(Lp, Rp, Lq, Rq, p: int, q: int, scale):
         if abs(Dq) <= noise_q or abs(Dq) <= abs(Dp) * mpmath.mpf(10) ** -((q - p) // 3):
             return "agree", ""
     return None, ""
+
+
+def _undefined(L, R) -> tuple:
+    """Which entries of either side have no value. A side undefined at two precisions is asked once
+    more at twice the higher one before that counts: a denominator whose terms cancel beyond what
+    was measured is 0 at every precision below the cancellation, and has a value above it."""
+    return tuple(v is None for v in (*_listed(L), *_listed(R)))
 
 
 def _within_rounding(L, R, digits: int, scale) -> bool:

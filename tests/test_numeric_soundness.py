@@ -241,6 +241,20 @@ def test_finite_differences_catch_a_wrong_slope_with_a_derived_tolerance():
     assert finite_diff.check_scalar(lambda x: f(x), lambda x: right(x), "x", 0, symbol=positive).agrees
 
 
+def test_finite_differences_that_have_not_converged_decide_nothing():
+    """cos(x⁶) turns through 13 radians within one step at x = 8.5: the difference quotients there are
+    noise (from the fuzzer: a true chain rule reported `error`). Such points are not used; where the
+    quotients converge, a wrong slope is still caught, however fast the function oscillates elsewhere."""
+    f = evaluate.float_function(sp.cos(x**6), [x])
+    right = evaluate.float_function(-6 * x**5 * sp.sin(x**6), [x])
+    wrong = evaluate.float_function(-6 * x**5 * sp.sin(x**6) * (1 + R(1, 10**4)), [x])
+    assert finite_diff.check_scalar(lambda x: f(x), lambda x: right(x), "x", 0).agrees
+    outcome = finite_diff.check_scalar(lambda x: f(x), lambda x: wrong(x), "x", 0)
+    assert not outcome.agrees and outcome.points > 20
+    diff_claim = verdict(sp.Derivative(sp.cos(x**6), x), -6 * x**5 * sp.sin(x**6), finite_differences=True)
+    assert diff_claim.verdict is Verdict.PROVED, diff_claim.message
+
+
 # 7. DiracDelta, big integers, memory
 
 def test_dirac_delta_is_zero_away_from_its_zeros_and_no_value_at_them():
@@ -342,3 +356,35 @@ def test_the_issues_examples_through_the_cli(tmp_path, capsys):
     results = {r["name"]: r for r in json.loads(report.read_text())["identities"]}
     assert "j" in results["log_abs_branch"]["counterexample"]["rhs"]
     assert "zeros/kinks at 2.999999" in results["min_pole"]["numeric"]["region"]
+
+
+def test_a_point_mpmath_cannot_evaluate_in_time_is_unresolved_not_a_hang(monkeypatch):
+    """exp(e^(10^6)) makes mpmath reduce its argument with ln 2 to 1.4 million bits (minutes for one
+    value); the fuzzer's exp(exp(x)) = exp(exp(x)) + Heaviside(x − 20) ran into the worker's wall limit.
+    Each point has POINT_SECONDS; past it the point is unresolved, and the claim is still decided
+    (refuted exactly at its kink)."""
+    monkeypatch.setattr(evaluate, "POINT_SECONDS", 0.5)
+    side = evaluate.exact_function(sp.exp(sp.exp(x)), [x])
+    settled = evaluate.settle(side, side, [1e6])
+    assert settled.status == "unresolved" and "no answer within 0.5 s" in settled.reason
+    result = verdict(sp.exp(sp.exp(x)), sp.exp(sp.exp(x)) + sp.Heaviside(x - 20))
+    assert result.verdict is Verdict.REFUTED, result.message
+
+
+def test_a_denominator_lost_to_rounding_is_not_an_undefined_side():
+    """From the fuzzer (seed 33): 1 + 9/4 (cosh² − sinh²)(x/5 + 3/4) at x = 700 adds terms of 10¹²² and is
+    exactly 0 below 122 digits. A sum in the other side without a value at the measuring precision
+    used to erase every measurement (one compiled list), so the point started at 60 digits and 'the
+    rhs is undefined' at 60 and 100 digits refuted a true claim. Each sum is measured on its own, and
+    an undefined side is asked once more at twice the precision before it counts."""
+    u = x / 5 + R(3, 4)
+    denominator = 1 + R(9, 4) * (sp.cosh(u) ** 2 - sp.sinh(u) ** 2)
+    lhs = sp.tan(sp.sin(x)) / (1 + R(9, 4)) + sp.Max(x, -x)
+    rhs = sp.tan(sp.sin(x)) / sp.Add(1, R(9, 4) * sp.cosh(u) ** 2, -R(9, 4) * sp.sinh(u) ** 2, evaluate=False) + x
+    assert abs(denominator.subs(x, 700).evalf(150) - R(13, 4)) < 1e-20
+    result = verdict(lhs, rhs, where=x > 0)
+    assert result.verdict is not Verdict.REFUTED, result.message
+    cancel = evaluate.cancellation_function((lhs, rhs), [x])(700.0)
+    assert cancel.digits >= 120
+    pole = evaluate.exact_function(1 / (x - 3), [x])
+    assert evaluate.settle(pole, evaluate.exact_function(x, [x]), [3.0]).status == "differ"  # a real pole stays one
