@@ -550,6 +550,9 @@ class _Reader:
         for vector in sorted(self.terms.vectors) if self.terms.declarations is None else ():
             if re.search(rf"(?<![A-Za-z\\]){re.escape(vector)}(?![A-Za-z])", written):
                 return f"uses the vector '{vector}': vector equations are not read in documents yet"
+        reused = re.search(r"the summation index '(\w+)' is already in use", message)
+        if reused:  # `\frac{1}{\sum_j e^{x_j}} \frac{\partial e^{x_i}}{\partial x_j}`: which j is which?
+            return f"the index {reused.group(1)} is both summed over and free: rename the summation index"
         undeclared = re.match(r"undeclared symbol '([^']+)'", message)
         if undeclared and undeclared.group(1) == "partial":
             return "cannot read this `\\partial` (only \\frac{\\partial}{\\partial x} of declared symbols)"

@@ -351,6 +351,12 @@ class _Reader:
         if meaning is None and name not in VECTOR_FUNCTIONS:
             if name in _GREEK or len(name) == 1:
                 raise ExpressionError(f"unknown symbol {subscripted}: declare it in the glossary")
+            if name == "nabla":
+                raise ExpressionError("cannot read `\\nabla`: write \\frac{\\partial f}{\\partial x}; a gradient the "
+                                      "document leaves arbitrary (\\nabla_y L of an unspecified L) may be named in "
+                                      "[notation] as a declared vector")
+            if written.startswith("\\") and written[1:] == name:
+                raise ExpressionError(f"cannot read `{written}` in index notation")
             raise ExpressionError(f"unknown function '{name}'")
         function = meaning or name
         if function not in VECTOR_FUNCTIONS:
