@@ -593,7 +593,7 @@ class _Reader:
         """A link in index notation (`S(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}`): both sides spelled in
         NumPy notation and read by the shape-checking parser, one MatrixClaim over the free indices."""
         from ..sized import MatrixClaim
-        from .entrywise import push_entries
+        from .entrywise import mentions, push_entries
         from .index_latex import index_latex_to_numpy
         from .matrix_expression import parse_sized
 
@@ -617,8 +617,9 @@ class _Reader:
                 if not templates and not cases:  # read entry by entry (so refused alike), but checked whole:
                     lhs, rhs = whole  # the engines evaluate whole vectors and matrices far faster than entries
                     indices = {letter: index for letter, index in indices.items() if letter not in letters}
-            elif templates:
-                raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
+            elif mentions(lhs, templates) or mentions(rhs, templates):
+                raise ExpressionError("a vector written out inside a number (other than a row times a column) is "
+                                      "not read")
             texts += context.texts_read
             lhs, rhs = _with_index_cases(lhs, rhs, cases, indices)
         except ExpressionError as failure:
@@ -812,7 +813,8 @@ class _EntryContext:
             self.indices[letter] = (node.value, size)
         lhs, rhs = entry_of(lhs, free, self.entries), entry_of(rhs, free, self.entries)
         if mentions(lhs, self.templates) or mentions(rhs, self.templates):
-            raise ExpressionError("a vector written out with an ellipsis inside a scalar is not read")
+            raise ExpressionError("a vector written out inside a number (other than a row times a column) is "
+                                  "not read")
         return lhs, rhs, {self.symbols[node.value][0] for node in free}
 
 

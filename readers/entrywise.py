@@ -94,6 +94,10 @@ def push_entries(node: Node, entries: Entries) -> Node:
     args = tuple(push_entries(a, entries) for a in node.args)
     if node.op == "entry" and args[0].op not in ("vector", "matrix", *_ELEMENTWISE_ENTRY):
         return entry_of(args[0], args[1:], entries)
+    if node.op == "matmul" and node.is_scalar and mentions(node, entries.names):  # a row times a column
+        inner = entries.fresh(args[0].shape[0])
+        body = Node("mul", (entry_of(args[0], (inner,), entries), entry_of(args[1], (inner,), entries)), ())
+        return Node("isum", (body,), (), (inner.value, sp.S.Zero, args[0].shape[0] - 1))
     return Node(node.op, args, node.shape, node.value) if args != node.args else node
 
 

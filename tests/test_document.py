@@ -539,3 +539,20 @@ def test_a_derivative_of_a_function_by_cases_is_not_refuted_where_no_side_has_on
                  "\\end{cases}$$\n")
     (result,) = checked(load_document(path)).values()
     assert result.verdict is not Verdict.REFUTED  # the same function on both sides
+
+
+def test_written_out_matrices_in_a_latex_document_are_located_at_their_line(tmp_path):
+    glossary = write(tmp_path, "g.toml", "symbols = { a = \"real\", b = \"real\" }\n")
+    text = ("\\documentclass{article}\n\\begin{document}\n"
+            "\\begin{equation}\n"
+            "  \\begin{pmatrix} a & b \\end{pmatrix} \\begin{pmatrix} a \\\\ b \\end{pmatrix} = a^2 + b^2\n"   # 4
+            "\\end{equation}\n"
+            "\\begin{align}\n"
+            "  \\begin{pmatrix} a \\\\ b \\end{pmatrix} \\begin{pmatrix} a & b \\end{pmatrix}\n"
+            "  &= \\begin{pmatrix} a^2 & ab \\\\ ab & b^2 \\end{pmatrix} \\\\\n"                               # 8
+            "  &= \\begin{pmatrix} a^2 & ab \\\\ ab & a^2 \\end{pmatrix}\n"                                     # 9: wrong
+            "\\end{align}\n\\end{document}\n")
+    load = load_document(write(tmp_path, "m.tex", text), str(glossary))
+    assert load.errors == ()
+    assert {line: r.verdict for line, r in checked(load).items()} == {"4": Verdict.PROVED, "8": Verdict.PROVED,
+                                                                       "9": Verdict.REFUTED}
