@@ -556,3 +556,20 @@ def test_written_out_matrices_in_a_latex_document_are_located_at_their_line(tmp_
     assert load.errors == ()
     assert {line: r.verdict for line, r in checked(load).items()} == {"4": Verdict.PROVED, "8": Verdict.PROVED,
                                                                        "9": Verdict.REFUTED}
+
+
+_PIECES = ["\\begin{bmatrix}", "\\end{bmatrix}", "\\begin{cases}", "\\end{cases}", "\\begin{pmatrix}",
+           "\\end{pmatrix}", "\\\\", "&", "\\vdots", "\\dots", "x_1", "x_2", "x_n", "x_i", "x", "S(x)", "^T", "=",
+           "+", "-", "\\frac{\\partial", "}{\\partial x}", "{", "}", "(", ")", "_{i=j}", "_{i \\neq j}", "0",
+           "1_{i=j}", "\\text{diag}", "\\sigma(x_1)", ",", "x < 0", "\\geq", "\\mathbf{", "2"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=14))
+def test_no_arrangement_of_the_new_constructs_escapes_the_reader(tmp_path_factory, pieces):
+    """Matrices, cases, ellipses and entries in any order: every '=' is accounted for, nothing raises."""
+    text = ("+++\nsymbols = { c = \"real\" }\nvectors = { x = \"n\" }\nlayout = \"numerator\"\n[notation]\n"
+            "S = \"softmax\"\n'\\sigma' = \"sigmoid\"\n+++\n$$" + " ".join(pieces) + "$$\n")
+    load = load_document(write(tmp_path_factory.mktemp("f"), "fuzz.md", text))
+    coverage = load.coverage
+    assert coverage.equalities == coverage.checked + coverage.definitions + coverage.unread
