@@ -762,49 +762,54 @@ class _EntryContext:
         return Node("index", (), (), symbol)
 
     def template(self, name: str, index: tuple):
+        """The entry at `index` of the vector or matrix written out that `name` stands for."""
+        written = self.templates[name]
+        return self._in_full(written, index) if written.cells else self._with_ellipsis(written, index[0])
+
+    def _in_full(self, written, index: tuple):
+        """Written out in full: Σ δ(k, r) δ(l, c)·cell(r, c) over its cells, exactly."""
         from ..sized import Node
+
+        if len(index) == 1:  # a column or a row: positions 0, 1, … in reading order
+            cells = [((position,), cell) for position, cell in
+                     enumerate(cell for row in written.cells for cell in row)]
+        else:
+            cells = [((r, c), cell) for r, row in enumerate(written.cells) for c, cell in enumerate(row)]
+        total = None
+        for picks, cell in cells:
+            value = self._number(" ".join(cell), {}, "an entry of a vector or matrix written out is not a number")
+            for at, pick in zip(index, picks):
+                value = Node("mul", (Node("delta", (at, Node("num", (), (), sp.Integer(pick))), ()), value), ())
+            total = value if total is None else Node("add", (total, value), ())
+        return total
+
+    def _with_ellipsis(self, written, index):
+        """Written with ⋮: its one term, at the index's letter."""
+        letter, size = self.symbols.get(index.value) or next(
+            (k, v[1]) for k, v in self.indices.items() if v[0] == index.value)
+        return self._number(written.entry_text(letter), {letter: (index.value, size)},
+                            "an entry of a vector written out with ⋮ is not a number of its index")
+
+    def _number(self, latex: str, allowed: dict, problem: str):
+        """`latex` read as a scalar that mentions no index but the link's and `allowed`."""
         from .index_latex import index_latex_to_numpy
         from .matrix_expression import parse_sized
 
         declarations = self.reader.declarations
-        written = self.templates[name]
-        if written.cells:  # written out in full: Σ δ(k, r) δ(l, c) cell(r, c), exactly
-            cells = [cell for row in written.cells for cell in row] if len(index) == 1 else None
-            terms = []
-            for position, cell in (enumerate(cells) if cells is not None else
-                                   (((r, c), cell) for r, row in enumerate(written.cells) for c, cell in enumerate(row))):
-                text = index_latex_to_numpy(" ".join(cell), declarations, self.reader.names)
-                seen = dict(self.indices)
-                value = parse_sized(text, declarations, seen)
-                if not value.is_scalar or set(seen) - set(self.indices):
-                    raise ExpressionError("an entry of a vector or matrix written out is not a number")
-                self.texts_read.append(text)
-                picks = (position,) if cells is not None else position
-                factors = [Node("delta", (i, Node("num", (), (), sp.Integer(p))), ()) for i, p in zip(index, picks)]
-                for factor in factors:
-                    value = Node("mul", (factor, value), ())
-                terms.append(value)
-            total = terms[0]
-            for term in terms[1:]:
-                total = Node("add", (total, term), ())
-            return total
-        index = index[0]
-        letter, size = self.symbols.get(index.value) or next(
-            (k, v[1]) for k, v in self.indices.items() if v[0] == index.value)
-        text = index_latex_to_numpy(written.entry_text(letter), declarations, self.reader.names)
-        seen = {**self.indices, letter: (index.value, size)}
-        entry = parse_sized(text, declarations, seen)
-        if not entry.is_scalar or set(seen) - set(self.indices) - {letter}:
-            raise ExpressionError("an entry of a vector written out with ⋮ is not a number of its index")
+        text = index_latex_to_numpy(latex, declarations, self.reader.names)
+        seen = {**self.indices, **allowed}
+        value = parse_sized(text, declarations, seen)
+        if not value.is_scalar or set(seen) - set(self.indices) - set(allowed):
+            raise ExpressionError(problem)
         self.texts_read.append(text)
-        return entry
+        return value
 
     def at_free_indices(self, lhs, rhs):
         """Both sides at fresh free indices (one for vectors, two for matrices), and those letters."""
         from ..sized import shape_text
         from .entrywise import entry_of, mentions
 
-        if len(lhs.shape) != len(rhs.shape) or any(sp.simplify(a - b) != 0 for a, b in zip(lhs.shape, rhs.shape)):
+        if len(lhs.shape) != len(rhs.shape) or any(a != b for a, b in zip(lhs.shape, rhs.shape)):
             raise ExpressionError(f"a {shape_text(lhs.shape)} on the left and a {shape_text(rhs.shape)} on the "
                                   "right")
         free = tuple(self.new_index(size) for size in lhs.shape)

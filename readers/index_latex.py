@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import sympy as sp
+
 from ..sized import Declarations
 from .expression import MAX_LENGTH, ExpressionError
 
@@ -87,8 +89,6 @@ class Template:
         if not self.cells:
             return (self.size,)
         rows, columns = len(self.cells), len(self.cells[0])
-        import sympy as sp
-
         if columns == 1 or rows == 1:
             return (sp.Integer(rows * columns),)
         return (sp.Integer(rows), sp.Integer(columns))
