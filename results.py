@@ -57,8 +57,10 @@ class ProofOutcome:
     scope: str = ""  # "" for scalar claims, "all n" or "n ≤ 8" for vector claims
     residual: str | None = None
     message: str = ""
-    # an exact refutation at a point (a kink where a derivative does not exist): (symbol, value) pairs
-    point: tuple[tuple[str, str], ...] = ()
+    # an exact refutation at a point (a kink where a derivative does not exist): (symbol, value) pairs,
+    # and (lhs, rhs, difference) there ("undefined" for a side with no value)
+    point: tuple[tuple[str, object], ...] = ()
+    values: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:  # engines may pass the plain name ("proved"): one type from here on
         object.__setattr__(self, "status", ProofStatus(self.status))

@@ -112,11 +112,15 @@ def decide(proof: ProofOutcome, numeric: NumericOutcome | None) -> Decision:
     """
     counterexample = numeric.counterexample if numeric else None
     numeric_problem = numeric.message if numeric and not numeric.agrees and counterexample is None else ""
+    status = ProofStatus(proof.status)
+    if status is ProofStatus.REFUTED and proof.point:
+        # an exact refutation at a point (a kink, a side undefined): that point is the counterexample the
+        # reports show, whatever point the sampling found (the message describes this one)
+        counterexample = exact_counterexample(proof)
 
     def made(verdict: Verdict, strategy, message: str, point=counterexample) -> Decision:
         return Decision(verdict, strategy, point, message, proof, numeric)
 
-    status = ProofStatus(proof.status)
     if status is ProofStatus.PROVED:
         if counterexample is not None:
             return made(Verdict.ERROR, proof.strategy,
@@ -141,6 +145,15 @@ def decide(proof: ProofOutcome, numeric: NumericOutcome | None) -> Decision:
     region = f" ({numeric.region})" if numeric.region else ""
     return made(Verdict.NUMERIC_ONLY, None,
                 f"no symbolic proof (tried {', '.join(proof.tried)}); the numbers agree{region}")
+
+
+def exact_counterexample(proof: ProofOutcome) -> Counterexample:
+    """The point of an exact refutation, as a counterexample: every symbol's exact value, and the two
+    sides there ("undefined" for a side with no value) when the engine gave them."""
+    lhs, rhs, difference = (tuple(proof.values) + ("", "", ""))[:3]
+    if not difference:
+        difference = "exact (see the message)"
+    return Counterexample(point=dict(proof.point), lhs=lhs or "?", rhs=rhs or "?", difference=difference)
 
 
 def meets(verdict: Verdict, expect: str, accept_numeric: bool = False) -> bool:

@@ -581,7 +581,8 @@ def within_point_time(settle_point):
 
 @within_point_time
 def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
-           rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS, watch=None) -> Settled:
+           rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS, watch=None, *,
+           kinked: tuple[bool, bool] = (False, False)) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
 
     At precisions p and q = p + Δ: the difference is real when both precisions agree on it to
@@ -595,6 +596,10 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     claim's (see _tends_to); the user's own expressions are held to the rule exactly. `watch`: the
     claim's jump functions (jumps.Watch), whose arguments must be confirmed clear of their jumps; one
     at its jump within rounding is decided exactly, or the point is unresolved (see checks/jumps.py).
+    `kinked`: which side is SymPy's formula for a derivative of a non-smooth function, whose value at a
+    kink is a convention (d|x|/dx = sign x is 0 at 0, where no derivative exists): where the other side
+    is undefined, such a value is no evidence that the claim's side has one (kinks.py decides those
+    points exactly), so the point is excluded, never a counterexample.
     """
     measured = cancellation(*point) if cancellation is not None else Cancellation()
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
@@ -616,6 +621,11 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
         exact_lhs, exact_rhs = exact_function(watch.lhs, watch.symbols), exact_function(watch.rhs, watch.symbols)
         watch = watch if watch.sites else None
     if settled.status == "differ" and (settled.lhs is None) != (settled.rhs is None):
+        if kinked[1 if settled.lhs is None else 0]:
+            side = "rhs" if settled.lhs is None else "lhs"
+            return Settled("excluded", settled.lhs, settled.rhs, settled.digits,
+                           f"the {side} is SymPy's derivative formula at a possible kink, where the derivative "
+                           "may not exist")
         undefined, value = (exact_lhs, settled.rhs) if settled.lhs is None else (exact_rhs, settled.lhs)
         if rewritten[0 if settled.lhs is None else 1] and _tends_to(undefined, value, point, settled.digits):
             side = "lhs" if settled.lhs is None else "rhs"

@@ -62,6 +62,7 @@ class KinkVerdict:
     message: str = ""
     point: dict = field(default_factory=dict)
     strategy: str = "kink"  # "kink": no derivative, or its true value, at a kink; "domain": one side undefined
+    values: tuple[str, ...] = ()  # (lhs, rhs, difference) at the refuting point; "undefined": a side with none
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ def analyse(lhs, rhs, where=None, prepared=None) -> KinkVerdict:
     derivative = lhs.has(sp.Derivative) or rhs.has(sp.Derivative)
     same = lhs == rhs or (prepared is not None and prepared[0] == prepared[1] and not derivative)
     bases = set() if same else singular_bases(*(prepared or (lhs, rhs)))  # one expression: one domain
+    bases = {b for b in bases if not excluded_by(b, where)}
     if not kinked and not bases:
         return KinkVerdict("smooth")
     try:
@@ -139,7 +141,8 @@ def _analyse_variable(lhs, rhs, where, x, equations, with_nodes, symbols) -> Kin
 
 def singular_bases(*sides) -> set:
     """Expressions whose zeros may leave a side undefined: denominators (bases of powers whose
-    exponent may be negative), arguments of log, cosines under tan; those known nonzero are left out."""
+    exponent may be negative), arguments of log, cosines under tan (cosh under tanh); those known
+    nonzero are left out."""
     bases = set()
     for node in _distinct_nodes(sides):
         if isinstance(node, sp.Pow):
@@ -149,12 +152,47 @@ def singular_bases(*sides) -> set:
             bases.add(node.args[0])
         elif isinstance(node, sp.tan):
             bases.add(sp.cos(node.args[0]))
+        elif isinstance(node, sp.tanh):  # poles where cosh is 0: none on the reals, iπ/2 for tanh(√x) at x = −π²/4
+            bases.add(sp.cosh(node.args[0]))
         elif isinstance(node, sp.Piecewise) and not any(c == sp.true for _, c in node.args):
             # a partial Piecewise (readers.expression.keep_domain: a cancelled denominator) has no
             # value where none of its conditions holds: the zeros of its `≠ 0` conditions
             for _, condition in node.args:
                 bases |= {r.lhs - r.rhs for r in condition.atoms(sp.Ne)}
     return {b for b in bases if b.free_symbols and b.is_zero is not False}
+
+
+def excluded_by(base, where) -> bool:
+    """Does `where` put every zero of `base` outside the domain? When each factor of the base is, up to
+    sign, a quantity one of its conjuncts compares with 0 strictly (det(A) ≠ 0 for the determinant of a
+    declared invertible matrix, 1 + vᵀA⁻¹u ≠ 0)."""
+    if where is None:
+        return False
+    facts = []
+    for part in (where.args if isinstance(where, sp.And) else (where,)):
+        if isinstance(part, (sp.Ne, sp.StrictGreaterThan, sp.StrictLessThan)):
+            facts.append(sp.expand(part.lhs - part.rhs))
+    if not facts:
+        return False
+    return all(_nonzero_by(factor, facts) for factor in sp.Mul.make_args(base))
+
+
+def _nonzero_by(expr, facts, depth: int = 2) -> bool:
+    """expr is a nonzero number times a product of (up to depth + 1) quantities the facts say are
+    nonzero: det(A + uvᵀ) = det(A)·(1 + vᵀA⁻¹u). At a point of the domain every fact holds, so each
+    such quantity has a value there, and is not 0."""
+    while isinstance(expr, sp.Pow) and expr.exp.is_positive:
+        expr = expr.base
+    if expr.is_number:
+        return expr.is_zero is False
+    for fact in facts:
+        quotient = sp.cancel(expr / fact)
+        if quotient.is_number and quotient.is_zero is False:
+            return True
+        if (depth and not quotient.has(fact) and sp.count_ops(quotient) < sp.count_ops(expr)
+                and _nonzero_by(quotient, facts, depth - 1)):
+            return True
+    return False
 
 
 def _distinct_nodes(roots):
@@ -179,7 +217,7 @@ def _singular_equations(bases, preferred) -> dict:
         candidates = sorted(base.free_symbols, key=lambda s: (s != preferred, str(s)))
         for symbol in candidates:
             try:
-                listable = symbol.is_real and _listable(sp.solveset(base, symbol, sp.S.Reals))
+                listable = symbol.is_real and _listable(real_zeros(base, symbol))
             except Exception:  # noqa: BLE001 - solveset fails in many ways: try the next symbol
                 listable = False
             if listable:
@@ -188,6 +226,36 @@ def _singular_equations(bases, preferred) -> dict:
         else:
             raise Undecided(f"cannot list the zeros of {base}, where a side may be undefined")
     return groups
+
+
+def real_zeros(base, x):
+    """The real x where `base` is 0. SymPy's solveset over the reals takes every intermediate value to be
+    real: 1 + e^{−√x} = 0 has no real solution for it, yet at x = −π² the root is iπ and the sum is 0. So
+    a base not known to be real is solved over ℂ and its real solutions kept (a set SymPy cannot list
+    then blocks the proof, as any unlisted zeros do)."""
+    if base.is_extended_real or _real_valued(base):
+        return sp.solveset(base, x, sp.S.Reals)
+    z = sp.Dummy("z")
+    return sp.solveset(base.xreplace({x: z}), z, sp.S.Complexes).intersect(sp.S.Reals)
+
+
+_REAL_FUNCTIONS = (sp.exp, sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh, sp.atan, sp.Abs, sp.sign,
+                   sp.Heaviside, sp.Max, sp.Min)
+
+
+def _real_valued(expr) -> bool:
+    """Real wherever it is defined, for real symbols: rational operations and integer powers of real
+    values, and functions that map reals to reals (no root or logarithm of a possibly negative value)."""
+    if expr.is_Symbol or expr.is_Number:
+        return bool(expr.is_extended_real)
+    if isinstance(expr, (sp.Add, sp.Mul, *_REAL_FUNCTIONS)):
+        return all(_real_valued(arg) for arg in expr.args)
+    if isinstance(expr, sp.Pow):
+        return _real_valued(expr.base) and (expr.exp.is_integer is True or (
+            expr.base.is_positive is True and _real_valued(expr.exp)))
+    if isinstance(expr, sp.log):
+        return expr.args[0].is_positive is True
+    return False
 
 
 def _listable(solutions) -> bool:
@@ -254,7 +322,7 @@ def _analyse_at(lhs, rhs, where, x, equations=(), with_nodes=True) -> KinkVerdic
         sampled = sampled or incomplete
     for equation in equations:
         try:
-            solutions = sp.solveset(equation, x, sp.S.Reals)
+            solutions = real_zeros(equation, x)
         except Exception as failure:
             raise Undecided(f"cannot solve {equation} = 0 for {x}") from failure
         listed, complete = _points(solutions)
@@ -273,16 +341,19 @@ def _analyse_at(lhs, rhs, where, x, equations=(), with_nodes=True) -> KinkVerdic
         if lhs_undefined or rhs_undefined:
             reason = lhs_undefined or rhs_undefined
             side, other_name, other = ("lhs", "rhs", right) if lhs_undefined else ("rhs", "lhs", left)
+            shown = (("undefined", str(other)) if lhs_undefined else (str(other), "undefined")) + (
+                f"the {side} is undefined, the other side is not",)
             if reason is _PLAIN:  # a denominator or a logarithm's argument is 0 there
                 return KinkVerdict("refuted", f"the {side} is undefined at {x} = {p}, the {other_name} is {other}",
-                                   {x: p}, strategy="domain")
+                                   {x: p}, strategy="domain", values=shown)
             return KinkVerdict("refuted", f"{reason} (the {side} is undefined there, the {other_name} is {other})",
-                               {x: p})
+                               {x: p}, values=shown)
         difference = _simplified(left - right)
         if difference == 0:
             continue
         if difference.is_zero is False:
-            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly", {x: p})
+            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly", {x: p},
+                               values=(str(left), str(right), str(difference)))
         raise Undecided(f"cannot decide the claim at {x} = {p}")
     if sampled:
         raise Undecided(sampled)
@@ -493,7 +564,7 @@ def _concrete_refutation(lhs, rhs, where, x, others, equations=(), with_nodes=Tr
         if local_where is sp.false:
             continue
         try:
-            verdict = _analyse_at(lhs.xreplace(fixed), rhs.xreplace(fixed), local_where, x,
+            verdict = _analyse_at(_fixed(lhs, fixed), _fixed(rhs, fixed), local_where, x,
                                   [e.xreplace(fixed) for e in equations], with_nodes)
         except Undecided:
             continue
@@ -502,6 +573,32 @@ def _concrete_refutation(lhs, rhs, where, x, others, equations=(), with_nodes=Tr
             shown = ", ".join(f"{s} = {v}" for s, v in fixed.items())
             return replace(verdict, message=f"{verdict.message} (with {shown})", point=point)
     return None
+
+
+def _fixed(expr, fixed: dict):
+    """`expr` with the symbols of `fixed` given their values. A derivative by one of them is taken
+    first (a number is no variable, and d/dx of x·y/y must be undefined at y = 0, not SymPy's
+    derivative of nan, 0); its formula must then be free of kinks, whose convention values it would
+    give at the fixed point (else Undecided: that candidate is not tried)."""
+    moving = set(fixed)
+
+    def evaluated(derivative):
+        value = derivative.doit()
+        if value.has(*_KINKS) or any(not _partial(node) for node in value.atoms(sp.Piecewise)):
+            raise Undecided("a derivative with kinks by a symbol given a value")
+        return value
+
+    taken = expr.replace(lambda e: isinstance(e, sp.Derivative) and bool({v for v, _ in e.variable_count} & moving),
+                         evaluated)
+    return taken.xreplace(fixed)
+
+
+_KINKS = tuple(f for f in NON_SMOOTH if f is not sp.Piecewise)
+
+
+def _partial(piecewise) -> bool:
+    """A Piecewise that only records where an expression is defined (readers' keep_domain)."""
+    return len(piecewise.args) == 1 and all(isinstance(c, sp.Ne) for c in sp.And.make_args(piecewise.args[0][1]))
 
 
 def exact_point_counterexample(lhs, rhs, where=None, budget: int = 24) -> KinkVerdict | None:
@@ -540,7 +637,7 @@ def exact_point_counterexample(lhs, rhs, where=None, budget: int = 24) -> KinkVe
         difference = _simplified(left - right)
         if difference.is_number and difference.is_finite and difference.is_zero is False:
             return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly",
-                               {x: p}, strategy="exact-point")
+                               {x: p}, strategy="exact-point", values=(str(left), str(right), str(difference)))
     return None
 
 

@@ -15,6 +15,7 @@ and at 100 digits — is a counterexample. It shows the sizes and the matrices.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,10 +23,11 @@ import sympy as sp
 
 from ..results import Counterexample, NumericOutcome, ProofOutcome
 from ..sized import Condition, Declarations, MatrixClaim, Node, size_value
-from . import strategies
+from . import kinks, strategies
 from .matrix_algebra import rewritten
+from .matrix_domain import domain_condition, special_reason
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
-from .matrix_explicit import Explicit, numeric_values, symbolic_values
+from .matrix_explicit import DomainExplicit, Explicit, NotAnalysable, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
 from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
@@ -98,39 +100,25 @@ def scope_text(level: int) -> str:
 
 # --- proofs ---------------------------------------------------------------------------------------
 
-KINKED = ("abs", "Abs", "sign", "relu", "Heaviside")
-
-
-def kinked_derivative(claim: Sides) -> bool:
-    """Whether a grad or jacobian differentiates a function with kinks (relu, abs, sign, a 1-norm).
-
-    At a kink the derivative does not exist, and SymPy's formulas (d relu = Heaviside) would prove
-    a value there: such claims are left to the numeric check, as scalar claims without a `where`.
-    log|u| is the exception: it is smooth wherever it is defined.
-    """
-    def kinks(node: Node, under_log: bool = False) -> bool:
-        if node.op == "norm1" or (node.op == "fn" and node.value in KINKED and not under_log):
-            return True
-        log = node.op == "fn" and node.value == "log"
-        return any(kinks(arg, log and arg.op == "fn" and arg.value in ("abs", "Abs")) for arg in node.args)
-
-    return any(n.op in ("grad", "jacobian") and kinks(n.args[0])
-               for side in (claim.lhs, claim.rhs) for n in side.walk())
-
-
 def prove(claim: Sides, deadline: Deadline) -> ProofOutcome:
+    """Prove `claim` for all sizes, else size by size up to MAX_EXPLICIT_LEVEL.
+
+    A claim that may have special points (matrix_domain.special_reason: a denominator that may be 0, a
+    derivative of a function with kinks) has its points decided exactly entry by entry at each size,
+    as the scalar path decides them (kinks.analyse); the all-sizes proof cannot see them, so such a
+    claim is proved size by size only.
+    """
     tried: list[str] = []
-    if kinked_derivative(claim):
-        return ProofOutcome("unknown", tried=("kinks",), message="a derivative of relu, abs or sign: it does not "
-                            "exist at the kinks, so no symbolic proof is attempted")
-    try:
-        with interrupt_after(deadline):
-            generic = _prove_all_sizes(claim, tried)
-            if generic is not None:
-                return generic
-    except BudgetExceeded:
-        return ProofOutcome("timeout", tried=tuple(tried), message=f"symbolic budget of {deadline.seconds:g} s spent")
-    return _prove_explicit(claim, deadline, tried)
+    special = special_reason(claim.lhs, claim.rhs, claim.declarations, claim.where)
+    if not special:
+        try:
+            with interrupt_after(deadline):
+                generic = _prove_all_sizes(claim, tried)
+                if generic is not None:
+                    return generic
+        except BudgetExceeded:
+            return ProofOutcome("timeout", tried=tuple(tried), message=f"symbolic budget of {deadline.seconds:g} s spent")
+    return _prove_explicit(claim, deadline, tried, special)
 
 
 def _prove_all_sizes(claim: Sides, tried: list[str]) -> ProofOutcome | None:
@@ -225,7 +213,7 @@ def fits(claim: Sides, sizes: dict) -> bool:
     return True
 
 
-def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str]) -> ProofOutcome:
+def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str], special: str = "") -> ProofOutcome:
     names = list(claim.declarations.sizes.values())
     proved_level, winners, instances = 0, set(), 0
     tried.append("explicit")
@@ -233,7 +221,7 @@ def _prove_explicit(claim: Sides, deadline: Deadline, tried: list[str]) -> Proof
         with interrupt_after(deadline):
             for level in range(1, MAX_EXPLICIT_LEVEL + 1):
                 for sizes in size_combinations(names, level, claim):
-                    outcome = _prove_at(claim, sizes, tried)
+                    outcome = _prove_at(claim, sizes, tried, special)
                     if outcome.status == "refuted":
                         return outcome
                     if outcome.status != "proved":
@@ -262,15 +250,21 @@ def _partial(level: int, winners, tried, message: str) -> ProofOutcome:
                         tuple(dict.fromkeys(tried)), scope=scope_text(level))
 
 
-def _prove_at(claim: Sides, sizes: dict, tried: list[str]) -> ProofOutcome:
+def _prove_at(claim: Sides, sizes: dict, tried: list[str], special: str = "") -> ProofOutcome:
     values = symbolic_values(claim.declarations, sizes)
     winners = set()
     for assignment in _index_assignments(claim.free_indices, sizes):
+        if special:
+            decided = _special_points_at(claim, sizes, values, assignment, tried)
+            if decided is not None:
+                return decided
         left = Explicit(values, sizes, assignment)(claim.lhs)
         right = Explicit(values, sizes, assignment)(claim.rhs)
         pairs = zip(left, right) if isinstance(left, sp.MatrixBase) else [(left, right)]
         for a, b in pairs:
             difference = _log_abs_derivatives(a - b)
+            if special:  # the kinks are decided: off them DiracDelta is 0 (as symbolic.prepare)
+                difference = _without_dirac(difference)
             if difference == 0:
                 winners.add("exact")
                 continue
@@ -283,6 +277,69 @@ def _prove_at(claim: Sides, sizes: dict, tried: list[str]) -> ProofOutcome:
                 return ProofOutcome("unknown", message=f"no proof at {_sizes_text(sizes)}")
             winners.add(outcome.strategy)
     return ProofOutcome("proved", "+".join(sorted(winners)))
+
+
+def _special_points_at(claim: Sides, sizes: dict, values: dict, assignment: dict, tried) -> ProofOutcome | None:
+    """Decide the claim at these sizes at its special points, entry by entry (kinks.analyse): a
+    refutation with its point, or why no proof may be given, or None when every point was decided."""
+    tried.append("kink")
+    try:
+        left = DomainExplicit(values, sizes, assignment)(claim.lhs)
+        right = DomainExplicit(values, sizes, assignment)(claim.rhs)
+        domain = domain_condition(claim.declarations, claim.where, Explicit(values, sizes, assignment), values)
+    except NotAnalysable as failure:
+        return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), message=f"at {_sizes_text(sizes)}: {failure}")
+    entries = _entries(left, right)
+    for position, a, b in entries:
+        verdict = kinks.analyse(a, b, domain, (prepare(a), prepare(b)))
+        if verdict.status == "refuted":
+            where = f"at {_sizes_text(sizes)}" + (f", entry {position}" if position else "")
+            point = _analysis_point(claim, sizes, values, assignment, verdict.point)
+            return ProofOutcome("refuted", verdict.strategy, tuple(dict.fromkeys(tried)), scope=_sizes_text(sizes),
+                                message=f"{where}: {verdict.message}", point=point, values=verdict.values)
+        if verdict.status == "unknown":
+            return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)),
+                                message=f"at {_sizes_text(sizes)}: {verdict.message}")
+    return None
+
+
+def _entries(left, right):
+    """(position, lhs entry, rhs entry): position "" for a scalar, "[i]" or "[i, j]" otherwise."""
+    if not isinstance(left, sp.MatrixBase):
+        return [("", left, right)]
+    if left.cols == 1:
+        return [(f"[{i}]", left[i], right[i]) for i in range(left.rows)]
+    return [(f"[{i}, {j}]", left[i, j], right[i, j]) for i in range(left.rows) for j in range(left.cols)]
+
+
+def _analysis_point(claim: Sides, sizes: dict, values: dict, assignment: dict, found: dict) -> tuple:
+    """The point of an exact refutation as the report shows it: the sizes, the indices, and each array
+    with its entries (those the refuting entry does not involve, which cannot matter there, are 1)."""
+    exact = {str(symbol): value for symbol, value in found.items()}
+    point: list = [(str(k), int(v)) for k, v in sizes.items()]
+    point += [(str(k), int(v)) for k, v in assignment.items()]
+
+    def shown(entry):
+        if not isinstance(entry, sp.Basic) or not entry.free_symbols:
+            return str(entry)
+        return str(sp.sympify(entry).xreplace({s: sp.sympify(exact.get(str(s), 1)) for s in entry.free_symbols}))
+
+    for name in claim.declarations.scalars:
+        point.append((name, shown(values[name])))
+    for name, array in claim.declarations.arrays.items():
+        value = values[name]
+        if array.is_matrix:
+            rows = ["[" + ", ".join(shown(value[i, j]) for j in range(value.cols)) + "]" for i in range(value.rows)]
+            point.append((name, "[" + ", ".join(rows) + "]"))
+        else:
+            point.append((name, "[" + ", ".join(shown(value[i]) for i in range(value.rows)) + "]"))
+    return tuple(point)
+
+
+def _without_dirac(expr):
+    if isinstance(expr, sp.Basic) and expr.has(sp.DiracDelta):
+        return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
+    return expr
 
 
 def _log_abs_derivatives(expr):
@@ -303,6 +360,12 @@ def _log_abs_derivatives(expr):
     if not expr.has(sp.sign):
         return expr
     return expr.replace(lambda e: isinstance(e, sp.Mul) and e.has(sp.sign), rewrite)
+
+
+def prepare(expr):
+    from .symbolic import prepare as prepared
+
+    return prepared(expr)
 
 
 def _entry_strategies(difference, tried) -> ProofOutcome:
@@ -365,7 +428,7 @@ def _numeric_check(claim: Sides, seed: int, rtol: float) -> NumericOutcome:
             continue
         sample = draw(claim.declarations, sizes, points, rng)
         if max(sizes.values(), default=1) <= MAX_CONFIRM_SIZE:
-            sample = _dyadic(sample, claim.declarations, rng)  # counterexamples read as fractions
+            sample = _with_zeros(_dyadic(sample, claim.declarations, rng), claim.declarations)
         _compare(claim, sample, tally, tolerance, rng)
         if tally.counterexample is not None and not small:
             break  # confirmed at a small size; larger draws cannot give a simpler one
@@ -449,6 +512,28 @@ def _dyadic(sample, declarations: Declarations, rng):
     return type(sample)(sample.sizes, arrays, scalars, sample.points)
 
 
+def _with_zeros(sample, declarations: Declarations):
+    """Zeros planted where most special points of a claim lie (x / y, relu(x), log|x| at 0): at the
+    first point every entry of each array and scalar that may be 0 is 0, at the second its first entry."""
+    if sample.points < 2:
+        return sample
+    arrays = {}
+    for name, value in sample.arrays.items():
+        value = np.array(value)
+        if not set(declarations.arrays[name].assumptions) & {"positive", "negative", "nonzero", "spd", "invertible",
+                                                             "diagonal"}:
+            value[0] = 0.0
+            value[(1,) + (0,) * (value.ndim - 1)] = 0.0
+        arrays[name] = value
+    scalars = {}
+    for name, value in sample.scalars.items():
+        value = np.array(value)
+        if not declarations.scalars[name].is_nonzero:
+            value[0] = 0.0
+        scalars[name] = value
+    return type(sample)(sample.sizes, arrays, scalars, sample.points)
+
+
 def _holds(condition: Condition | None, evaluator) -> np.ndarray | bool:
     if condition is None:
         return True
@@ -463,6 +548,10 @@ def _holds(condition: Condition | None, evaluator) -> np.ndarray | bool:
 
 
 def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None:
+    """Compare the sides at every point of `sample`; settle exactly the points where float64 disagrees
+    beyond `tolerance`, or where one side has no finite value and the other has (undefined, or complex,
+    which NumPy's real arithmetic cannot show: both are decided by the exact evaluation). Where neither
+    side has a value the point says nothing."""
     for assignment in _sampled_assignments(claim.free_indices, sample.sizes, rng):
         evaluator = Evaluator(dict(sample.arrays), dict(sample.scalars), sample.sizes, assignment)
         with np.errstate(all="ignore"):
@@ -476,14 +565,17 @@ def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None
             left = np.broadcast_to(left, (sample.points, *left.shape[left.ndim - len(claim.lhs.shape):]))
             right = np.broadcast_to(right, left.shape)
             mask = np.broadcast_to(mask, (sample.points,))
-            finite = np.isfinite(left).all(axis=trailing) & np.isfinite(right).all(axis=trailing)
-            finite &= np.isreal(left).all(axis=trailing) & np.isreal(right).all(axis=trailing)
-            usable = mask & finite
-            if not usable.any():
-                continue
+            defined_left = np.isfinite(left).all(axis=trailing) & np.isreal(left).all(axis=trailing)
+            defined_right = np.isfinite(right).all(axis=trailing) & np.isreal(right).all(axis=trailing)
+            usable = mask & defined_left & defined_right
+            one_sided = np.flatnonzero(mask & (defined_left != defined_right))
             error = np.abs(left - right).max(axis=trailing) if trailing else np.abs(left - right)
             scale = np.maximum(np.abs(left), np.abs(right))
             scale = scale.max(axis=trailing) if trailing else scale
+        for point in one_sided[:2]:  # NumPy's nan may be a complex value: only exact arithmetic can tell
+            _confirm(claim, sample, int(point), assignment, tally, one_sided=True)
+        if not usable.any():
+            continue
         tally.points += int(usable.sum())
         tally.sizes.update(sample.sizes.values())
         tally.max_abs = max(tally.max_abs, float(error[usable].max()))
@@ -502,13 +594,16 @@ def _sampled_assignments(free_indices, sizes, rng):
     yield from picks
 
 
-def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally) -> None:
-    """Settle a float64 disagreement exactly; keep the counterexample with the smallest sizes."""
+def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally, one_sided: bool = False) -> None:
+    """Settle a float64 disagreement exactly; keep the counterexample with the smallest sizes.
+
+    `one_sided`: one side has no finite float64 value there, which may be a complex value NumPy's real
+    arithmetic cannot show: no evidence either way unless settled exactly (too large: nothing said)."""
     weight = sum(sample.sizes.values())
     derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
     limit = MAX_CONFIRM_SIZE if derivative else MAX_CONFIRM_SIZE_ALGEBRAIC
     if max(sample.sizes.values(), default=1) > limit:
-        if not tally.unconfirmed:
+        if not tally.unconfirmed and not one_sided:
             tally.unconfirmed = (f"float64 disagrees at {_sizes_text(sample.sizes)}, too large to confirm "
                                  f"exactly (up to {limit}); no smaller size disagrees")
         return
@@ -527,11 +622,12 @@ def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally) -> Non
     except (ZeroDivisionError, ValueError, TypeError):
         return
     pairs = list(zip(left, right)) if isinstance(left, sp.MatrixBase) else [(left, right)]
+    rewritten = (_differentiates(claim.lhs), _differentiates(claim.rhs))
     worst = None
     for a, b in pairs:
-        gap = _confirmed_gap(a, b)
+        gap = _confirmed_gap(a, b, rewritten)
         if gap is None:
-            return  # some entry is not a finite real number here: not a point of the claim
+            return  # no stable value at 50 and 100 digits: not decided here
         if gap and (worst is None or gap[0] > worst[0]):
             worst = gap
     if worst is None:
@@ -557,21 +653,45 @@ def _exact_holds(condition: Condition | None, evaluate) -> bool:
             "!=": difference != 0}[condition.relation]
 
 
-def _confirmed_gap(a, b):
-    """None: not a finite real at this point; ()/False: equal; (size, text): different at 50 and 100 digits."""
+def _differentiates(node: Node) -> bool:
+    return any(n.op in ("grad", "jacobian") for n in node.walk())
+
+
+def _undefined(value) -> bool:
+    return not isinstance(value, sp.Basic) or value.has(sp.zoo, sp.nan, sp.oo, -sp.oo)
+
+
+def _confirmed_gap(a, b, rewritten=(False, False)):
+    """One entry at an exact point: ()/False when it says nothing against the claim (equal, or neither
+    side has a value), (size, text) when the sides differ (at 50 and 100 digits, or exactly), None when
+    no stable difference could be found.
+
+    A side with no value where the other has one is a difference, as in the scalar claims, unless the
+    engine wrote a side (`rewritten`: a derivative, which Explicit evaluates through SymPy's formula):
+    that formula may be undefined where the derivative the user wrote exists (n·xⁿ/x at 0), or have a
+    value where it does not (sign(0) = 0 for d|x|/dx at 0, where x/|x| has none either). Such a point
+    is the kink analysis's to decide exactly (matrix_domain, in the proof); here it says nothing.
+    Values are complex (principal branches): log of a negative entry against a real side differs."""
+    undefined = (_undefined(a), _undefined(b))
+    if undefined[0] and undefined[1]:
+        return ()
+    if undefined[0] or undefined[1]:
+        if rewritten[0] or rewritten[1]:
+            return ()
+        return math.inf, ("the lhs" if undefined[0] else "the rhs") + " is undefined, the other side is not"
     difference = sp.simplify(a - b) if (a - b).free_symbols else a - b
-    if difference.free_symbols or difference.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+    if difference.free_symbols or _undefined(difference):
         return None
     if difference.is_Rational:
         return (abs(float(difference)), _number(difference)) if difference != 0 else ()
     low, high = sp.N(difference, 50), sp.N(difference, 100)
-    if not (low.is_real and high.is_real):
+    if not (low.is_number and high.is_number) or _undefined(low) or _undefined(high):
         return None
     if abs(low) < sp.Float("1e-40") or abs(high) < sp.Float("1e-80"):
         return ()
     if abs(low - high) > abs(high) * sp.Float("1e-30"):
         return ()
-    return abs(float(high)), sp.sstr(sp.N(high, 12))
+    return float(abs(high)), sp.sstr(sp.N(high, 12))
 
 
 def _point(claim: Sides, sizes, arrays, scalars, assignment) -> dict:
@@ -607,6 +727,8 @@ def _shown(value) -> str:
 
 
 def _number(value) -> str:
+    if _undefined(value):
+        return "undefined"
     value = sp.nsimplify(value) if isinstance(value, sp.Float) else value
     if isinstance(value, sp.Rational) and value.q <= 4096:
         return str(value)

@@ -15,6 +15,7 @@ import itertools
 import sympy as sp
 
 from ..derivations.vocabulary import relu, sigmoid, softplus
+from ..readers.expression import keep_domain
 from ..sized import Declarations, Node, size_value
 
 ELEMENTWISE = {
@@ -237,14 +238,22 @@ class Explicit:
         name, _current, free, back = self._independent(variable)
         f = self._with(name, free, body)
         if isinstance(free, sp.MatrixBase):
-            return free.applyfunc(lambda e: sp.diff(f, e).xreplace(back))
-        return sp.diff(f, free).xreplace(back)
+            return free.applyfunc(lambda e: _diff(f, e).xreplace(back))
+        return _diff(f, free).xreplace(back)
 
     def _jacobian(self, node):
         body, variable = node.args
         name, _current, free, back = self._independent(variable)
         F = self._with(name, free, body)
-        return sp.Matrix(F.rows, free.rows, lambda i, j: sp.diff(F[i], free[j]).xreplace(back))
+        return sp.Matrix(F.rows, free.rows, lambda i, j: _diff(F[i], free[j]).xreplace(back))
+
+
+def _diff(f, variable):
+    """∂f/∂variable; undefined where f is (SymPy differentiates nan to 0: at y = 0 the derivative of
+    x·y/y by x would read 0, where the function has no value and so no derivative)."""
+    if isinstance(f, sp.Basic) and f.has(sp.nan, sp.zoo):
+        return sp.nan
+    return sp.diff(f, variable)
 
 
 def numeric_values(declarations: Declarations, draw_arrays: dict, draw_scalars: dict) -> dict:
@@ -256,3 +265,123 @@ def numeric_values(declarations: Declarations, draw_arrays: dict, draw_scalars: 
         matrix = sp.Matrix(array) if declarations.arrays[name].is_matrix else sp.Matrix([[v] for v in array])
         values[name] = matrix.applyfunc(sp.Rational)
     return values
+
+
+class NotAnalysable(ValueError):
+    """The entries cannot be built for the analysis of special points (the claim is then not proved)."""
+
+
+class DomainExplicit(Explicit):
+    """`Explicit` for the analysis of special points (matrix_domain.py, kinks.py).
+
+    Each entry keeps the domain of what it was built from: SymPy cancels as it builds (x·y/y is x,
+    exp(log x) is x, (x·x)/(x·x) is 1), and where a cancelled denominator or logarithm's argument is
+    0 the entry as written has no value; `keep_domain` records it as a condition of the entry, as the
+    scalar reader does. Entry by entry, with NumPy's meaning: an entry of x / y is undefined only where
+    its own y[k] is 0, a sum or a product where any of its terms is. Derivatives are left unevaluated,
+    so that the kink analysis sees what is differentiated, by which entry.
+    """
+
+    def _elementwise(self, node, combine):
+        return super()._elementwise(node, lambda p, q: keep_domain(combine(p, q), p, q))
+
+    def _div(self, node):  # a / b is a · b⁻¹: the denominator is a part of its own (as the scalar reader)
+        return super()._elementwise(node, lambda p, q: keep_domain(p / q, p, q, sp.Pow(q, -1, evaluate=False)))
+
+    def _pow(self, node):
+        def power(p, q):
+            inverse = [sp.Pow(p, -1, evaluate=False)] if q.is_negative is not False else []
+            return keep_domain(p ** q, p, q, *inverse)
+        return super()._elementwise(node, power)
+
+    def _fn(self, node):
+        value = self(node.args[0])
+        function = ELEMENTWISE[node.value]
+        if isinstance(value, sp.MatrixBase):
+            return value.applyfunc(lambda e: keep_domain(function(e), e))
+        return keep_domain(function(value), value)
+
+    def _matmul(self, node):
+        a, b = node.args
+        left, right = self(a), self(b)
+        if len(a.shape) == 1:
+            left = left.T
+        product = sp.Matrix(left.rows, right.cols, lambda i, j: keep_domain(
+            sp.Add(*[left[i, k] * right[k, j] for k in range(left.cols)]), *left.row(i), *right.col(j)))
+        if len(a.shape) == 1 and len(b.shape) == 1:
+            return product[0, 0]
+        return product.T if len(a.shape) == 1 else product
+
+    def _whole(self, node, built):
+        """An entry built from every entry of the argument (a sum, a determinant, a norm)."""
+        return keep_domain(built, *_entries(self(node.args[0])))
+
+    def _sum(self, node):
+        return self._whole(node, super()._sum(node))
+
+    def _trace(self, node):
+        return self._whole(node, super()._trace(node))
+
+    def _det(self, node):
+        return self._whole(node, super()._det(node))
+
+    def _norm(self, node):
+        return self._whole(node, super()._norm(node))
+
+    def _norm1(self, node):
+        return self._whole(node, super()._norm1(node))
+
+    def _logsumexp(self, node):
+        return self._whole(node, super()._logsumexp(node))
+
+    def _inv(self, node):
+        value = self(node.args[0])
+        parts = _entries(value)
+        return super()._inv(node).applyfunc(lambda e: keep_domain(e, *parts))
+
+    def _softmax(self, node):
+        parts = _entries(self(node.args[0]))
+        return super()._softmax(node).applyfunc(lambda e: keep_domain(e, *parts))
+
+    def _outer(self, node):
+        a, b = self._pair(node)
+        return sp.Matrix(a.rows, b.rows, lambda i, j: keep_domain(a[i] * b[j], a[i], b[j]))
+
+    def _isum(self, node):
+        terms = []
+        symbol, low, high = node.value
+        saved = self.indices.get(symbol)
+        for position in range(self._dim(low), self._dim(high) + 1):
+            self.indices[symbol] = position
+            terms.append(self(node.args[0]))
+        if saved is None:
+            self.indices.pop(symbol, None)
+        else:
+            self.indices[symbol] = saved
+        return keep_domain(sp.Add(*terms), *terms) if terms else sp.S.Zero
+
+    def _derivative(self, f, free, back):
+        """∂f/∂free, unevaluated, by the variable's own entries: only when they are distinct symbols
+        (a symmetric matrix's A[0,1] stands for two entries: its derivative is not one partial)."""
+        targets = list(back.values())
+        if not all(isinstance(t, sp.Symbol) for t in targets) or len(set(targets)) != len(targets):
+            raise NotAnalysable("a derivative by a variable whose entries are not independent symbols")
+        return sp.Derivative(f, free).xreplace(back)
+
+    def _grad(self, node):
+        body, variable = node.args
+        name, _current, free, back = self._independent(variable)
+        f = self._with(name, free, body)
+        if isinstance(free, sp.MatrixBase):
+            return free.applyfunc(lambda e: self._derivative(f, e, back))
+        return self._derivative(f, free, back)
+
+    def _jacobian(self, node):
+        body, variable = node.args
+        name, _current, free, back = self._independent(variable)
+        F = self._with(name, free, body)
+        return sp.Matrix(F.rows, free.rows, lambda i, j: self._derivative(F[i], free[j], back))
+
+
+def _entries(value) -> list:
+    return list(value) if isinstance(value, sp.MatrixBase) else [value]

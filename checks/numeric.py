@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..results import Counterexample, NumericOutcome
-from . import evaluate, indexed, jumps, sampling
+from . import evaluate, indexed, jumps, kinks, sampling
 from .symbolic import prepare
 
 # Below this magnitude a NumPy side is compared absolutely (to 1e3 * rtol * ENCODING_FLOOR): its
@@ -164,6 +164,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     """
     symbols = list(symbols)
     rewritten = (_rewritten(lhs), _rewritten(rhs))
+    kinked = (kinks.has_kinked_derivative(lhs), kinks.has_kinked_derivative(rhs))
     lhs, rhs = prepare(lhs), prepare(rhs)
     # An integral SymPy could not evaluate is evaluated by quadrature (scipy's in float64, mpmath.quad at
     # high precision). A quadrature can miss a narrow peak and answer a confident wrong value, so a
@@ -222,7 +223,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
         full = evaluate.MAX_DIGITS_DISAGREEING if bad[index] else evaluate.MAX_DIGITS
         full = min(full, settings.max_digits or full)
         settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, min(limit, full),
-                                  watch)
+                                  watch, kinked=kinked)
         if settled.status == "unresolved" and limit < full and settled.digits:
             passes.append((index, full))  # needs more digits: looked at again after the cheap points
             continue
@@ -255,7 +256,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     if tally.counterexample is None and specials is not None and specials.exact and settings.exact_points \
             and not quadrature:  # what a quadrature finds there could not count either way
         _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                             rewritten, watch)
+                             rewritten, watch, kinked)
     _no_verdict_at_jumps(tally, settings)
     if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
         tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
@@ -263,7 +264,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
 
 
 def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                         rewritten, watch=None, rows: int = 3) -> None:
+                         rewritten, watch=None, kinked=(False, False), rows: int = 3) -> None:
     """The exact rational zeros (x = -13/7 in sign(x + 13/7)), the other symbols at a few sampled values:
     evaluated at high precision from the exact value, where float64 cannot go."""
     names = [str(s) for s in symbols]
@@ -274,7 +275,8 @@ def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, ex
             point = [root if j == k else columns[j][row] for j in range(len(names))]
             if holds is not None and not _holds_exactly(holds, point, extra):
                 continue
-            settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, watch=watch)
+            settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, watch=watch,
+                                      kinked=kinked)
             if settled.status == "unresolved" and settled.ambiguous:
                 text = ", ".join(f"{n} = {v}" for n, v in zip(names, point))
                 tally.unresolved.append((text, settled.reason))
@@ -536,7 +538,11 @@ class _ExplicitSides:
         _, compiled = self._build(draw.size)
         args = self._arguments(draw)
         f, g = compiled["exact"]
-        return _as_list(f(*args, digits=digits)), _as_list(g(*args, digits=digits))
+        # a side evaluated as a whole is None when one entry has no value: that is no entry at all
+        # (an empty list would compare as agreeing), so each entry is undefined until looked at alone
+        left, right = f(*args, digits=digits), g(*args, digits=digits)
+        return ([None] * len(compiled.lefts) if left is None else _as_list(left),
+                [None] * len(compiled.rights) if right is None else _as_list(right))
 
     def magnitudes(self, draws) -> np.ndarray:
         """Per draw (one size), the largest magnitude of the terms of any entry, in float64 (inf where
@@ -569,10 +575,48 @@ class _ExplicitSides:
         self.at_jump = bool(settled.ambiguous)
         if settled.status == "unresolved":
             return None, [], []
-        # an entry undefined on one side only may be SymPy's form of a removable singularity (n·xⁿ/x):
-        # checked point by point in scalar claims only; here it is never a counterexample
-        confirmed = settled.status == "differ" and not settled.reason
+        confirmed = settled.status == "differ" and (not settled.reason or self._one_sided(settled, compiled, args))
         return not confirmed, _as_list(settled.lhs), _as_list(settled.rhs)
+
+    def _one_sided(self, settled, compiled, args) -> bool:
+        """Whether an entry undefined on one side only is a counterexample, by the scalar rule
+        (evaluate.settle): yes, unless the undefined side is the engine's rewriting (a derivative, a sum)
+        and tends to the other side there (a removable singularity of SymPy's form, n·xⁿ/x), or the
+        defined side is SymPy's formula for a derivative of a non-smooth function (a convention at a kink,
+        decided exactly by kinks.py)."""
+        try:
+            found = self._undefined_entry(settled, compiled, args)
+            if found is None:
+                return False
+            side, entry, value = found
+            sides = (self.lhs, self.rhs)
+            if kinks.has_kinked_derivative(sides[1 - side]):
+                return False
+            if not _rewritten(sides[side]):
+                return True
+            return not evaluate._tends_to(entry, value, args, settled.digits)
+        except evaluate.ExactEvaluationFailed:
+            return False  # no second look possible: not a counterexample
+
+    @staticmethod
+    def _undefined_entry(settled, compiled, args):
+        """(side, exact function of the entry, the other side's value there) for the first entry undefined
+        on one side only. A side evaluated as a whole has no value at all when one entry has none: its
+        entries are then evaluated one by one."""
+        lefts, rights = settled.lhs, settled.rhs
+        for side, mine, others in ((0, lefts, rights), (1, rights, lefts)):
+            if not isinstance(others, list):
+                continue
+            exprs = compiled.lefts if side == 0 else compiled.rights
+            for k, other in enumerate(others):
+                if not isinstance(other, (mpmath.mpf, mpmath.mpc)):
+                    continue
+                if isinstance(mine, list) and mine[k] is not None:
+                    continue
+                entry = evaluate.exact_function(exprs[k], compiled.symbols)
+                if entry(*args, digits=settled.digits) is None:
+                    return side, entry, other
+        return None
 
 
 class _Compiled:

@@ -144,7 +144,7 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     if at_point is not None:
         tried.append("exact-point")
         return ProofOutcome("refuted", at_point.strategy, tuple(dict.fromkeys(tried)), message=at_point.message,
-                            point=tuple((str(s), str(v)) for s, v in at_point.point.items()))
+                            point=tuple((str(s), str(v)) for s, v in at_point.point.items()), values=at_point.values)
     refined = refinement(where)
     difference = _refined(prepared[0] - prepared[1], refined)
     return _run_strategies(difference, _refined(where, refined), differentiated, tried, scope="")
@@ -293,7 +293,7 @@ def _kink_outcome(lhs, rhs, where, tried, scope="", prepared=None) -> ProofOutco
     if verdict.status == "refuted":
         point = tuple((str(s), str(v)) for s, v in verdict.point.items())
         return ProofOutcome("refuted", verdict.strategy, tuple(dict.fromkeys(tried)), scope=scope,
-                            message=verdict.message, point=point)
+                            message=verdict.message, point=point, values=verdict.values)
     return ProofOutcome("unknown", tried=tuple(dict.fromkeys(tried)), scope=scope, message=verdict.message)
 
 

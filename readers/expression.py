@@ -142,13 +142,18 @@ def known_functions(known) -> str:
 
 def singular_parts(expr) -> set:
     """Where a written expression has no value: the bases of its negative powers and the arguments of
-    its logarithms (those that are not nonzero numbers)."""
+    its logarithms (those that are not nonzero numbers), and the conditions an earlier cancellation kept
+    (a Piecewise with no branch for the rest: x·y/y − x·y/y is 0, and undefined where y is)."""
     found = set()
     for node in sp.preorder_traversal(expr):
         if isinstance(node, sp.Pow) and node.exp.is_negative:
             found |= _zero_factors(node.base)
         elif isinstance(node, sp.log):
             found |= _zero_factors(node.args[0])
+        elif isinstance(node, sp.Piecewise) and not any(condition == sp.true for _, condition in node.args):
+            for _, condition in node.args:
+                for relation in condition.atoms(sp.Ne):
+                    found |= _zero_factors(relation.lhs - relation.rhs)
     return found
 
 
@@ -168,7 +173,7 @@ def keep_domain(built: sp.Expr, *parts: sp.Expr) -> sp.Expr:
     sin x, 1/x − 1/x is 0, log x − log x is 0), and the claim as written has no value where a cancelled
     denominator or logarithm argument is 0. Each such point is kept as a condition of a Piecewise with
     no other branch, so both engines see it (the claim is decided there, never silently extended)."""
-    if not any(isinstance(p, sp.Basic) and p.has(sp.Pow, sp.log) for p in parts):
+    if not any(isinstance(p, sp.Basic) and p.has(sp.Pow, sp.log, sp.Piecewise) for p in parts):
         return built
     before = set().union(*(singular_parts(p) for p in parts))
     lost = sorted(before - singular_parts(built), key=sp.default_sort_key)

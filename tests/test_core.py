@@ -99,3 +99,25 @@ def test_identity_ok_needs_the_claim_every_link_and_every_erratum():
     assert identity_ok("fails", refuted, [], [])
     stale = ErratumFinding("n", "s", 0, 0, "a", "b", "m", "c", corrected_holds=True, found=False)
     assert not identity_ok("holds", proved, [recorded], [stale])
+
+
+def test_an_exact_refutation_reports_its_own_point_as_the_counterexample():
+    """A kink refutation's point is the counterexample every report shows (JSON `counterexample`,
+    terminal), not a point the sampling found elsewhere, which the message does not describe."""
+    kink = ProofOutcome(ProofStatus.REFUTED, "kink", message="no derivative at x = 3: one-sided derivatives 0 and 1",
+                        point=(("x", "3"),), values=("undefined", "1/2", "the lhs is undefined, the other side is not"))
+    for numeric in (AGREES, DISAGREES, None):
+        decision = decide(kink, numeric)
+        assert decision.verdict is Verdict.REFUTED and decision.message.startswith("no derivative at x = 3")
+        assert decision.counterexample.point == {"x": "3"}
+        assert (decision.counterexample.lhs, decision.counterexample.rhs) == ("undefined", "1/2")
+
+
+def test_a_point_never_makes_a_refutation_by_itself():
+    """A lying engine that proves a claim and names a point: the point is not a counterexample."""
+    liar = ProofOutcome(ProofStatus.PROVED, "liar", point=(("x", "3"),), values=("1", "2", "-1"))
+    decision = decide(liar, AGREES)
+    assert decision.verdict is Verdict.PROVED and decision.counterexample is None
+    unknown = ProofOutcome(ProofStatus.UNKNOWN, tried=("liar",), point=(("x", "3"),))
+    decision = decide(unknown, AGREES)
+    assert decision.verdict is Verdict.NUMERIC_ONLY and decision.counterexample is None

@@ -245,7 +245,9 @@ def test_derivatives_through_kinks_are_not_proved(tmp_path):
         lhs = "grad(sum(relu(W @ x)), W)"
         rhs = "outer(Heaviside(W @ x), x)"
     ''')
-    assert result.verdict is Verdict.NUMERIC_ONLY
+    # refuted like its scalar version: no derivative where an entry of W @ x is 0 (tests/test_matrix_soundness.py)
+    assert result.verdict is Verdict.REFUTED and result.strategy == "kink", result.message
+    assert "no derivative" in result.message and result.counterexample.point["n"] == 1
 
 
 def test_a_claim_true_up_to_size_three_is_refuted_at_four(tmp_path):
