@@ -576,7 +576,11 @@ class _ExplicitSides:
         if settled.status == "unresolved":
             return None, [], []
         confirmed = settled.status == "differ" and (not settled.reason or self._one_sided(settled, compiled, args))
-        return not confirmed, _as_list(settled.lhs), _as_list(settled.rhs)
+        lefts, rights = _as_list(settled.lhs), _as_list(settled.rhs)
+        if confirmed and (not lefts or not rights):  # a side with an undefined entry has no value as a whole
+            lefts, rights = ([evaluate.exact_function(e, compiled.symbols)(*args, digits=settled.digits) for e in exprs]
+                             for exprs in (compiled.lefts, compiled.rights))
+        return not confirmed, lefts, rights
 
     def _one_sided(self, settled, compiled, args) -> bool:
         """Whether an entry undefined on one side only is a counterexample, by the scalar rule
