@@ -342,6 +342,27 @@ def digits_for(values, extra: int = 0, dynamic_range: bool = True) -> int:
     return EXACT_DIGITS + 10 + min(int(0.4343 * largest), 450) + int(extra)
 
 
+def beyond_float64(*exprs) -> bool:
+    """Whether a constant of the expressions is beyond float64's normal range (1e-400, 10**400, exp(-800)):
+    float64 sees it as 0 or inf, so it screens nothing that depends on it."""
+    tiny, huge = float(np.finfo(float).tiny), float(np.finfo(float).max)
+    for node in _nodes(list(exprs)):
+        if isinstance(node, (sp.Rational, sp.Float)) and node != 0:
+            try:
+                value = abs(float(node))
+            except OverflowError:
+                return True
+            if not tiny <= value <= huge:
+                return True
+        elif isinstance(node, sp.exp) and node.args[0].is_number:
+            try:
+                if abs(complex(node.args[0]).real) > 700:
+                    return True
+            except (TypeError, ValueError, OverflowError):
+                return True
+    return False
+
+
 def constant_digits(*exprs) -> int:
     """Digits the constants of the expressions need: 10**-40 in `x*(1 + 10**-40)` is invisible below
     40 digits, 2**1000 + 1 below 302, exp(-1000) below 435. A difference hidden below the working
@@ -530,6 +551,7 @@ class Settled:
     rhs: object = None
     digits: int = 0
     reason: str = ""
+    ambiguous: tuple = ()  # status "ambiguous" (settle_entries only): the jump sites at their jumps
 
 
 # A difference is confirmed when two precisions agree on it to this many significant digits.
@@ -559,7 +581,7 @@ def within_point_time(settle_point):
 
 @within_point_time
 def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
-           rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS, *,
+           rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS, watch=None, *,
            kinked: tuple[bool, bool] = (False, False)) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
 
@@ -571,16 +593,30 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     The first precision covers the point's dynamic range, the constants (`extra_digits`) and the sums'
     cancellation (`cancellation`, see cancellation_function). `rewritten`: which side the engine
     rewrote (a derivative evaluated by SymPy), where a removable singularity may be SymPy's, not the
-    claim's (see _tends_to); the user's own expressions are held to the rule exactly. `kinked`: which
-    side is SymPy's formula for a derivative of a non-smooth function, whose value at a kink is a
-    convention (d|x|/dx = sign x is 0 at 0, where no derivative exists): where the other side is
-    undefined, such a value is no evidence that the claim's side has one (kinks.py decides those points
-    exactly), so the point is excluded, never a counterexample.
+    claim's (see _tends_to); the user's own expressions are held to the rule exactly. `watch`: the
+    claim's jump functions (jumps.Watch), whose arguments must be confirmed clear of their jumps; one
+    at its jump within rounding is decided exactly, or the point is unresolved (see checks/jumps.py).
+    `kinked`: which side is SymPy's formula for a derivative of a non-smooth function, whose value at a
+    kink is a convention (d|x|/dx = sign x is 0 at 0, where no derivative exists): where the other side
+    is undefined, such a value is no evidence that the claim's side has one (kinks.py decides those
+    points exactly), so the point is excluded, never a counterexample.
     """
     measured = cancellation(*point) if cancellation is not None else Cancellation()
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
-    settled = settle_entries(lambda digits: (exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)),
-                             start, measured.scale, max_digits)
+    while True:
+        arguments = None if watch is None else functools.partial(_jump_offsets, watch, point)
+        settled = settle_entries(functools.partial(_both, exact_lhs, exact_rhs, point), start, measured.scale,
+                                 max_digits, arguments)
+        if settled.status != "ambiguous":
+            break
+        ambiguous = settled.ambiguous
+        before = len(watch.sites)
+        watch, why = watch.decide(point, ambiguous, settled.digits)
+        if watch is None or len(watch.sites) >= before:  # no precision can tell (`ambiguous` says so)
+            return Settled("unresolved", reason=why or "a jump function could not be decided exactly",
+                           ambiguous=ambiguous)
+        exact_lhs, exact_rhs = exact_function(watch.lhs, watch.symbols), exact_function(watch.rhs, watch.symbols)
+        watch = watch if watch.sites else None
     if settled.status == "differ" and (settled.lhs is None) != (settled.rhs is None):
         if kinked[1 if settled.lhs is None else 0]:
             side = "rhs" if settled.lhs is None else "lhs"
@@ -627,12 +663,24 @@ def _tends_to(function, value, point, digits: int) -> bool:
                                   for v in near)
 
 
+def _both(exact_lhs, exact_rhs, point, digits: int):
+    return exact_lhs(*point, digits=digits), exact_rhs(*point, digits=digits)
+
+
+def _jump_offsets(watch, point, digits: int) -> list:
+    return watch.offsets(watch.arguments(point, digits), digits)
+
+
 @within_point_time
-def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS) -> Settled:
+def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS, arguments=None) -> Settled:
     """`settle` for a function of the precision giving (lhs, rhs), each a number or a list of entries.
 
     Each round compares precision p with p + Δ (Δ = max(CONFIRMING_STEP, p/8)); an undecided round
-    doubles p. `scale`: the sums' Σ|terms| (see Cancellation), what a rounding error is relative to."""
+    doubles p. `scale`: the sums' Σ|terms| (see Cancellation), what a rounding error is relative to.
+    `arguments`: a function of the precision giving the distance of each jump function's argument to
+    its jump (checks/jumps.py); no answer is given until each is confirmed clear of it, and one at its
+    jump within rounding makes the status "ambiguous" (`ambiguous` names them) for the caller to
+    decide exactly."""
     if digits > max_digits // 2:
         return Settled("unresolved", digits=digits, reason=f"the cancellation needs more than {max_digits} digits")
     try:
@@ -641,9 +689,18 @@ def settle_entries(values_at, digits: int, scale=0, max_digits: int = MAX_DIGITS
             if higher > max_digits:
                 return Settled("unresolved", digits=digits, reason=f"no stable value within {max_digits} digits")
             L, R = values_at(digits)
-            if _within_rounding(L, R, digits, scale):
+            jumps = arguments(digits) if arguments is not None else []
+            if _within_rounding(L, R, digits, scale) and all(_clear_of_jump(a, digits, scale) for a in jumps):
                 return Settled("agree", L, R, digits)
             L2, R2 = values_at(higher)
+            if jumps:
+                states = [_jump_state(a, b, digits, higher, scale) for a, b in zip(jumps, arguments(higher))]
+                at_jump = tuple(k for k, state in enumerate(states) if state == "at jump")
+                if at_jump:
+                    return Settled("ambiguous", L2, R2, higher, "", at_jump)
+                if None in states:
+                    digits *= 2
+                    continue
             status, reason = _two_precisions(L, R, L2, R2, digits, higher, scale)
             if status == "differ" and any(_undefined(L2, R2)) and _undefined(L2, R2) != _undefined(*values_at(2 * higher)):
                 status = None  # a side undefined only below some precision: a denominator lost to rounding
@@ -691,6 +748,37 @@ def _two_precisions(Lp, Rp, Lq, Rq, p: int, q: int, scale):
         if abs(Dq) <= noise_q or abs(Dq) <= abs(Dp) * mpmath.mpf(10) ** -((q - p) // 3):
             return "agree", ""
     return None, ""
+
+
+def _clear_of_jump(offset, digits: int, scale) -> bool:
+    """A jump function's argument at one precision (its distance to the jump) so far from it that no
+    rounding error can carry it across: CONFIRMING_DIGITS digits above the error bound, itself taken
+    relative to at least 1 (sin(πx) at x = 1 is 10^-p with no sum in sight)."""
+    if not isinstance(offset, (mpmath.mpf, mpmath.mpc)):
+        return True  # undefined there: the side it is in says so
+    with mpmath.workdps(2 * CONFIRMING_DIGITS + 20):
+        size = max(abs(mpmath.mpmathify(scale)), 1)
+        return abs(offset) > size * mpmath.mpf(10) ** (NOISE_SLACK + CONFIRMING_DIGITS - digits)
+
+
+def _jump_state(offset_p, offset_q, p: int, q: int, scale):
+    """A jump function's argument (its distance to the jump) at precisions p < q: "clear" when both
+    agree on a nonzero value to CONFIRMING_DIGITS digits (or it is clear at q already), "at jump" when
+    it is 0 within rounding (0 at q, or shrinking as fast as the precision grows, as noise does), None
+    to look again higher."""
+    numbers = (mpmath.mpf, mpmath.mpc)
+    if not isinstance(offset_p, numbers) or not isinstance(offset_q, numbers):
+        return "clear" if not isinstance(offset_p, numbers) and not isinstance(offset_q, numbers) else None
+    if offset_q == 0 or offset_p == 0:
+        return "at jump"
+    with mpmath.workdps(2 * CONFIRMING_DIGITS + 20):
+        a, b = mpmath.mpmathify(offset_p), mpmath.mpmathify(offset_q)
+        if abs(a - b) <= mpmath.mpf(10) ** -CONFIRMING_DIGITS * abs(b):
+            return "clear"
+        size = max(abs(mpmath.mpmathify(scale)), 1)
+        if abs(b) <= size * mpmath.mpf(10) ** (NOISE_SLACK - q) or abs(b) <= abs(a) * mpmath.mpf(10) ** -((q - p) // 3):
+            return "at jump"
+    return None
 
 
 def _undefined(L, R) -> tuple:

@@ -22,7 +22,7 @@ import numpy as np
 import sympy as sp
 
 from ..results import Counterexample, NumericOutcome
-from . import evaluate, indexed, kinks, sampling
+from . import evaluate, indexed, jumps, kinks, sampling
 from .symbolic import prepare
 
 # Below this magnitude a NumPy side is compared absolutely (to 1e3 * rtol * ENCODING_FLOOR): its
@@ -68,6 +68,9 @@ OUTSIDE_WHERE = "outside the `where` when evaluated exactly"
 # Points where float64 cancelled (the difference is within rounding of the terms but not of the values),
 # settled at high precision: the worst ones and a spread.
 CANCELLATION_AUDIT = 16
+# Special points settled at high precision in the full check, whatever float64 says there (see
+# cross_check_scalar).
+SPECIAL_AUDIT = 24
 
 
 @dataclass
@@ -86,6 +89,8 @@ class _Tally:
     excluded: list = field(default_factory=list)  # (point text, reason) where neither side has a value
     unresolved: list = field(default_factory=list)  # (point text, reason) no stable answer at high precision
     unsettled: int = 0  # points float64 could not decide that were not settled (over the budget)
+    at_jumps: list = field(default_factory=list)  # unresolved points (text) where a jump function's argument
+    # is within rounding of its jump and could not be decided exactly
     stopped: str = ""  # why high precision stopped early (its time limit)
     digits: int = 0  # the highest precision a settled point needed
     region: str = ""
@@ -187,7 +192,16 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     exact_lhs, exact_rhs = evaluate.exact_function(lhs, symbols), evaluate.exact_function(rhs, symbols)
     extra = evaluate.constant_digits(lhs, rhs)
     cancellation = evaluate.cancellation_function((lhs, rhs), symbols)
-    chosen = _exact_indices(bad, settings, columns, _audited(a, b, scale, bad, settings))
+    watch = jumps.Watch.of(lhs, rhs, symbols)
+    audited = _audited(a, b, scale, bad, settings)
+    if settings.exact_points and specials is not None:
+        # float64's tolerance (ROUNDING) is wider than what a claim may get wrong beside a kink
+        # (Max(|x − 3|, 1e-12) against |x − 3| at 3 + 5e-13: a relative 2e-13): the first special points
+        # (solved kinks, the gaps between them, the points just beside) are settled at high precision;
+        # all of them when a constant is beyond float64's range, where float64 sees nothing at all
+        every = evaluate.beyond_float64(lhs, rhs)
+        audited += _special_indices(names, columns, specials, settings.max_exact if every else SPECIAL_AUDIT)
+    chosen = _exact_indices(bad, settings, columns, audited)
     tally.unsettled = max(0, int(np.count_nonzero(bad)) - settings.max_exact)
     where_exact = evaluate.exact_function(where, symbols) if where is not None else None
     started = time.perf_counter()
@@ -209,7 +223,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
         full = evaluate.MAX_DIGITS_DISAGREEING if bad[index] else evaluate.MAX_DIGITS
         full = min(full, settings.max_digits or full)
         settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, min(limit, full),
-                                  kinked=kinked)
+                                  watch, kinked=kinked)
         if settled.status == "unresolved" and limit < full and settled.digits:
             passes.append((index, full))  # needs more digits: looked at again after the cheap points
             continue
@@ -219,6 +233,8 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
             continue
         if settled.status == "unresolved":
             tally.unresolved.append((where_text, settled.reason))
+            if settled.ambiguous:
+                tally.at_jumps.append(where_text)
             continue
         tally.exact += 1
         tally.digits = max(tally.digits, settled.digits)
@@ -240,14 +256,15 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     if tally.counterexample is None and specials is not None and specials.exact and settings.exact_points \
             and not quadrature:  # what a quadrature finds there could not count either way
         _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                             rewritten, kinked)
+                             rewritten, watch, kinked)
+    _no_verdict_at_jumps(tally, settings)
     if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
         tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
     return tally.outcome()
 
 
 def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                         rewritten, kinked=(False, False), rows: int = 3) -> None:
+                         rewritten, watch=None, kinked=(False, False), rows: int = 3) -> None:
     """The exact rational zeros (x = -13/7 in sign(x + 13/7)), the other symbols at a few sampled values:
     evaluated at high precision from the exact value, where float64 cannot go."""
     names = [str(s) for s in symbols]
@@ -258,7 +275,12 @@ def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, ex
             point = [root if j == k else columns[j][row] for j in range(len(names))]
             if holds is not None and not _holds_exactly(holds, point, extra):
                 continue
-            settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, kinked=kinked)
+            settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, watch=watch,
+                                      kinked=kinked)
+            if settled.status == "unresolved" and settled.ambiguous:
+                text = ", ".join(f"{n} = {v}" for n, v in zip(names, point))
+                tally.unresolved.append((text, settled.reason))
+                tally.at_jumps.append(text)
             if settled.status == "differ":
                 tally.exact += 1
                 tally.counterexample = _counterexample(dict(zip(names, point)), settled.lhs, settled.rhs,
@@ -301,6 +323,20 @@ def _audited(a, b, scale, bad, settings) -> list[int]:
     spread = cancelled[np.linspace(0, len(cancelled) - 1, num=min(CANCELLATION_AUDIT // 2, len(cancelled)),
                                    dtype=int)] if len(cancelled) else cancelled
     return [int(k) for k in (*suspicious, *worst, *spread)]
+
+
+def _special_indices(names, columns, specials, limit: int) -> list[int]:
+    """The sampled points at the first `limit` special points of the claim (split among the symbols;
+    special points are ranked, see sampling.special_points). float64 cannot see a constant beyond its
+    range (1e-400·relu(x − 0.6)·relu(0.7 − x) is 0 there, as is the difference it makes): where the
+    claim changes character, only high precision can say whether the sides agree."""
+    found = np.zeros(len(columns[0]), dtype=bool)
+    share = max(1, limit // max(1, len(names)))
+    for name, column in zip(names, columns):
+        special = specials.get(name)
+        if special is not None and len(special):
+            found |= np.isin(column, special[:share])
+    return [int(k) for k in np.flatnonzero(found)[:limit]]
 
 
 def _region(names, columns, specials) -> str:
@@ -372,7 +408,11 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                 agree, L, R = explicit.settle(draw, scale[j], settings.max_digits or evaluate.MAX_DIGITS)
                 if agree is None:  # no stable value within the precision allowed: neither way
                     limit = settings.max_digits or evaluate.MAX_DIGITS
-                    tally.unresolved.append((f"a draw at n = {draw.size}", f"no stable value within {limit} digits"))
+                    reason = (("a jump function's argument is within rounding of its jump and could not be decided "
+                               "exactly") if explicit.at_jump else f"no stable value within {limit} digits")
+                    tally.unresolved.append((f"a draw at n = {draw.size}", reason))
+                    if explicit.at_jump:
+                        tally.at_jumps.append(f"a draw at n = {draw.size}")
                     tally.undecided += int(disagrees)
                     continue
                 tally.exact += 1
@@ -383,7 +423,17 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                 elif tally.counterexample is None:
                     tally.counterexample = _vector_counterexample(draw, L, R)
             _record_errors(tally, A, B, _per_entry(scale, A), ~bad, 1e3 * settings.atol / settings.rtol)
+    _no_verdict_at_jumps(tally, settings)
     return tally.outcome()
+
+
+def _no_verdict_at_jumps(tally, settings) -> None:
+    """sign(noise) may be either sign: where a jump function's argument could not be decided, the claim
+    may fail, and nothing says it does not. Not for a proved claim's cross-check (a proof is exact)."""
+    if tally.counterexample is None and tally.at_jumps and settings.exact_points:
+        tally.problems.append(f"the numbers cannot decide the claim: at {_points(len(tally.at_jumps))} the argument "
+                              "of a jump function (sign, Heaviside, floor, ceiling, a condition) is within rounding "
+                              f"of its jump and could not be decided exactly, e.g. {tally.at_jumps[0]}")
 
 
 def _stacked(draws, pairs):
@@ -448,6 +498,7 @@ class _ExplicitSides:
         self.lhs, self.rhs = lhs, rhs
         self._cache: dict[int, tuple] = {}
         self._vector_names = [str(v.label) for v in identity.vectors]
+        self.at_jump = False  # whether the last draw settled was left unresolved at a jump function
         self._scalar_names = [str(s) for s in identity.symbols]
 
     def _build(self, size_value: int):
@@ -518,14 +569,18 @@ class _ExplicitSides:
         None when no precision up to `max_digits` gave a stable answer."""
         _, compiled = self._build(draw.size)
         args = self._arguments(draw)
-        measured = compiled["cancellation"](*args)
-        start = evaluate.digits_for(args, compiled["constants"] + measured.digits, dynamic_range=False)
-        settled = evaluate.settle_entries(lambda digits: self.exact_values(draw, digits), start, measured.scale,
-                                          max_digits)
+        f, g = compiled["exact"]
+        settled = evaluate.settle(f, g, args, compiled["constants"], compiled["cancellation"], (False, False),
+                                  max_digits, compiled["jumps"])
+        self.at_jump = bool(settled.ambiguous)
         if settled.status == "unresolved":
             return None, [], []
         confirmed = settled.status == "differ" and (not settled.reason or self._one_sided(settled, compiled, args))
-        return not confirmed, _as_list(settled.lhs), _as_list(settled.rhs)
+        lefts, rights = _as_list(settled.lhs), _as_list(settled.rhs)
+        if confirmed and (not lefts or not rights):  # a side with an undefined entry has no value as a whole
+            lefts, rights = ([evaluate.exact_function(e, compiled.symbols)(*args, digits=settled.digits) for e in exprs]
+                             for exprs in (compiled.lefts, compiled.rights))
+        return not confirmed, lefts, rights
 
     def _one_sided(self, settled, compiled, args) -> bool:
         """Whether an entry undefined on one side only is a counterexample, by the scalar rule
@@ -585,6 +640,7 @@ class _Compiled:
                 "magnitude": lambda: evaluate.float_functions(self.magnitudes, self.symbols),
                 "exact magnitude": lambda: evaluate.exact_function(self.magnitudes, self.symbols),
                 "constants": lambda: evaluate.constant_digits(self.lefts, self.rights),
+                "jumps": lambda: jumps.Watch.of(list(self.lefts), list(self.rights), self.symbols),
                 "cancellation": lambda: evaluate.cancellation_function(list(self.lefts) + list(self.rights),
                                                                        self.symbols),
             }[kind]()

@@ -179,7 +179,11 @@ def special_points(exprs, symbols) -> Specials:
     import sympy as sp
 
     by_name = {str(s): s for s in symbols}
+    # per symbol: the zeros found exactly (a rational function's: few, each a point where the claim may
+    # change character on a tiny interval) and those found by sign changes on a grid (tan(sin x) has
+    # one every π: an unbounded family, which must not crowd the others out of the MAX_SPECIAL points)
     found: dict[str, list[float]] = {name: [] for name in by_name}
+    grid_found: dict[str, list[float]] = {name: [] for name in by_name}
     critical = _critical_expressions(exprs)
     surfaces: list = []
     exact: list = []
@@ -192,19 +196,24 @@ def special_points(exprs, symbols) -> Specials:
                 surfaces.extend(_linear_solutions(factor, free))
                 continue
             symbol = free[0]
-            roots = _real_zeros(factor, symbol)
-            found[str(symbol)].extend(roots)
+            roots, solved = _real_zeros(factor, symbol)
+            (found if solved else grid_found)[str(symbol)].extend(roots)
             exact.extend((str(symbol), root) for root in _rational_zeros(factor, symbol))
     constant_values = _constant_values(exprs)
     constants = _constant_points(constant_values)
     points, named = {}, {}
-    for name, roots in found.items():
-        roots = sorted({r for r in roots if np.isfinite(r) and abs(r) < 1e300})
+    for name, solved in found.items():
+        roots = _usable(solved)
+        grid = [r for r in sorted(_usable(grid_found[name]), key=abs) if r not in roots]
         small = [c for c in constant_values if c < 1e-3][:4]
-        column = [p for p in _around(roots, small) + constants if np.isfinite(p) and abs(p) < 1e300]
+        # ranked, so that the cap drops the least telling points: the solved zeros with the points beside
+        # and between them, the constants' scale, then the grid's zeros (nearest 0 first) with theirs
+        column = _around(roots, small) + constants + _around(grid, small, between=False)
+        column += [(a + b) / 2 for a, b in itertools.pairwise(sorted(roots + grid))]
+        column = [p for p in column if np.isfinite(p) and abs(p) < 1e300]
         if column:
-            points[name] = np.array(column[:MAX_SPECIAL], dtype=float)
-            named[name] = (tuple(roots), tuple(constant_values))
+            points[name] = np.array(list(dict.fromkeys(column))[:MAX_SPECIAL], dtype=float)
+            named[name] = (tuple(roots + grid), tuple(constant_values))
     return Specials(points, named, tuple(surfaces[:_MAX_SURFACES]), tuple(dict.fromkeys(exact))[:_MAX_EXACT_ROOTS])
 
 
@@ -306,18 +315,24 @@ def _listed(values, limit: int) -> str:
     return ", ".join(f"{v:.10g}" for v in values[:limit]) + more
 
 
-def _around(roots: list[float], small: list[float] = ()) -> list[float]:
-    """Each root, points beside it at relative offsets BESIDE and at the absolute scale of the claim's
-    small constants (Max(|x - a|, 1e-12) differs from |x - a| only within 1e-12 of a), and midpoints."""
-    points = []
+def _usable(roots) -> list[float]:
+    return sorted({float(r) for r in roots if np.isfinite(r) and abs(r) < 1e300})
+
+
+def _around(roots: list[float], small: list[float] = (), between: bool = True) -> list[float]:
+    """Each root, midpoints of neighbouring roots (`between`: a claim false only on (2, 2.001)), points
+    beside each root at relative offsets BESIDE and at the absolute scale of the claim's small constants
+    (Max(|x - a|, 1e-12) differs from |x - a| only within 1e-12 of a). In that order, so that a cap on
+    the number of points drops the points beside before the roots and the gaps between them."""
+    points = list(roots)
+    if between:
+        points.extend((a + b) / 2 for a, b in itertools.pairwise(roots))
     for r in roots:
         width = max(1.0, abs(r))
-        points.append(r)
         for offset in BESIDE:
             points.extend((r - offset * width, r + offset * width))
         for c in small:
             points.extend((r - c / 2, r + c / 2))
-    points.extend((a + b) / 2 for a, b in itertools.pairwise(roots))
     return points
 
 
@@ -364,13 +379,13 @@ def _breaks(node) -> tuple[int, ...]:
     return ()
 
 
-def _real_zeros(expr, symbol) -> list[float]:
-    """Real zeros (and poles) of a function of one symbol: exactly for rational functions of low
-    degree, by sign changes and bisection on a grid for the rest."""
+def _real_zeros(expr, symbol) -> tuple[list[float], bool]:
+    """Real zeros (and poles) of a function of one symbol, and whether they were solved for: exactly for
+    rational functions of low degree (True), by sign changes and bisection on a grid for the rest."""
     import sympy as sp
 
     if sp.count_ops(expr) > _MAX_EXACT_OPS:  # together/Poly on a large expression costs more than it finds
-        return _sign_changes(expr, symbol)
+        return _sign_changes(expr, symbol), False
     try:
         numerator, denominator = sp.together(expr).as_numer_denom()
         roots = []
@@ -384,9 +399,9 @@ def _real_zeros(expr, symbol) -> list[float]:
                 roots.append(float(sp.Rational(-1) * poly.all_coeffs()[1] / poly.all_coeffs()[0]))
                 continue
             roots.extend(_polynomial_roots(poly.all_coeffs()))
-        return roots
+        return roots, True
     except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError, ZeroDivisionError, OverflowError):
-        return _sign_changes(expr, symbol)
+        return _sign_changes(expr, symbol), False
 
 
 def _polynomial_roots(coefficients) -> list[float]:
@@ -426,7 +441,7 @@ def _sign_changes(expr, symbol) -> list[float]:
             fm = np.real(f(mid))
             left = np.sign(fm) == np.sign(flo)
             lo, hi, flo = np.where(left, mid, lo), np.where(left, hi, mid), np.where(left, fm, flo)
-    return zeros + list((lo + hi) / 2)[:50]
+    return sorted(zeros + list((lo + hi) / 2), key=abs)[:50]  # an unbounded family: the zeros nearest 0
 
 
 def _constant_values(exprs) -> list[float]:

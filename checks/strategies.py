@@ -43,9 +43,14 @@ def plain_simplify(expr):
 
 
 def rewrite_exp(expr):
-    """Hyperbolic and trigonometric functions as exponentials, then simplify (the tanh form of σ)."""
+    """Hyperbolic and trigonometric functions as exponentials, then simplify (the tanh form of σ).
+
+    The exponentials of a real symbol are first tried as a rational function (exp_to_rational, exact
+    and about ten times faster than simplify); simplify only when that does not reach 0."""
     if not expr.has(sp.tanh, sp.sinh, sp.cosh, sp.coth, sp.sech, sp.csch):
         return None
+    if exp_to_rational(expr) == 0:
+        return sp.S.Zero
     return sp.simplify(sp.powsimp(expr.rewrite(sp.exp)))
 
 

@@ -223,4 +223,4 @@ def test_scalar_a_derivative_where_the_function_has_no_value(tmp_path):
         rhs = "1"
     ''')
     assert result.verdict is Verdict.REFUTED, result.message
-    assert result.counterexample.point["y"] == "0" and result.counterexample.lhs == "undefined"
+    assert float(result.counterexample.point["y"]) == 0 and result.counterexample.lhs == "undefined"

@@ -388,3 +388,28 @@ def test_a_denominator_lost_to_rounding_is_not_an_undefined_side():
     assert cancel.digits >= 120
     pole = evaluate.exact_function(1 / (x - 3), [x])
     assert evaluate.settle(pole, evaluate.exact_function(x, [x]), [3.0]).status == "differ"  # a real pole stays one
+
+
+# Special points: a bump between two kinks is never crowded out; float64 blind to a constant
+
+def test_solved_kinks_come_before_an_unbounded_family_of_zeros():
+    lhs = sp.Min(sp.tan(sp.sin(x)), 0)  # a zero every π: the grid finds 50 of them
+    rhs = lhs + relu(x - R(3, 5)) * relu(R(600001, 1000000) - x)
+    points = sampling.special_points((lhs, rhs), [x]).points["x"]
+    assert np.any((points > 0.6) & (points < 0.600001))
+    assert numeric.cross_check_scalar(lhs, rhs, [x]).counterexample is not None
+
+
+def test_a_tiny_difference_against_an_exact_zero_goes_to_high_precision():
+    lhs = sp.Min(sp.tan(sp.sin(x)), 0)  # exactly 0 on the bump, no cancellation on either side
+    rhs = lhs + R(1, 10**300) * relu(x - R(3, 5)) * relu(R(600001, 1000000) - x)
+    outcome = numeric.cross_check_scalar(lhs, rhs, [x])
+    assert outcome.counterexample is not None, outcome.message
+
+
+def test_a_constant_beyond_float64_sends_the_special_points_to_high_precision():
+    # 1e-400 is 0 in float64, and so is the difference it makes on (0.6, 0.7): float64 sees two equal sides
+    lhs = sp.Min(sp.tan(sp.sin(x)), 0)
+    rhs = lhs + sp.Float("1e-400", 30) * relu(x - R(3, 5)) * relu(R(7, 10) - x)
+    assert evaluate.beyond_float64(lhs, rhs) and not evaluate.beyond_float64(lhs, lhs + R(1, 10**300))
+    assert numeric.cross_check_scalar(lhs, rhs, [x]).counterexample is not None

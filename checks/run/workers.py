@@ -277,8 +277,9 @@ def _budget(identity: Identity, settings) -> float:
 
 
 def _cost(identity: Identity) -> tuple:
-    """Longest first keeps both cores busy to the end: vector claims and long derivations dominate."""
-    return (identity.is_vector, links_checked(identity))
+    """Longest first keeps both cores busy to the end: matrix and vector claims and long derivations
+    dominate (a matrix claim is proved for every size and checked at random sizes up to 200)."""
+    return (identity.matrix is not None or identity.is_vector, links_checked(identity))
 
 
 def _serve(connection, settings, memory: int | None, verify_identity) -> None:
