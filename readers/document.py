@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import sympy as sp
@@ -64,6 +64,11 @@ _PROSE_LABEL = re.compile(r"^\s*(?:\(?[A-Za-z]{1,2}\)|\([ivx]{1,4}\)|Q\d*(?:\.[a
 _BLANKED_COMMANDS = re.compile(r"\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big|displaystyle|nonumber|notag)"
                                r"(?![A-Za-z])\.?")
 _SPACING = re.compile(r"\\(?:quad|qquad)(?![A-Za-z])|\\[,;!: ]|~")
+_NAMING_LABEL = re.compile(r"\(\s*\\text\s*\{([^{}]*)\}\s*\)(?=\s*\\?[A-Za-z])")
+_VALUE_ENVIRONMENT = re.compile(r"\\begin\s*\{(cases|matrix|pmatrix|bmatrix|Bmatrix|vmatrix|Vmatrix)\}.*?"
+                                r"\\end\s*\{\1\}", re.DOTALL)
+_WRITTEN_IN_FULL = re.compile(r"\\begin\s*\{[pbB]?matrix\}")
+_DERIVATIVE_OPERATOR_END = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{[^{}]*\}$")
 _CIRCLED = re.compile("[\u2460-\u2473\u24ea]")
 _TEXT = re.compile(r"\\(?:text|textrm|textit|textbf|mbox)\s*\{")
 _PROSE_CONDITION = re.compile(r"\\text\s*\{\s*(?:for|if|when|whenever|where|with|unless|provided|assuming|"
@@ -275,6 +280,7 @@ class _Element:
     offset: int
     expr: sp.Expr | None = None
     reason: str = ""
+    unparsed: bool = False  # read by the scalar LaTeX reader only when a scalar link needs it (_read)
 
 
 class _Reader:
@@ -296,6 +302,7 @@ class _Reader:
         self.stem = re.sub(r"[^a-z0-9]+", "_", Path(path).stem.lower()).strip("_") or "document"
         self.parsed: dict[str, tuple[sp.Expr | None, str]] = {}
         self.case = ""  # an index case stated in prose (`i \neq j`), until the next question label
+        self.masked: dict[str, str] = {}  # placeholder -> the `\begin{cases}` block it stands for
 
     # --- the document, display by display
 
@@ -305,10 +312,11 @@ class _Reader:
         case = _CASE.search(display.prose)
         if case:  # `Case 2 : $i \neq j$`: what follows holds under it, which prose alone says
             self.case = _squash(case.group(1))
-        chars = list(display.text)
         if _unbalanced(display.text):
             self._display_unread(display, "unbalanced braces { }", anywhere=True)
             return
+        display = self._mask_cases(display)
+        chars = list(display.text)
         unread = self._blank_layout(display.text, chars)
         if unread:
             self._display_unread(display, unread)
@@ -391,6 +399,12 @@ class _Reader:
                 _blank(chars, closing, closing + 1)
         for match in _BLANKED_COMMANDS.finditer(text):
             _blank(chars, match.start(), match.end())
+        for match in _NAMING_LABEL.finditer(text):  # `\frac{d}{dx}(\text{ReLU})g(x)`: names what follows
+            before = text[: match.start()].rstrip()
+            # only where nothing could take it as an argument (`f(\text{input}) x` is f of prose, unread)
+            opens = not before or before[-1] in "=+-*/(,&" or _DERIVATIVE_OPERATOR_END.search(before)
+            if opens and self.names.get(match.group(1).strip()) not in self.terms.symbols:
+                _blank(chars, match.start(), match.end())
         for match in _CIRCLED.finditer(text):
             _blank(chars, match.start(), match.end())
         return ""
@@ -471,19 +485,60 @@ class _Reader:
 
     # --- elements and links
 
+    def _mask_cases(self, display: Display) -> Display:
+        """A `\\begin{cases}…\\end{cases}` or a `\\begin{bmatrix}…\\end{bmatrix}` is one value (a Piecewise, a
+        vector): its rows, `&` and comparisons are not the display's. It is masked by a placeholder of the same length
+        while the display is cut into rows and links, and put back before each side is read."""
+        self.masked = {}
+        if "\\begin" not in display.text:
+            return display
+        text = display.text
+        for number, match in enumerate(_VALUE_ENVIRONMENT.finditer(display.text)):
+            placeholder = f"\\qedcases{chr(97 + number % 26) * (1 + number // 26)}"
+            if len(placeholder) > match.end() - match.start() or "=" in match.group(0):
+                continue  # an '=' inside is an equality this reader does not open: the display says so
+            self.masked[placeholder] = match.group(0)
+            text = text[:match.start()] + placeholder.ljust(match.end() - match.start()) + text[match.end():]
+        return replace(display, text=text)
+
     def _element(self, written: str, offset: int) -> _Element:
+        for placeholder, block in self.masked.items():
+            written = re.sub(re.escape(placeholder) + r"(?![a-z])", lambda _, block=block: block, written)
         lead = len(written) - len(written.lstrip())
         element = _Element(_squash(written), offset + lead)
         if not element.written:
             element.reason = "nothing readable is written there (prose or layout only)"
             return element
-        element.expr, element.reason = self._parse(element.written)
+        element.unparsed = True  # most links of a vector document never need the scalar reading
         return element
+
+    def _read(self, *elements: _Element) -> None:
+        for element in elements:
+            if element.unparsed:
+                element.expr, element.reason = self._parse(element.written)
+                element.unparsed = False
+
+    @property
+    def declarations(self):
+        """The glossary's vectors and matrices, or none but its scalars (a matrix written out in full needs
+        no declared vector)."""
+        if self.terms.declarations is not None:
+            return self.terms.declarations
+        from ..sized import Declarations
+
+        return Declarations({}, dict(self.terms.symbols), {})
+
+    def _meant(self, written: str) -> str:
+        """`written` with the glossary's phrases (`'\\nabla_y L' = "g"`) replaced by the names they mean."""
+        for phrase, name in self.terms.phrases.items():
+            pattern = r"\s*".join(re.escape(part) for part in phrase.split())
+            written = re.sub(pattern + r"(?![A-Za-z])", f" {name} ", written)
+        return written
 
     def _parse(self, written: str) -> tuple[sp.Expr | None, str]:
         if written not in self.parsed:
             try:
-                self.parsed[written] = (parse_latex_expression(written, self.terms.symbols, self.functions,
+                self.parsed[written] = (parse_latex_expression(self._meant(written), self.terms.symbols, self.functions,
                                                                self.terms.notation), "")
             except ExpressionError as failure:
                 self.parsed[written] = (None, self._reason(written, str(failure)))
@@ -495,6 +550,9 @@ class _Reader:
         for vector in sorted(self.terms.vectors) if self.terms.declarations is None else ():
             if re.search(rf"(?<![A-Za-z\\]){re.escape(vector)}(?![A-Za-z])", written):
                 return f"uses the vector '{vector}': vector equations are not read in documents yet"
+        reused = re.search(r"the summation index '(\w+)' is already in use", message)
+        if reused:  # `\frac{1}{\sum_j e^{x_j}} \frac{\partial e^{x_i}}{\partial x_j}`: which j is which?
+            return f"the index {reused.group(1)} is both summed over and free: rename the summation index"
         undeclared = re.match(r"undeclared symbol '([^']+)'", message)
         if undeclared and undeclared.group(1) == "partial":
             return "cannot read this `\\partial` (only \\frac{\\partial}{\\partial x} of declared symbols)"
@@ -512,11 +570,15 @@ class _Reader:
         self.equalities += 1
         if first and self._define(left, right, location, written):
             return
-        declarations = self.terms.declarations
-        if declarations is not None and left.written and right.written and \
-                (mentions_vector(left.written, declarations) or mentions_vector(right.written, declarations)):
+        declarations = self.declarations
+        if left.written and right.written and (
+                (self.terms.declarations is not None and any(mentions_vector(self._meant(side.written), declarations,
+                                                                             self.terms.symbols)
+                                                             for side in (left, right)))
+                or any(_WRITTEN_IN_FULL.search(side.written) for side in (left, right))):
             self._sized_link(left, right, where, location, written)
             return
+        self._read(left, right)
         if left.expr is None or right.expr is None:
             reason = left.reason if left.expr is None else right.reason
             self.notes.append(EquationNote(location, written, "unread", reason))
@@ -531,18 +593,35 @@ class _Reader:
         """A link in index notation (`S(x)_i = \\frac{e^{x_i}}{\\sum_j e^{x_j}}`): both sides spelled in
         NumPy notation and read by the shape-checking parser, one MatrixClaim over the free indices."""
         from ..sized import MatrixClaim
+        from .entrywise import mentions, push_entries
         from .index_latex import index_latex_to_numpy
         from .matrix_expression import parse_sized
 
-        declarations = self.terms.declarations
+        declarations = self.declarations
         if where[0] is not None or where[1]:
             self.notes.append(EquationNote(location, written, "unread", "a condition on a vector equation is not "
                                                                         "read yet"))
             return
         indices: dict = {}
+        templates: dict = {}
+        cases: list = []
         try:
-            texts = [index_latex_to_numpy(side.written, declarations, self.names) for side in (left, right)]
-            lhs, rhs = (parse_sized(text, declarations, indices) for text in texts)
+            texts = [index_latex_to_numpy(self._meant(side.written), declarations, self.names, templates,
+                                          self.terms.layout, cases) for side in (left, right)]
+            lhs, rhs = (parse_sized(text, _with_placeholders(declarations, templates), indices) for text in texts)
+            context = _EntryContext(self, templates, texts, indices)
+            lhs, rhs = push_entries(lhs, context.entries), push_entries(rhs, context.entries)
+            if lhs.shape or rhs.shape:  # whole vectors: compared entry by entry (entrywise.py)
+                whole = lhs, rhs
+                lhs, rhs, letters = context.at_free_indices(lhs, rhs)
+                if not templates and not cases:  # read entry by entry (so refused alike), but checked whole:
+                    lhs, rhs = whole  # the engines evaluate whole vectors and matrices far faster than entries
+                    indices = {letter: index for letter, index in indices.items() if letter not in letters}
+            elif mentions(lhs, templates) or mentions(rhs, templates):
+                raise ExpressionError("a vector written out inside a number (other than a row times a column) is "
+                                      "not read")
+            texts += context.texts_read
+            lhs, rhs = _with_index_cases(lhs, rhs, cases, indices)
         except ExpressionError as failure:
             self.notes.append(EquationNote(location, written, "unread", self._reason(written, str(failure))))
             return
@@ -555,12 +634,10 @@ class _Reader:
             self.notes.append(EquationNote(location, written, "unread", f"the index {clash[0]} is both summed over "
                                                                         "and free: rename the summation index"))
             return
-        if lhs.shape or rhs.shape:
-            self.notes.append(EquationNote(location, written, "unread", "only entries (x_i, S(x)_i) and scalars of "
-                                                                        "vectors are compared in documents"))
-            return
         letters = re.findall(r"(?<![\\a-z])[a-z](?![a-z])", self.case)
-        if self.case and len(indices) > 1 and all(letter in indices for letter in letters):
+        stated = {(a, b) for a, _, b in cases} | {(b, a) for a, _, b in cases}  # `_{i \neq j}` states its case
+        if self.case and len(indices) > 1 and all(letter in indices for letter in letters) \
+                and tuple(letters) not in stated:
             self.notes.append(EquationNote(location, written, "unread", f"it holds under the case `{self.case}` "
                                                                         "stated in prose, which is not read"))
             return
@@ -574,7 +651,10 @@ class _Reader:
 
     def _define(self, left: _Element, right: _Element, location: str, written: str) -> bool:
         match = _DEFINITION.match(left.written)
-        if not match or right.expr is None:
+        if not match:
+            return False
+        self._read(right)
+        if right.expr is None:
             return False
         name = plain_name(match.group(1))
         args = [plain_name(a.strip().lstrip("\\")) for a in match.group(2).split(",")]
@@ -653,6 +733,120 @@ class _Reader:
         notes = tuple(sorted(self.notes, key=lambda n: int(n.location.rsplit(":", 1)[1])))
         coverage = DocumentCoverage(self.path, self.equalities, len(self.identities), definitions, unread, notes)
         return DocumentLoad(tuple(self.identities), tuple(self.errors), coverage)
+
+
+class _EntryContext:
+    """Entries for one link: fresh index letters (named in no side), and the entries of its vectors
+    written out with ⋮ read at any index (entrywise.py asks for them)."""
+
+    def __init__(self, reader: _Reader, templates: dict, texts: list[str], indices: dict):
+        from .entrywise import Entries
+
+        self.reader, self.templates, self.indices = reader, templates, indices
+        declarations = reader.declarations
+        taken = set(re.findall(r"[A-Za-z]", " ".join(texts))) | set(indices) | set(declarations.scalars) | \
+            set(declarations.arrays) | set(declarations.sizes) | {"e"}
+        self.letters = iter(c for c in "klmpqrstuvwabcdfgh" if c not in taken)
+        self.symbols: dict = {}
+        self.texts_read: list[str] = []
+        self.entries = Entries(self.template, self.new_index, set(templates))
+
+    def new_index(self, size):
+        from ..sized import Node
+
+        letter = next(self.letters, None)
+        if letter is None:
+            raise ExpressionError("no letter is left for an entry index")
+        symbol = sp.Symbol(letter, integer=True, nonnegative=True)
+        self.symbols[symbol] = (letter, size)
+        return Node("index", (), (), symbol)
+
+    def template(self, name: str, index: tuple):
+        from ..sized import Node
+        from .index_latex import index_latex_to_numpy
+        from .matrix_expression import parse_sized
+
+        declarations = self.reader.declarations
+        written = self.templates[name]
+        if written.cells:  # written out in full: Σ δ(k, r) δ(l, c) cell(r, c), exactly
+            cells = [cell for row in written.cells for cell in row] if len(index) == 1 else None
+            terms = []
+            for position, cell in (enumerate(cells) if cells is not None else
+                                   (((r, c), cell) for r, row in enumerate(written.cells) for c, cell in enumerate(row))):
+                text = index_latex_to_numpy(" ".join(cell), declarations, self.reader.names)
+                seen = dict(self.indices)
+                value = parse_sized(text, declarations, seen)
+                if not value.is_scalar or set(seen) - set(self.indices):
+                    raise ExpressionError("an entry of a vector or matrix written out is not a number")
+                self.texts_read.append(text)
+                picks = (position,) if cells is not None else position
+                factors = [Node("delta", (i, Node("num", (), (), sp.Integer(p))), ()) for i, p in zip(index, picks)]
+                for factor in factors:
+                    value = Node("mul", (factor, value), ())
+                terms.append(value)
+            total = terms[0]
+            for term in terms[1:]:
+                total = Node("add", (total, term), ())
+            return total
+        index = index[0]
+        letter, size = self.symbols.get(index.value) or next(
+            (k, v[1]) for k, v in self.indices.items() if v[0] == index.value)
+        text = index_latex_to_numpy(written.entry_text(letter), declarations, self.reader.names)
+        seen = {**self.indices, letter: (index.value, size)}
+        entry = parse_sized(text, declarations, seen)
+        if not entry.is_scalar or set(seen) - set(self.indices) - {letter}:
+            raise ExpressionError("an entry of a vector written out with ⋮ is not a number of its index")
+        self.texts_read.append(text)
+        return entry
+
+    def at_free_indices(self, lhs, rhs):
+        """Both sides at fresh free indices (one for vectors, two for matrices), and those letters."""
+        from ..sized import shape_text
+        from .entrywise import entry_of, mentions
+
+        if len(lhs.shape) != len(rhs.shape) or any(sp.simplify(a - b) != 0 for a, b in zip(lhs.shape, rhs.shape)):
+            raise ExpressionError(f"a {shape_text(lhs.shape)} on the left and a {shape_text(rhs.shape)} on the "
+                                  "right")
+        free = tuple(self.new_index(size) for size in lhs.shape)
+        for node in free:
+            letter, size = self.symbols[node.value]
+            self.indices[letter] = (node.value, size)
+        lhs, rhs = entry_of(lhs, free, self.entries), entry_of(rhs, free, self.entries)
+        if mentions(lhs, self.templates) or mentions(rhs, self.templates):
+            raise ExpressionError("a vector written out inside a number (other than a row times a column) is "
+                                  "not read")
+        return lhs, rhs, {self.symbols[node.value][0] for node in free}
+
+
+def _with_index_cases(lhs, rhs, cases: list, indices: dict):
+    """`(M)_{i=j}`: the link is about the diagonal, j is i everywhere; `(M)_{i \\neq j}`: about the entries
+    off it, so both sides are multiplied by 1 − δ_ij (equal exactly where i ≠ j)."""
+    from ..sized import Node
+    from .entrywise import renamed
+
+    for a, relation, b in cases:
+        if a not in indices or b not in indices:
+            raise ExpressionError(f"the case {a} {relation} {b} names an index the link does not use")
+        first, second = indices[a][0], indices[b][0]
+        if relation == "=":
+            lhs, rhs = renamed(lhs, second, first), renamed(rhs, second, first)
+            del indices[b]
+        else:
+            pair = (Node("index", (), (), first), Node("index", (), (), second))
+            off = Node("sub", (Node("num", (), (), sp.Integer(1)), Node("delta", pair, ())), ())
+            lhs, rhs = Node("mul", (off, lhs), lhs.shape), Node("mul", (off, rhs), rhs.shape)
+    return lhs, rhs
+
+
+def _with_placeholders(declarations, templates: dict):
+    """The declarations with each vector written out with ⋮ as a placeholder vector of its size, so the
+    shape-checking parser reads the whole side (its entries are put in by entrywise.py)."""
+    if not templates:
+        return declarations
+    from ..sized import Array, Declarations
+
+    arrays = {**declarations.arrays, **{name: Array(name, t.shape) for name, t in templates.items()}}
+    return Declarations(sizes=declarations.sizes, scalars=declarations.scalars, arrays=arrays)
 
 
 def _squash(text: str) -> str:

@@ -34,13 +34,15 @@ from .expression import BUILTINS, RESERVED, ExpressionError, UserFunction, did_y
 from .files import FileRefused, read_limited
 from .latex import notation_names
 
-KEYS = ("symbols", "vectors", "matrices", "functions", "notation", "errata")
+KEYS = ("symbols", "vectors", "matrices", "functions", "notation", "errata", "layout")
+LAYOUTS = ("numerator", "denominator")  # ∂F/∂x of a vector F: rows follow F (numerator) or x (denominator)
 ASSUMPTIONS = ("real", "positive", "nonnegative", "negative", "nonzero", "integer")
 MAX_SYMBOLS = 64
 MAX_GLOSSARY_BYTES = 1_000_000
 MAX_FUNCTIONS = 100
 MAX_ARGS = 32
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,23}$")
+_PHRASE = re.compile(r"\s*\\?[A-Za-z]+(?:\s*[_^]\s*(?:\{[A-Za-z0-9]{1,6}\}|[A-Za-z0-9]))*(?:\s+[A-Za-z])?\s*")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class Glossary:
     errata: tuple[KnownErratum, ...] = ()
     errors: tuple[InputError, ...] = ()
     declarations: Any = None  # sized.Declarations of the vectors and matrices, when some are declared
+    layout: str = ""  # "numerator" or "denominator": how ∂F/∂x of a vector F is laid out; "" unsaid
+    phrases: dict[str, str] = field(default_factory=dict)  # `\\nabla_y L` -> a declared vector or symbol
 
     def names_text(self, content: str) -> bool:
         """Whether `\\text{content}` is named by the notation (then it is read, not dropped as prose)."""
@@ -127,7 +131,13 @@ def _merge(data: dict, table: dict, origin: str, origins: dict, errors: list[Inp
                                       f"(known: {', '.join(KEYS)})"))
             continue
         origins[key] = origin
-        if key == "errata":
+        if key == "layout":
+            if value not in LAYOUTS:
+                errors.append(glossary_error(origin, "'layout' must be \"numerator\" (the entry (i, j) of ∂F/∂x is "
+                                             "∂F_i/∂x_j) or \"denominator\" (∂F_j/∂x_i)"))
+                continue
+            data["layout"] = value
+        elif key == "errata":
             if not isinstance(value, list):
                 errors.append(glossary_error(origin, "'errata' must be an array of tables, written [[errata]]"))
                 continue
@@ -148,18 +158,27 @@ def _read(data: dict, origins: dict, errors: list[InputError]) -> Glossary:
         try:
             # A name may be a scalar where a document writes it plainly and a vector where it writes its
             # entries (x in Q1(b) and x_i in Q1(k)): the vector's declarations leave the scalar out.
-            scalars = {name: symbol for name, symbol in symbols.items() if name not in vectors}
+            # Likewise a size: n is the exponent of the power rule in Q1(a) and the size of x in Q1(g).
+            shapes = [(spec, 1) for spec in data.get("vectors", {}).values()] + \
+                [(spec, 3) for spec in data.get("matrices", {}).values()]
+            sizes = {word for spec, count in shapes if isinstance(spec, str)
+                     for word in spec.replace("×", " x ").split()[:count:2]}
+            scalars = {name: symbol for name, symbol in symbols.items() if name not in vectors and name not in sizes}
             declarations = sized_declarations(data.get("vectors", {}), data.get("matrices", {}), scalars)
         except Exception as failure:  # noqa: BLE001 - identity_file's located problem: one sentence here
             errors.append(glossary_error(origins.get("vectors") or origins.get("matrices", ""),
                                          str(getattr(failure, "message", failure))))
     functions = _functions(data.get("functions", {}), origins.get("functions", ""), errors)
-    notation = {}
+    notation, phrases = {}, {}
     for written, meaning in data.get("notation", {}).items():
         try:
             notation_names({written: meaning})
         except ExpressionError as failure:
-            errors.append(glossary_error(origins.get("notation", ""), f"[notation] {failure}"))
+            if isinstance(meaning, str) and (meaning in vectors or meaning in symbols) and _PHRASE.fullmatch(written):
+                phrases[written.strip()] = meaning  # `'\\nabla_y L' = "g"`: a phrase that names a declared vector
+                continue
+            errors.append(glossary_error(origins.get("notation", ""), f"[notation] {failure} (or a short phrase "
+                                         "such as '\\nabla_y L' naming a declared vector or symbol)"))
             continue
         notation[written] = meaning
     errata = []
@@ -173,7 +192,8 @@ def _read(data: dict, origins: dict, errors: list[InputError]) -> Glossary:
                                       "(known: written, message)"))
             continue
         errata.append(KnownErratum(table["written"], str(table.get("message", "")), origin))
-    return Glossary(symbols, vectors, functions, notation, tuple(errata), tuple(errors), declarations)
+    return Glossary(symbols, vectors, functions, notation, tuple(errata), tuple(errors), declarations,
+                    data.get("layout", ""), phrases)
 
 
 def _symbols(table: dict, origin: str, errors: list[InputError]) -> dict[str, sp.Symbol]:

@@ -97,6 +97,7 @@ def parse_latex_expression(text: str, symbols: Mapping[str, sp.Symbol],
         raise ExpressionError("the LaTeX expression is empty")
     names = notation_names(notation or {})
     functions = functions or {}
+    text, symbols = _cases_read(text, symbols, functions, notation or {})
     prepared = _rewritten(premapped(text), names, symbols, functions)
     _refuse_unknown_commands(prepared, names, functions)
     tree = _read(prepared)
@@ -116,6 +117,119 @@ def notation_names(notation: Mapping[str, str]) -> dict[str, str]:
             raise ExpressionError(f"notation '{written}': the meaning must be a function or symbol name")
         names[match.group(1)] = meaning
     return names
+
+
+# --- \begin{cases}: a function by cases, read when its cases partition the real line -------------------
+
+_CASES = re.compile(r"\\begin\s*\{cases\}(.*?)\\end\s*\{cases\}", re.DOTALL)
+_CASE_RELATIONS = {"<": "<", ">": ">", "\\lt": "<", "\\gt": ">", "\\leq": "<=", "\\le": "<=",
+                   "\\leqslant": "<=", "\\geq": ">=", "\\ge": ">=", "\\geqslant": ">="}
+_CASE_RELATION = re.compile(r"\\(?:leqslant|geqslant|leq|geq|le|ge|lt|gt)(?![A-Za-z])|<|>")
+_OTHERWISE = re.compile(r"^(?:\\text\s*\{\s*(?:otherwise|else)\s*\}|otherwise|else)$")
+MAX_CASES = 8
+_DERIVATIVE_BEFORE = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)[^{}]*\}\s*\{[^{}]*\}\s*(?:\\left\s*)?[(\[]?\s*$")
+
+
+def _cases_read(text: str, symbols: Mapping[str, sp.Symbol], functions, notation):
+    """`\\begin{cases} 0, & x < 0 \\\\ x, & x \\geq 0 \\end{cases}` → a Piecewise, put in the text as a
+    fresh placeholder symbol (the ANTLR reader has no rule for environments).
+
+    Read only when it is a function by cases without doubt: each condition compares one declared
+    symbol, the same in every row, with a number (or is `\\text{otherwise}`, last), and the cases
+    are disjoint and cover every real value. Overlapping cases (which value holds where both do?) and
+    cases with a gap (what is the value there?) are refused, not given a value."""
+    if "cases" not in text:
+        return text, symbols
+    found = list(_CASES.finditer(text))
+    if not found:
+        return text, symbols
+    if text.count("\\begin") != len(found):
+        raise ExpressionError("cannot read a `\\begin{cases}` inside another environment")
+    merged = dict(symbols)
+    pieces, position, number = [], 0, 900
+    for match in found:
+        if _DERIVATIVE_BEFORE.search(text[: match.start()]):
+            raise ExpressionError("the derivative of a function by cases is not read (where its cases meet it "
+                                  "may have no derivative)")
+        while f"Q_{number}" in merged:
+            number += 1
+        merged[f"Q_{number}"] = _piecewise(match.group(1), symbols, functions, notation)
+        pieces.append(text[position: match.start()] + f" Q_{{{number}}} ")
+        position = match.end()
+        number += 1
+    return "".join(pieces) + text[position:], merged
+
+
+def _piecewise(body: str, symbols, functions, notation) -> sp.Expr:
+    rows = [row for row in _top_level_split(body, "\\\\") if row.strip()]
+    if not 1 <= len(rows) <= MAX_CASES:
+        raise ExpressionError(f"a `\\begin{{cases}}` needs from 1 to {MAX_CASES} cases")
+    branches, variables, regions = [], set(), []
+    for number, row in enumerate(rows):
+        parts = _top_level_split(row, "&")
+        if len(parts) != 2:
+            raise ExpressionError("each case of `\\begin{cases}` is written `value, & condition`")
+        value_text = parts[0].strip().rstrip(",").strip()
+        condition_text = re.sub(r"^\\text\s*\{\s*(?:if|for|when)\s*\}|^(?:if|for)\b", "",
+                                parts[1].strip().rstrip(".,;").strip()).strip()
+        value = parse_latex_expression(value_text, symbols, functions, notation)
+        if _OTHERWISE.match(condition_text):
+            if number != len(rows) - 1:
+                raise ExpressionError("`otherwise` must be the last case of `\\begin{cases}`")
+            branches.append((value, True))
+            regions.append(None)
+            continue
+        relations = list(_CASE_RELATION.finditer(condition_text))
+        if len(relations) != 1:
+            raise ExpressionError(f"cannot read the case condition `{condition_text}` (one comparison of a "
+                                  "declared symbol with a number, such as x \\geq 0)")
+        relation = _CASE_RELATIONS[relations[0].group(0)]
+        left = parse_latex_expression(condition_text[:relations[0].start()], symbols, functions, notation)
+        right = parse_latex_expression(condition_text[relations[0].end():], symbols, functions, notation)
+        if isinstance(right, sp.Symbol) and left.is_number:
+            left, right = right, left
+            relation = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}[relation]
+        if not (isinstance(left, sp.Symbol) and left in symbols.values() and right.is_number
+                and right.is_extended_real and right.is_finite):
+            raise ExpressionError(f"cannot read the case condition `{condition_text}` (one comparison of a "
+                                  "declared symbol with a number, such as x \\geq 0)")
+        variables.add(left)
+        regions.append({"<": sp.Interval.open(-sp.oo, right), "<=": sp.Interval(-sp.oo, right),
+                        ">": sp.Interval.open(right, sp.oo), ">=": sp.Interval(right, sp.oo)}[relation])
+        branches.append((value, sp.Rel(left, right, relation)))
+    if len(variables) > 1:
+        raise ExpressionError("the cases of `\\begin{cases}` compare different symbols")
+    explicit = [region for region in regions if region is not None]
+    for a, b in [(a, b) for k, a in enumerate(explicit) for b in explicit[k + 1:]]:
+        if a.intersect(b) != sp.S.EmptySet:
+            raise ExpressionError("the cases of `\\begin{cases}` overlap: which value holds where both do?")
+    if None not in regions and sp.Union(*explicit) != sp.S.Reals:
+        raise ExpressionError("the cases of `\\begin{cases}` leave values uncovered: what is the value there?")
+    return sp.Piecewise(*branches)
+
+
+def _top_level_split(text: str, separator: str) -> list[str]:
+    """`text` split at `separator` outside braces."""
+    parts, depth, start, k = [], 0, 0, 0
+    while k < len(text):
+        if text[k] == "\\" and text.startswith(separator, k) and depth == 0:
+            parts.append(text[start:k])
+            k += len(separator)
+            start = k
+            continue
+        if text[k] == "\\":
+            k += 2
+            continue
+        if text[k] == "{":
+            depth += 1
+        elif text[k] == "}":
+            depth -= 1
+        elif text[k] == separator and depth == 0:
+            parts.append(text[start:k])
+            start = k + 1
+        k += 1
+    parts.append(text[start:])
+    return parts
 
 
 def premapped(text: str) -> str:
@@ -207,6 +321,10 @@ def _refuse_unknown_commands(text: str, names, functions) -> None:
             continue
         if re.match(r"\s*'*\(", text[match.end():]):
             continue  # `\foo(x)`: an application; the rebuild names the unknown function
+        environment = re.match(r"\s*\{\s*([A-Za-z*]+)\s*\}", text[match.end():]) if name == "begin" else None
+        if environment:
+            raise ExpressionError(f"cannot read `\\begin{{{environment.group(1)}}}` here (a vector written out with ⋮ "
+                                  "is read where it is compared with vectors)")
         raise ExpressionError(f"cannot read `\\{name}` (not supported in LaTeX input; a glossary's "
                               f"[notation] may name it)")
     bar = re.search(r"\|\s*[_^]", text)
@@ -249,16 +367,47 @@ def _refuse_ambiguous_derivatives(text: str) -> None:
 
 def _read(text: str):
     try:
-        from sympy.parsing.latex import parse_latex
+        from sympy.parsing.latex import parse_latex  # noqa: F401 - checks the runtime's version once
     except ImportError as missing:  # pragma: no cover - depends on the installation
         raise ExpressionError(f"LaTeX input needs antlr4-python3-runtime 4.11: {missing}") from None
     try:
-        return parse_latex(text, backend="antlr")
+        return _two_stage_parse(text)
     except ImportError as missing:  # pragma: no cover
         raise ExpressionError(f"LaTeX input needs antlr4-python3-runtime 4.11: {missing}") from None
     except Exception as failure:  # noqa: BLE001 - any reader failure is the user's syntax
         first = str(failure).strip().splitlines()[0] if str(failure).strip() else type(failure).__name__
         raise ExpressionError(f"cannot read the LaTeX: {first}") from None
+
+
+def _two_stage_parse(text: str):
+    """SymPy's `parse_latex` (ANTLR backend), predicting in SLL mode first and in full LL only when SLL
+    reports a syntax error: ANTLR's documented two-stage parse. In SLL mode the parser "either returns
+    the same parse tree that the LL prediction mode would, or reports a syntax error" (PredictionMode
+    .SLL), so the tree is the same; the speed is not: full-context prediction of SymPy's LaTeX grammar
+    was most of the time a document took to read (the homework: 7 s of 12). The steps are
+    `sympy.parsing.latex._parse_latex_antlr.parse_latex`'s own (version check aside, done at import)."""
+    from antlr4 import CommonTokenStream, InputStream
+    from antlr4.atn.PredictionMode import PredictionMode
+    from sympy.parsing.latex import _parse_latex_antlr as antlr
+
+    text = text.strip()
+    for mode in (PredictionMode.SLL, PredictionMode.LL):
+        listener = antlr.MathErrorListener(text)
+        lexer = antlr.LaTeXLexer(InputStream(text))
+        lexer.removeErrorListeners()
+        lexer.addErrorListener(listener)
+        parser = antlr.LaTeXParser(CommonTokenStream(lexer))
+        parser.removeErrorListeners()
+        parser.addErrorListener(listener)
+        parser._interp.predictionMode = mode
+        try:
+            relation = parser.math().relation()
+        except antlr.LaTeXParsingError:
+            if mode == PredictionMode.SLL:
+                continue
+            raise
+        return antlr.convert_relation(relation)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def plain_name(name: str) -> str:

@@ -214,3 +214,48 @@ def test_a_log_with_a_valid_base_still_reads():
 def test_latex_limits_hold_after_sympy_merges(latex, message):
     with pytest.raises(ExpressionError, match=message):
         parse_latex_expression(latex, SYMBOLS)
+
+
+# --- functions by cases (issue 13) ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("latex, expected", [
+    (r"\begin{cases} 0, & x < 0 \\ x, & x \geq 0 \end{cases}", sp.Piecewise((0, x < 0), (x, True))),
+    (r"\begin{cases} 1 & \text{if } 0 < x \\ -1 & \text{otherwise} \end{cases}", sp.Piecewise((1, x > 0), (-1, True))),
+    (r"2 \begin{cases} x, & x \leq 1 \\ 1, & x > 1 \end{cases} + 1",
+     2 * sp.Piecewise((x, x <= 1), (1, True)) + 1),
+])
+def test_a_function_by_cases_is_a_piecewise(latex, expected):
+    built = parse_latex_expression(latex, SYMBOLS)
+    assert sp.simplify(built - expected) == 0
+    for point in (-2, 0, sp.Rational(1, 2), 1, 3):
+        assert built.subs(x, point) == expected.subs(x, point)
+
+
+@pytest.mark.parametrize("latex, message", [
+    (r"\begin{cases} 1, & x > 0 \\ -1, & x < 0 \end{cases}", "leave values uncovered"),  # the value at 0?
+    (r"\begin{cases} 1, & x \geq 0 \\ 2, & x \leq 0 \end{cases}", "overlap"),  # 1 or 2 at 0?
+    (r"\begin{cases} 1, & x^2 > 1 \\ 0, & \text{otherwise} \end{cases}", "cannot read the case condition"),
+    (r"\begin{cases} 1, & \text{otherwise} \\ 0, & x > 0 \end{cases}", "must be the last"),
+    (r"\begin{cases} 1 \\ 0 \end{cases}", "value, & condition"),
+    (r"\frac{d}{dx} \begin{cases} 0, & x < 0 \\ x, & x \geq 0 \end{cases}", "derivative of a function by cases"),
+])
+def test_cases_that_are_not_a_function_without_doubt_are_refused(latex, message):
+    with pytest.raises(ExpressionError, match=message):
+        parse_latex_expression(latex, SYMBOLS)
+
+
+@pytest.mark.parametrize("latex", [
+    r"\frac{d}{dx}\left(x^{2}\right) + \sigma(x)(1-\sigma(x))",
+    r"\ln\left(\frac{e^x(1+e^{-x})}{1+e^x}\right)",
+    r"\frac{1}{2}(\tanh\left(\frac{x}{2}\right) + 1)",
+    r"((28 - 2 + 2(0)) / 2) + 1",
+    r"-1 \times (1+e^{-x})^{-2} \times e^{-x} \times (-1)",
+    r"\frac{\partial^2 f}{\partial x \partial y}", r"x^{n-1} n", r"\max(0, x) - |x|", r"a < b",
+    r"\frac{e^{\frac{x}{2}}}{e^{\frac{x}{2}} \left(1 + \frac{e^{-\frac{x}{2}}}{e^{\frac{x}{2}}}\right)}",
+])
+def test_the_two_stage_parse_builds_sympys_tree(latex):
+    """SLL prediction first (readers/latex.py) gives the tree SymPy's own parse_latex gives."""
+    from qedcheck.readers.latex import _two_stage_parse
+    from sympy.parsing.latex import parse_latex
+
+    assert sp.srepr(_two_stage_parse(latex)) == sp.srepr(parse_latex(latex, backend="antlr"))
