@@ -42,6 +42,7 @@ class NumericSettings:
     max_explicit_size: int = 3
     link_points: int = 200  # draws per link of a vector derivation (each needs SymPy evaluation)
     link_exact_points: int = 16  # agreeing draws of a link re-evaluated at high precision
+    link_sizes: tuple[int, ...] = (2, 3)  # the sizes a vector link's SymPy sides are written out at
     max_digits: int | None = None  # a cap on any point's precision (None: evaluate's own limits)
 
     def confirming(self) -> NumericSettings:
@@ -52,10 +53,12 @@ class NumericSettings:
         points float64 cannot settle (overflow at planted ±700, cancellation) go to mpmath, the
         simplest 8 of them, each at most CHEAP_DIGITS (a point far out, x = 10^4 with e^x in the claim,
         needs thousands of digits to say what the proof already says; it is counted as not settled), and
-        any that differs there contradicts the proof: an `error`, never a pass. An unproved claim gets
-        the full check afterwards.
+        any that differs there contradicts the proof: an `error`, never a pass. A vector link is written
+        out at n = 2 only (n = 3 doubles the cost of the pass and a wrong step shows at n = 2 as well).
+        An unproved claim gets the full check afterwards.
         """
-        return replace(self, exact_points=0, link_exact_points=0, max_exact=8, max_digits=evaluate.CHEAP_DIGITS)
+        return replace(self, exact_points=0, link_exact_points=0, max_exact=8, max_digits=evaluate.CHEAP_DIGITS,
+                       link_sizes=(2,))
 
 
 # float64 "agreement" above this many units of rounding of the terms is not taken on trust: those points
@@ -351,7 +354,7 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                        settings: NumericSettings = NumericSettings()) -> NumericOutcome:
     """Vector claims: NumPy sides on draws up to n = 1000, SymPy sides on the small draws."""
     tally = _Tally()
-    sizes = identity.numeric_sizes if with_numpy else tuple(s for s in identity.numeric_sizes if 2 <= s <= 3)
+    sizes = identity.numeric_sizes if with_numpy else tuple(s for s in identity.numeric_sizes if s in settings.link_sizes)
     points = settings.points if with_numpy else settings.link_points
     holds = _vector_where(where, identity)
     draws = []
