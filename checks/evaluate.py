@@ -611,7 +611,10 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
             break
         ambiguous = settled.ambiguous
         before = len(watch.sites)
-        watch, why = watch.decide(point, ambiguous, settled.digits)
+        try:
+            watch, why = watch.decide(point, ambiguous, settled.digits)
+        except BudgetExceeded:
+            watch, why = None, f"a jump function's argument at its jump was not decided within {POINT_SECONDS:g} s"
         if watch is None or len(watch.sites) >= before:  # no precision can tell (`ambiguous` says so)
             return Settled("unresolved", reason=why or "a jump function could not be decided exactly",
                            ambiguous=ambiguous)

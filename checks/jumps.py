@@ -194,12 +194,18 @@ def _simple(number) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _simplifies_to_zero(expr) -> bool:
+    if expr in _TOO_SLOW:
+        return False
     try:
         return sp.simplify(expr) == 0
-    except BudgetExceeded:
-        raise  # the point's time is up (evaluate.within_point_time): not an answer to remember
+    except BudgetExceeded:  # the point's time is up (evaluate.within_point_time): not decided, now or later
+        _TOO_SLOW.add(expr)
+        raise
     except Exception:  # noqa: BLE001 - simplify fails in many ways: not decided
         return False
+
+
+_TOO_SLOW: set = set()  # arguments whose simplify outlasted a point's time
 
 
 def _shown(node) -> str:

@@ -43,6 +43,7 @@ class NumericSettings:
     link_points: int = 200  # draws per link of a vector derivation (each needs SymPy evaluation)
     link_exact_points: int = 16  # agreeing draws of a link re-evaluated at high precision
     link_sizes: tuple[int, ...] = (2, 3)  # the sizes a vector link's SymPy sides are written out at
+    settle_overflow: bool = True  # vector draws where float64 has no value on either side go to mpmath
     max_digits: int | None = None  # a cap on any point's precision (None: evaluate's own limits)
 
     def confirming(self) -> NumericSettings:
@@ -54,11 +55,13 @@ class NumericSettings:
         simplest 8 of them, each at most CHEAP_DIGITS (a point far out, x = 10^4 with e^x in the claim,
         needs thousands of digits to say what the proof already says; it is counted as not settled), and
         any that differs there contradicts the proof: an `error`, never a pass. A vector link is written
-        out at n = 2 only (n = 3 doubles the cost of the pass and a wrong step shows at n = 2 as well).
+        out at n = 2 only (n = 3 doubles the cost of the pass and a wrong step shows at n = 2 as well),
+        and a vector draw where float64 has no value on either side (e^1000 in a softmax written out)
+        is left to the full check: only a draw where some side has a value can contradict the proof.
         An unproved claim gets the full check afterwards.
         """
         return replace(self, exact_points=0, link_exact_points=0, max_exact=8, max_digits=evaluate.CHEAP_DIGITS,
-                       link_sizes=(2,))
+                       link_sizes=(2,), settle_overflow=False)
 
 
 # float64 "agreement" above this many units of rounding of the terms is not taken on trust: those points
@@ -406,6 +409,9 @@ def cross_check_vector(identity, lhs, rhs, *, where=None, with_numpy=True,
                 if disagrees and exact_budget <= 0 and settled_disagreeing >= settings.max_exact:
                     tally.undecided += 1
                     continue
+                if disagrees and not settings.settle_overflow and _overflowed_only(A[j], B[j], bad[j]):
+                    tally.undecided += 1  # float64 out of range on both sides: says nothing, and proves nothing
+                    continue
                 exact_budget -= 1
                 settled_disagreeing += int(disagrees)
                 agree, L, R = explicit.settle(draw, scale[j], settings.max_digits or evaluate.MAX_DIGITS)
@@ -437,6 +443,12 @@ def _no_verdict_at_jumps(tally, settings) -> None:
         tally.problems.append(f"the numbers cannot decide the claim: at {_points(len(tally.at_jumps))} the argument "
                               "of a jump function (sign, Heaviside, floor, ceiling, a condition) is within rounding "
                               f"of its jump and could not be decided exactly, e.g. {tally.at_jumps[0]}")
+
+
+def _overflowed_only(a, b, disagreeing) -> bool:
+    """Whether every entry where the sides disagree has no float64 value on either side."""
+    with np.errstate(all="ignore"):
+        return not np.any(disagreeing & (np.isfinite(a) | np.isfinite(b)))
 
 
 def _stacked(draws, pairs):
