@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from qedcheck.checks import matrices
+from qedcheck.checks.matrix import matrices
 from qedcheck.checks.runner import verify_identity
 from qedcheck.readers.identity_file import load_identity_file
 from qedcheck.results import Verdict

@@ -21,15 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..results import Counterexample, NumericOutcome, ProofOutcome
-from ..sized import Condition, Declarations, MatrixClaim, Node, size_value
-from . import kinks, strategies
+from ...results import Counterexample, NumericOutcome, ProofOutcome
+from ...sized import Condition, Declarations, MatrixClaim, Node, size_value
+from .. import kinks, strategies
+from ..run.budget import BudgetExceeded, Deadline, interrupt_after
 from .matrix_algebra import rewritten
 from .matrix_domain import domain_condition, special_reason
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import DomainExplicit, Explicit, NotAnalysable, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
-from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 ALL_SIZES = "all sizes"
 MAX_EXPLICIT_LEVEL = 3  # explicit proofs at every combination of sizes up to this
@@ -363,13 +363,13 @@ def _log_abs_derivatives(expr):
 
 
 def prepare(expr):
-    from .symbolic import prepare as prepared
+    from ..symbolic import prepare as prepared
 
     return prepared(expr)
 
 
 def _entry_strategies(difference, tried) -> ProofOutcome:
-    from .symbolic import _run_strategies
+    from ..symbolic import _run_strategies
 
     return _run_strategies(difference, None, False, tried, scope="", pipeline=strategies.ENTRYWISE)
 
