@@ -37,6 +37,8 @@ from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
+from .run.budget import BudgetExceeded
+
 NON_SMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise, sp.DiracDelta,
               sp.floor, sp.ceiling, sp.frac)
 _ARGUMENT_ZEROS = (sp.Abs, sp.sign, sp.Heaviside, sp.DiracDelta)
@@ -436,6 +438,8 @@ class PointJudge:
                 self._seen[key] = self._decide(dict(zip(self.symbols, exact)))
             except Undecided as undecided:
                 self._seen[key] = _Point("unknown", reason=str(undecided))
+            except BudgetExceeded:  # the point's time is up: not decided, and not remembered as such
+                raise
             except Exception as failure:  # noqa: BLE001 - SymPy failing on a limit: not decided, and said so
                 self._seen[key] = _Point("unknown", reason=f"the kink analysis failed ({type(failure).__name__})")
         return self._seen[key]
