@@ -1,7 +1,7 @@
 """Sized claims as data: the typed tree of a vector/matrix expression, its declarations, the claim.
 
 The plain-text reader (readers/matrix_expression.py) builds these trees; the engines
-(checks/matrices.py and its helpers) evaluate them three ways — in NumPy at random sizes, as
+(checks/matrix/matrices.py and its helpers) evaluate them three ways — in NumPy at random sizes, as
 explicit SymPy matrices at fixed small sizes, and as indexed entry forms for every size. Nothing here
 computes; like identity.py, it is the record every layer reads.
 

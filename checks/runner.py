@@ -21,8 +21,9 @@ from ..identity import Identity
 from ..input_errors import InputError, input_error
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
 from ..sized import Node
-from . import constraints, domain, evaluate, finite_diff, matrices, numeric, sampling
+from . import constraints, domain, evaluate, finite_diff, numeric, sampling
 from .core import Claim, Decision, Engines, check_claim, identity_ok
+from .matrix import matrices
 from .model import merge_outcomes
 from .run.budget import Deadline
 from .steps import check_derivations
@@ -155,7 +156,7 @@ def versions() -> dict[str, str]:
 
 
 def _prove(claim: Claim, deadline: Deadline) -> ProofOutcome:
-    if isinstance(claim.lhs, Node):  # vectors and matrices of named sizes: checks/matrices.py
+    if isinstance(claim.lhs, Node):  # vectors and matrices of named sizes: checks/matrix/matrices.py
         return matrices.prove(_sized_sides(claim), deadline)
     return prove(claim.lhs, claim.rhs, where=claim.where, size=claim.size, indices=claim.indices,
                  sizes=claim.sizes, deadline=deadline)

@@ -2,7 +2,7 @@
 
 mlp.py proves ∂L/∂W⁽²⁾, ∂L/∂b⁽²⁾, ∂L/∂W⁽¹⁾, ∂L/∂b⁽¹⁾ entry by entry at (d, d_h, m) = (2, 3, 2) and
 (3, 2, 4). Here each is one claim about matrices of named sizes d, d_h, m (sized.py), proved by the
-indexed entry forms of checks/matrices.py for all sizes at once and checked numerically at random
+indexed entry forms of checks/matrix/matrices.py for all sizes at once and checked numerically at random
 sizes against finite differences of a NumPy evaluation.
 
 The network: hᵃ = W⁽¹⁾x + b⁽¹⁾, hˢ = sin hᵃ, oᵃ = W⁽²⁾hˢ + b⁽²⁾, L = −tᵀ log softmax(oᵃ) for a target

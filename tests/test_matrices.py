@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import sympy as sp
-from qedcheck.checks import matrices
+from qedcheck.checks.matrix import matrices
 from qedcheck.checks.runner import verify_identity
 from qedcheck.readers.expression import ExpressionError
 from qedcheck.readers.identity_file import load_identity_file

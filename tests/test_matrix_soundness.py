@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 
 import pytest
-from qedcheck.checks import matrices
+from qedcheck.checks.matrix import matrices
 from qedcheck.checks.runner import verify_identity
 from qedcheck.readers.identity_file import load_identity_file
 from qedcheck.results import Verdict
@@ -121,6 +121,17 @@ def test_numeric_one_side_undefined_is_a_counterexample(tmp_path):
 def test_numeric_a_complex_side_against_a_real_one_is_a_counterexample(tmp_path):
     outcome = matrices.numeric_check(_sides(tmp_path, 'vectors = { x = "n" }', "log(x)", "log(abs(x))"))
     assert outcome.counterexample is not None, outcome
+
+
+@pytest.mark.parametrize("declaration, lhs, rhs", [
+    ('vectors = { x = "n" }', "log(x**2)", "2 * log(x)"),  # 2 log x = 2 log|x| + 2πi for x < 0
+    ('vectors = { x = "n", y = "n" }', "sqrt(x * y)", "sqrt(x) * sqrt(y)"),  # 1 against i·i = −1
+    ('vectors = { x = "n" }', "sqrt(x)", "sqrt(x) * sign(x)"),  # i√2 against −i√2 at x = −2: both nan in NumPy
+])
+def test_complex_values_refute_like_scalar_claims(tmp_path, declaration, lhs, rhs):
+    """Both were numeric-only: NumPy's real arithmetic gives nan on both sides, and such draws were dropped."""
+    result = _claim(tmp_path, declaration, lhs, rhs)
+    assert result.verdict is Verdict.REFUTED, result.message
 
 
 def test_numeric_both_sides_undefined_is_no_counterexample(tmp_path):

@@ -22,8 +22,10 @@ def test_no_proof_but_agreeing_numbers_is_numeric_only():
     y = sp.Symbol("y", real=True)
     lhs, rhs = sp.atan(sp.sinh(y)), 2 * sp.atan(sp.tanh(y / 2))
     result = verify_identity(make_identity(lhs, rhs, [y], timeout=2.0))
-    assert result.verdict is Verdict.NUMERIC_ONLY
-    assert not result.ok and "no symbolic proof" in result.message
+    # the strategies give up within the 2 s budget on an idle machine; under load the budget may run out
+    # first (timeout): either way no proof is claimed, and the numbers agree
+    assert result.verdict in (Verdict.NUMERIC_ONLY, Verdict.TIMEOUT), result.message
+    assert not result.ok and ("no symbolic proof" in result.message or result.verdict is Verdict.TIMEOUT)
     assert result.numeric.agrees and result.numeric.points >= 1000
 
 

@@ -143,6 +143,21 @@ FINDINGS = [
             bug="at the exact special point 7/3 the two Heavisides disagree (refuted at x = 2.3333333333333335, "
                 "lhs = 0.5); a true claim refuted"),
     Example("finding_removable_cancelled_on_reading", "sin(x)*x/x", "sin(x)", ("refuted",)),
+    # fuzzer runs of this session (seeds 21 and 33, /work/notes/fuzz-findings.md)
+    Example("finding_kink_crowded_out", "atan(Max(x, x)) + Max(Abs(x - 7/3), 10**-12)",
+            "atan(Max(x, x*(sin(x)**2 + cos(x)**2))) + Abs(x - 7/3)", ("refuted",), where="x != 7/3",
+            bug="the 'zeros' of an identically zero kink argument filled the special points before 7/3 ± 1e-12"),
+    Example("finding_threshold_crowded_out", "Min(x, x)*Heaviside(x) + Min(1/(x - 0.1)**2, 10**6)",
+            "Min(x*(sin(x - 5)**2 + cos(x - 5)**2), x)*Heaviside(x) + 1/(x - 0.1)**2", ("refuted",),
+            where="x != 0.1", bug="as above, for the kink of Min(1/(x - 0.1)**2, 10**6) at 0.1 ± 0.001"),
+    Example("finding_denominator_lost_to_rounding", "tan(sin(x))/(1 + 1.5**2) + Max(x, -x)",
+            "tan(sin(x))/(1 + 1.5**2*(cosh(0.2*x + 0.75)**2 - sinh(0.2*x + 0.75)**2)) + x", HOLDS,
+            where="x > 0", bug="the denominator is exactly 0 below 122 digits at x = 700: 'the rhs is undefined'"),
+    Example("finding_difference_quotients_not_converged", "diff(cos((x**2)**3), x)",
+            "-sin((x**2)**3)*(3*(x**2.0)**(3 - 1))*(2*x**(2 - 1))", ("proved",),
+            bug="finite differences at x = 8.5 (13 radians per step) 'disagreed': error on a true derivative"),
+    Example("finding_argument_too_large_for_mpmath", "exp(exp(x))", "exp(exp(x)) + Heaviside(x - 20)",
+            ("refuted",), bug="exp(e^(10^6)) at high precision ran into the worker's wall limit (timeout)"),
 ]
 
 MARKUP = [  # sources that rich would read as markup: shown as written, never rendered

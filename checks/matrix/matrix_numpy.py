@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..sized import NON_ANALYTIC, Declarations, Node, size_value
+from ...sized import NON_ANALYTIC, Declarations, Node, size_value
 
 COMPLEX_STEP = 1e-20
 CENTRAL_STEP = 1e-6

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..sized import Node
+from ...sized import Node
 
 
 def rewritten(node: Node) -> Node:

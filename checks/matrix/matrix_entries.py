@@ -16,8 +16,8 @@ import itertools
 
 import sympy as sp
 
-from ..sized import Declarations, Node
-from . import indexed
+from ...sized import Declarations, Node
+from .. import indexed
 from .matrix_explicit import ELEMENTWISE
 
 

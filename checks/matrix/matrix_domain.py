@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..sized import Condition, Declarations, Node
+from ...sized import Condition, Declarations, Node
 
 # Elementwise functions defined and smooth everywhere on ℂ.
 _ENTIRE = ("exp", "sin", "cos", "sinh", "cosh")

@@ -21,15 +21,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from ..results import Counterexample, NumericOutcome, ProofOutcome
-from ..sized import Condition, Declarations, MatrixClaim, Node, size_value
-from . import kinks, strategies
+from ...results import Counterexample, NumericOutcome, ProofOutcome
+from ...sized import Condition, Declarations, MatrixClaim, Node, size_value
+from .. import kinks, strategies
+from ..run.budget import BudgetExceeded, Deadline, interrupt_after
 from .matrix_algebra import rewritten
 from .matrix_domain import domain_condition, special_reason
 from .matrix_entries import Entries, NoEntryForm, atomised, normal_form
 from .matrix_explicit import DomainExplicit, Explicit, NotAnalysable, numeric_values, symbolic_values
 from .matrix_numpy import Evaluator, draw, uses_central_differences
-from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 ALL_SIZES = "all sizes"
 MAX_EXPLICIT_LEVEL = 3  # explicit proofs at every combination of sizes up to this
@@ -363,13 +363,13 @@ def _log_abs_derivatives(expr):
 
 
 def prepare(expr):
-    from .symbolic import prepare as prepared
+    from ..symbolic import prepare as prepared
 
     return prepared(expr)
 
 
 def _entry_strategies(difference, tried) -> ProofOutcome:
-    from .symbolic import _run_strategies
+    from ..symbolic import _run_strategies
 
     return _run_strategies(difference, None, False, tried, scope="", pipeline=strategies.ENTRYWISE)
 
@@ -549,9 +549,9 @@ def _holds(condition: Condition | None, evaluator) -> np.ndarray | bool:
 
 def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None:
     """Compare the sides at every point of `sample`; settle exactly the points where float64 disagrees
-    beyond `tolerance`, or where one side has no finite value and the other has (undefined, or complex,
-    which NumPy's real arithmetic cannot show: both are decided by the exact evaluation). Where neither
-    side has a value the point says nothing."""
+    beyond `tolerance`, or where a side has no finite float64 value (undefined, or complex, which NumPy's
+    real arithmetic cannot show: the exact evaluation tells which, and compares complex values; where
+    neither side has a value there the point says nothing)."""
     for assignment in _sampled_assignments(claim.free_indices, sample.sizes, rng):
         evaluator = Evaluator(dict(sample.arrays), dict(sample.scalars), sample.sizes, assignment)
         with np.errstate(all="ignore"):
@@ -568,11 +568,11 @@ def _compare(claim: Sides, sample, tally: _Tally, tolerance: float, rng) -> None
             defined_left = np.isfinite(left).all(axis=trailing) & np.isreal(left).all(axis=trailing)
             defined_right = np.isfinite(right).all(axis=trailing) & np.isreal(right).all(axis=trailing)
             usable = mask & defined_left & defined_right
-            one_sided = np.flatnonzero(mask & (defined_left != defined_right))
+            unshown = np.flatnonzero(mask & ~(defined_left & defined_right))
             error = np.abs(left - right).max(axis=trailing) if trailing else np.abs(left - right)
             scale = np.maximum(np.abs(left), np.abs(right))
             scale = scale.max(axis=trailing) if trailing else scale
-        for point in one_sided[:2]:  # NumPy's nan may be a complex value: only exact arithmetic can tell
+        for point in unshown[:2]:  # NumPy's nan may be a complex value: only exact arithmetic can tell
             _confirm(claim, sample, int(point), assignment, tally, one_sided=True)
         if not usable.any():
             continue
@@ -597,7 +597,7 @@ def _sampled_assignments(free_indices, sizes, rng):
 def _confirm(claim: Sides, sample, point: int, assignment, tally: _Tally, one_sided: bool = False) -> None:
     """Settle a float64 disagreement exactly; keep the counterexample with the smallest sizes.
 
-    `one_sided`: one side has no finite float64 value there, which may be a complex value NumPy's real
+    `one_sided`: a side has no finite float64 value there, which may be a complex value NumPy's real
     arithmetic cannot show: no evidence either way unless settled exactly (too large: nothing said)."""
     weight = sum(sample.sizes.values())
     derivative = any(n.op in ("grad", "jacobian") for side in (claim.lhs, claim.rhs) for n in side.walk())
@@ -691,7 +691,7 @@ def _confirmed_gap(a, b, rewritten=(False, False)):
         return ()
     if abs(low - high) > abs(high) * sp.Float("1e-30"):
         return ()
-    return float(abs(high)), sp.sstr(sp.N(high, 12))
+    return float(abs(high)), sp.sstr(sp.N(high, 12, chop=True))
 
 
 def _point(claim: Sides, sizes, arrays, scalars, assignment) -> dict:

@@ -14,9 +14,9 @@ import itertools
 
 import sympy as sp
 
-from ..derivations.vocabulary import relu, sigmoid, softplus
-from ..readers.expression import keep_domain
-from ..sized import Declarations, Node, size_value
+from ...derivations.vocabulary import relu, sigmoid, softplus
+from ...readers.expression import keep_domain
+from ...sized import Declarations, Node, size_value
 
 ELEMENTWISE = {
     "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt, "sin": sp.sin, "cos": sp.cos, "tan": sp.tan,

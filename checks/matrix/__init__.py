@@ -1,0 +1,1 @@
+"""Vector and matrix claims written with named sizes (readers/matrix_expression.py): proved for every size by entry forms, size by size by explicit instances, checked in NumPy at random sizes; their special points decided entry by entry."""
