@@ -582,7 +582,7 @@ def within_point_time(settle_point):
 @within_point_time
 def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None,
            rewritten: tuple[bool, bool] = (False, False), max_digits: int = MAX_DIGITS, watch=None, *,
-           kinked: tuple[bool, bool] = (False, False)) -> Settled:
+           kinked: tuple[bool, bool] = (False, False), judge=None) -> Settled:
     """Compare the sides at one point, raising the precision until the answer is stable.
 
     At precisions p and q = p + Δ: the difference is real when both precisions agree on it to
@@ -599,7 +599,10 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
     `kinked`: which side is SymPy's formula for a derivative of a non-smooth function, whose value at a
     kink is a convention (d|x|/dx = sign x is 0 at 0, where no derivative exists): where the other side
     is undefined, such a value is no evidence that the claim's side has one (kinks.py decides those
-    points exactly), so the point is excluded, never a counterexample.
+    points exactly), so the point is excluded, never a counterexample. `judge` (kinks.PointJudge): at a
+    point where a jump function is at its jump and a derivative of a non-smooth function is at a kink,
+    the claim is decided as the kink analysis decides it, exactly (see at_kink), never by the formulas'
+    conventions.
     """
     measured = cancellation(*point) if cancellation is not None else Cancellation()
     start = digits_for(point, extra_digits + measured.digits, dynamic_range=cancellation is None)
@@ -610,6 +613,10 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
         if settled.status != "ambiguous":
             break
         ambiguous = settled.ambiguous
+        if judge is not None:
+            decided = at_kink(judge, point, settled.digits, ambiguous)
+            if decided is not None:
+                return decided
         before = len(watch.sites)
         try:
             watch, why = watch.decide(point, ambiguous, settled.digits)
@@ -632,6 +639,44 @@ def settle(exact_lhs, exact_rhs, point, extra_digits: int = 0, cancellation=None
             return Settled("excluded", settled.lhs, settled.rhs, settled.digits,
                            f"a removable singularity: the {side} is undefined there but tends to the other side")
     return settled
+
+
+def at_kink(judge, point, digits: int, ambiguous=()) -> Settled | None:
+    """The point decided exactly by the kink analysis (kinks.PointJudge), or None where no derivative of
+    a non-smooth function is at a kink (the formulas are the derivatives there).
+
+    Both sides with a value: agree or differ by their exact values. One side with none (no derivative
+    at x = 0: one-sided derivatives 0 and 1): a counterexample, the reason shown. Neither: outside the
+    claim's domain, excluded (as 1/x = 1/x at 0). Not decidable: unresolved, and marked at a jump
+    (`ambiguous`), so that no verdict rests on the numbers there.
+    """
+    decided = judge(point)
+    if decided is None:
+        return None
+    if decided.status == "unknown":
+        return Settled("unresolved", reason=f"a derivative at a kink could not be decided exactly: {decided.reason}",
+                       ambiguous=tuple(ambiguous) or (0,))
+    if decided.status == "continuous":
+        return Settled("unresolved", reason=decided.reason)
+    if decided.status == "neither":
+        return Settled("excluded", None, None, digits, decided.reason)
+    left, right = _exact_value(decided.lhs, digits), _exact_value(decided.rhs, digits)
+    if (left is None) != (decided.lhs is None) or (right is None) != (decided.rhs is None):
+        return Settled("unresolved", reason="an exact value at a kink could not be evaluated")
+    if decided.status == "agree":
+        return Settled("agree", left, right, digits)
+    return Settled("differ", left, right, digits, decided.reason if left is None or right is None else "")
+
+
+def _exact_value(value, digits: int):
+    """An exact SymPy number at `digits` (None for no value)."""
+    if value is None:
+        return None
+    with mpmath.workdps(digits):
+        try:
+            return _number(mpmath.mpmathify(sp.N(value, digits)))
+        except (TypeError, ValueError, ArithmeticError):
+            return None
 
 
 REMOVABLE_STEP = 40  # a side undefined at a point is probed 10^-40 (relative) away on each side

@@ -32,9 +32,12 @@ take, mixed partial derivatives, zeros it cannot list) blocks the proof: it says
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass, field, replace
 
 import sympy as sp
+
+from .run.budget import BudgetExceeded
 
 NON_SMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise, sp.DiracDelta,
               sp.floor, sp.ceiling, sp.frac)
@@ -63,6 +66,11 @@ class KinkVerdict:
     point: dict = field(default_factory=dict)
     strategy: str = "kink"  # "kink": no derivative, or its true value, at a kink; "domain": one side undefined
     values: tuple[str, ...] = ()  # (lhs, rhs, difference) at the refuting point; "undefined": a side with none
+    # "covered": the kinks of the derivatives decided exactly, as (symbol, point): there the formulas give
+    # conventions, so a proof by the strategies needs to hold only off them; and why each point where
+    # neither side has a value is outside the claim's domain
+    decided: tuple = ()
+    excluded: tuple = ()  # (symbol, point, why): where neither side has a value
 
 
 @dataclass(frozen=True)
@@ -112,13 +120,16 @@ def analyse(lhs, rhs, where=None, prepared=None) -> KinkVerdict:
     if variable is not None:
         groups.setdefault(variable, [])
     symbols = lhs.free_symbols | rhs.free_symbols | (where.free_symbols if where is not None else set())
+    decided, excluded = [], []
     for x in sorted(groups, key=lambda s: (s != variable, str(s))):
         verdict = _analyse_variable(lhs, rhs, where, x, groups[x], x == variable, symbols)
         if verdict.status == "refuted" and where is not None and where.subs(verdict.point) is not sp.true:
             return KinkVerdict("unknown", f"{verdict.message}, but the domain could not be confirmed there")
         if verdict.status != "covered":
             return verdict
-    return KinkVerdict("covered")
+        decided += verdict.decided
+        excluded += verdict.excluded
+    return KinkVerdict("covered", decided=tuple(decided), excluded=tuple(dict.fromkeys(excluded)))
 
 
 def _analyse_variable(lhs, rhs, where, x, equations, with_nodes, symbols) -> KinkVerdict:
@@ -329,35 +340,170 @@ def _analyse_at(lhs, rhs, where, x, equations=(), with_nodes=True) -> KinkVerdic
         points |= {p for p in listed if _admissible(x, p, where)}
         if not complete:
             sampled = f"{equation} = 0 at infinitely many {x}, of which a few were checked"
+    kinks_of_nodes = {p for values, _formula, _incomplete in nodes.values() for p in values}
+    decided, excluded = [], []
     for p in sorted(points, key=lambda q: (len(str(q)), str(q))):  # the simplest point first
-        left, lhs_undefined = _side_value(lhs, x, p, nodes)
-        right, rhs_undefined = _side_value(rhs, x, p, nodes)
-        if _FORMULA in (lhs_undefined, rhs_undefined):
-            if _continuous_limit_decides(lhs, rhs, lhs_undefined, rhs_undefined, x):
-                continue
-            raise Undecided(f"cannot tell whether the derivative exists at {x} = {p}")
-        if lhs_undefined and rhs_undefined:
-            continue  # neither side is defined there: the claim says nothing at p
-        if lhs_undefined or rhs_undefined:
-            reason = lhs_undefined or rhs_undefined
-            side, other_name, other = ("lhs", "rhs", right) if lhs_undefined else ("rhs", "lhs", left)
-            shown = (("undefined", str(other)) if lhs_undefined else (str(other), "undefined")) + (
-                f"the {side} is undefined, the other side is not",)
-            if reason is _PLAIN:  # a denominator or a logarithm's argument is 0 there
-                return KinkVerdict("refuted", f"the {side} is undefined at {x} = {p}, the {other_name} is {other}",
-                                   {x: p}, strategy="domain", values=shown)
-            return KinkVerdict("refuted", f"{reason} (the {side} is undefined there, the {other_name} is {other})",
-                               {x: p}, values=shown)
-        difference = _simplified(left - right)
-        if difference == 0:
-            continue
-        if difference.is_zero is False:
-            return KinkVerdict("refuted", f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly", {x: p},
-                               values=(str(left), str(right), str(difference)))
-        raise Undecided(f"cannot decide the claim at {x} = {p}")
+        at = _decide_point(lhs, rhs, x, p, nodes)
+        if at.status == "differ":
+            return at.verdict
+        if at.status in ("agree", "neither") and p in kinks_of_nodes:
+            decided.append((x, p))
+        if at.status == "neither":
+            excluded.append((x, p, at.reason))
     if sampled:
         raise Undecided(sampled)
-    return KinkVerdict("covered")
+    return KinkVerdict("covered", decided=tuple(decided), excluded=tuple(excluded))
+
+
+@dataclass(frozen=True)
+class _Point:
+    """The claim at one special point, decided exactly: "agree", "differ" (`verdict` says how), "neither"
+    (no side has a value: the claim says nothing there, as 1/x = 1/x at 0) or "continuous" (SymPy's
+    formula is undefined where the derivative exists, and the claim holds there if it holds around)."""
+
+    status: str
+    lhs: object = None
+    rhs: object = None
+    reason: str = ""
+    verdict: KinkVerdict | None = None
+
+
+def _decide_point(lhs, rhs, x, p, nodes) -> _Point:
+    """The claim at x = p, each derivative of `nodes` at its true value there (Undecided when it cannot
+    be decided exactly)."""
+    left, lhs_undefined = _side_value(lhs, x, p, nodes)
+    right, rhs_undefined = _side_value(rhs, x, p, nodes)
+    if _FORMULA in (lhs_undefined, rhs_undefined):
+        if _continuous_limit_decides(lhs, rhs, lhs_undefined, rhs_undefined, x):
+            return _Point("continuous", reason=f"SymPy's derivative formula is undefined at {x} = {p}, where the "
+                                               "derivative exists: decided by the points around it")
+        raise Undecided(f"cannot tell whether the derivative exists at {x} = {p}")
+    if lhs_undefined and rhs_undefined:
+        reasons = list(dict.fromkeys(r for r in (lhs_undefined, rhs_undefined) if r is not _PLAIN))
+        why = f" ({'; '.join(reasons)})" if reasons else f" at {x} = {p}"
+        return _Point("neither", reason=f"neither side has a value{why}")
+    if lhs_undefined or rhs_undefined:
+        reason = lhs_undefined or rhs_undefined
+        side, other_name, other = ("lhs", "rhs", right) if lhs_undefined else ("rhs", "lhs", left)
+        shown = (("undefined", str(other)) if lhs_undefined else (str(other), "undefined")) + (
+            f"the {side} is undefined, the other side is not",)
+        if reason is _PLAIN:  # a denominator or a logarithm's argument is 0 there
+            verdict = KinkVerdict("refuted", f"the {side} is undefined at {x} = {p}, the {other_name} is {other}",
+                                  {x: p}, strategy="domain", values=shown)
+        else:
+            verdict = KinkVerdict("refuted", f"{reason} (the {side} is undefined there, the {other_name} is {other})",
+                                  {x: p}, values=shown)
+        return _Point("differ", left, right, reason if reason is not _PLAIN else verdict.message, verdict)
+    difference = _simplified(left - right)
+    if difference == 0:
+        return _Point("agree", left, right)
+    if difference.is_zero is False:
+        message = f"at {x} = {p} the lhs is {left} and the rhs is {right} exactly"
+        return _Point("differ", left, right, message,
+                      KinkVerdict("refuted", message, {x: p}, values=(str(left), str(right), str(difference))))
+    raise Undecided(f"cannot decide the claim at {x} = {p}")
+
+
+class PointJudge:
+    """The numeric check's answer at a point where a derivative of a non-smooth function in the claim
+    may be at a kink.
+
+    There SymPy's formula gives a convention (Heaviside(0) = 1/2 for d max(0, x)/dx, the cases' own 1
+    for the derivative of a function by cases), not a derivative: comparing two conventions refutes
+    d max(0, x)/dx = d/dx (0 for x < 0, x for x ≥ 0), where neither side has a derivative, and agrees
+    with d relu(x)/dx = Heaviside(x), where one side has none. So at such a point the claim is decided
+    as the kink analysis decides it, exactly: each derivative at its true value (from the one-sided
+    difference quotients), or no value. A point that is no kink of any of them is left to the numbers
+    (None): there the formulas are the derivatives.
+    """
+
+    def __init__(self, lhs, rhs, symbols):
+        self.lhs, self.rhs, self.symbols = sp.sympify(lhs), sp.sympify(rhs), tuple(symbols)
+        try:
+            self.variable, self.problem = _variable(self.lhs, self.rhs), ""
+        except Undecided as undecided:
+            self.variable, self.problem = None, str(undecided)
+        self._seen: dict = {}
+
+    def __call__(self, values) -> _Point | None:
+        """The claim at the point `values` (one per symbol, in order: a float64 is the rational it is),
+        or None where no derivative is at a kink. Status "unknown" when it cannot be decided exactly
+        (`reason` says why)."""
+        exact = [_exact_number(v) for v in values]
+        key = tuple(exact)
+        if key not in self._seen:
+            try:
+                if any(v is None for v in exact):
+                    raise Undecided("the point is not a finite real number")
+                self._seen[key] = self._decide(dict(zip(self.symbols, exact)))
+            except Undecided as undecided:
+                self._seen[key] = _Point("unknown", reason=str(undecided))
+            except BudgetExceeded:  # the point's time is up: not decided, and not remembered as such
+                raise
+            except Exception as failure:  # noqa: BLE001 - SymPy failing on a limit: not decided, and said so
+                self._seen[key] = _Point("unknown", reason=f"the kink analysis failed ({type(failure).__name__})")
+        return self._seen[key]
+
+    def _decide(self, point: dict) -> _Point | None:
+        if self.variable is None:
+            raise Undecided(self.problem)
+        x = self.variable
+        if x not in point:
+            raise Undecided(f"the derivative by {x} is not taken at a point of the claim's symbols")
+        p = point[x]
+        used = self.lhs.free_symbols | self.rhs.free_symbols
+        others = {s: v for s, v in point.items() if s != x and s in used}
+        lhs, rhs = (_fixed(self.lhs, others), _fixed(self.rhs, others)) if others else (self.lhs, self.rhs)
+        kinked = [node for side in (lhs, rhs) for node in side.atoms(sp.Derivative) if node.expr.has(*NON_SMOOTH)]
+        kinked = list(dict.fromkeys(kinked))
+        if not any(_at_kink(node, x, p) for node in kinked):
+            return None
+        nodes = {node: _node_value_at(node, x, p) for node in kinked}
+        return _decide_point(lhs, rhs, x, p, nodes)
+
+
+def _exact_number(value):
+    """A sampled coordinate as an exact number (a float64 is the rational it represents), None if it is
+    not a finite real number."""
+    if isinstance(value, sp.Rational):
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return sp.Rational(number) if math.isfinite(number) else None
+
+
+def _at_kink(node: sp.Derivative, x, p) -> bool:
+    """Is x = p (exact) a zero of a kink equation of the function differentiated or of one of its
+    derivatives up to the order taken? When SymPy cannot tell, it may be."""
+    g = node.expr.doit() if node.expr.has(sp.Sum, sp.Limit) else node.expr
+    order = sum(count for _, count in node.variable_count)
+    for _ in range(order):
+        for equation in _kink_equations(g, x):
+            value = equation.subs(x, p)
+            if value.is_zero is False:
+                continue
+            if value.is_zero or _simplified(value).is_zero is not False:
+                return True
+        g = sp.diff(g, x)
+    return False
+
+
+def _node_value_at(node: sp.Derivative, x, p):
+    """`_node_values` at one point: (the derivative's true value at p, or why it has none; SymPy's
+    formula), in the form `_side_value` reads."""
+    g = node.expr.doit() if node.expr.has(sp.Sum, sp.Limit) else node.expr
+    order = sum(count for _, count in node.variable_count)
+    value = _function_value(g, x, p)
+    for stage in range(order):
+        if isinstance(value, _NoDerivative):
+            if stage:
+                value = _NoDerivative(f"no {_ordinal(stage + 1)} derivative at {x} = {p}: {value.reason}")
+        else:
+            value = _one_sided(g, x, p, value, stage)
+        g = sp.diff(g, x)
+    return {p: value}, g, ""
 
 
 def _node_values(node: sp.Derivative, x, where):
@@ -449,6 +595,23 @@ def kink_points(g, x, where=None) -> set:
 def _kink_points(g, x, where):
     """The kink points, and why they are not all of them ("" when they are)."""
     incomplete = ""
+    points = set()
+    for equation in _kink_equations(g, x):
+        try:
+            solutions = sp.solveset(equation, x, sp.S.Reals)
+        except Exception as failure:
+            raise Undecided(f"cannot solve {equation} = 0 for {x}") from failure
+        listed, complete = _points(solutions, f"the kinks of {g} in {x} ({equation} = 0) are not a finite set "
+                                              "of points")
+        if not complete:
+            incomplete = f"the kinks of {g} in {x} ({equation} = 0) are infinitely many: a few were checked"
+        points |= {p for p in listed if _admissible(x, p, where)}
+    return points, incomplete
+
+
+def _kink_equations(g, x) -> list:
+    """Expressions in x whose zeros are where g may fail to be smooth in x: the arguments of Abs, sign,
+    Heaviside, the differences of Max's and Min's arguments, the two sides of Piecewise conditions."""
     equations = []
     for node in sp.preorder_traversal(g):
         if not isinstance(node, NON_SMOOTH) or not node.has(x):
@@ -467,20 +630,7 @@ def _kink_points(g, x, where):
                 equations += [r.lhs - r.rhs for r in relations]
         else:
             raise Undecided(f"{type(node).__name__} has kinks at every integer: not analysed")
-    points = set()
-    for equation in equations:
-        if not equation.has(x):
-            continue
-        try:
-            solutions = sp.solveset(equation, x, sp.S.Reals)
-        except Exception as failure:
-            raise Undecided(f"cannot solve {equation} = 0 for {x}") from failure
-        listed, complete = _points(solutions, f"the kinks of {g} in {x} ({equation} = 0) are not a finite set "
-                                              "of points")
-        if not complete:
-            incomplete = f"the kinks of {g} in {x} ({equation} = 0) are infinitely many: a few were checked"
-        points |= {p for p in listed if _admissible(x, p, where)}
-    return points, incomplete
+    return [equation for equation in equations if equation.has(x)]
 
 
 def _admissible(x, p, where) -> bool:

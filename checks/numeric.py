@@ -171,6 +171,8 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     symbols = list(symbols)
     rewritten = (_rewritten(lhs), _rewritten(rhs))
     kinked = (kinks.has_kinked_derivative(lhs), kinks.has_kinked_derivative(rhs))
+    # at a kink of a derivative, SymPy's formulas give conventions: such points are decided exactly
+    judge = kinks.PointJudge(lhs, rhs, symbols) if any(kinked) else None
     lhs, rhs = prepare(lhs), prepare(rhs)
     # An integral SymPy could not evaluate is evaluated by quadrature (scipy's in float64, mpmath.quad at
     # high precision). A quadrature can miss a narrow peak and answer a confident wrong value, so a
@@ -229,7 +231,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
         full = evaluate.MAX_DIGITS_DISAGREEING if bad[index] else evaluate.MAX_DIGITS
         full = min(full, settings.max_digits or full)
         settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, min(limit, full),
-                                  watch, kinked=kinked)
+                                  watch, kinked=kinked, judge=judge)
         if settled.status == "unresolved" and limit < full and settled.digits:
             passes.append((index, full))  # needs more digits: looked at again after the cheap points
             continue
@@ -262,7 +264,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
     if tally.counterexample is None and specials is not None and specials.exact and settings.exact_points \
             and not quadrature:  # what a quadrature finds there could not count either way
         _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                             rewritten, watch, kinked)
+                             rewritten, watch, kinked, judge)
     _no_verdict_at_jumps(tally, settings)
     if tally.counterexample is None and tally.exact == 0 and not np.any(~bad) and not tally.problems:
         tally.problems.append("no sampled point where both sides have a value: no numeric evidence")
@@ -270,7 +272,7 @@ def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_r
 
 
 def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, exact_rhs, extra, cancellation,
-                         rewritten, watch=None, kinked=(False, False), rows: int = 3) -> None:
+                         rewritten, watch=None, kinked=(False, False), judge=None, rows: int = 3) -> None:
     """The exact rational zeros (x = -13/7 in sign(x + 13/7)), the other symbols at a few sampled values:
     evaluated at high precision from the exact value, where float64 cannot go."""
     names = [str(s) for s in symbols]
@@ -282,7 +284,7 @@ def _settle_exact_points(tally, symbols, columns, specials, where, exact_lhs, ex
             if holds is not None and not _holds_exactly(holds, point, extra):
                 continue
             settled = evaluate.settle(exact_lhs, exact_rhs, point, extra, cancellation, rewritten, watch=watch,
-                                      kinked=kinked)
+                                      kinked=kinked, judge=judge)
             if settled.status == "unresolved" and settled.ambiguous:
                 text = ", ".join(f"{n} = {v}" for n, v in zip(names, point))
                 tally.unresolved.append((text, settled.reason))

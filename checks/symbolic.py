@@ -137,7 +137,8 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
     if isinstance(lhs, sp.MatrixBase) or isinstance(rhs, sp.MatrixBase):
         return _prove_matrix(sp.Matrix(lhs), sp.Matrix(rhs), where, differentiated, tried)
     prepared = prepare(lhs), prepare(rhs)
-    at_kinks = _kink_outcome(lhs, rhs, where, tried, prepared=prepared)
+    covered: list = []
+    at_kinks = _kink_outcome(lhs, rhs, where, tried, prepared=prepared, covered=covered)
     if at_kinks is not None:
         return at_kinks
     at_point = kinks.exact_point_counterexample(lhs, rhs, where)
@@ -145,9 +146,26 @@ def _prove_scalar(lhs, rhs, where, tried) -> ProofOutcome:
         tried.append("exact-point")
         return ProofOutcome("refuted", at_point.strategy, tuple(dict.fromkeys(tried)), message=at_point.message,
                             point=tuple((str(s), str(v)) for s, v in at_point.point.items()), values=at_point.values)
-    refined = refinement(where)
+    # The kinks of the derivatives are decided exactly (the claim holds there, or neither side has a value):
+    # the formulas give conventions there (Heaviside(0) = 1/2 against the cases' 1), so the strategies
+    # need the claim only off them.
+    verdict = covered[0] if covered else None
+    off_kinks = [sp.Ne(x, p) for x, p in (verdict.decided if verdict else ()) if p.is_number]
+    strategies_where = sp.And(where, *off_kinks) if where is not None else sp.And(*off_kinks)
+    strategies_where = strategies_where if off_kinks else where
+    refined = refinement(strategies_where)
     difference = _refined(prepared[0] - prepared[1], refined)
-    return _run_strategies(difference, _refined(where, refined), differentiated, tried, scope="")
+    outcome = _run_strategies(difference, _refined(strategies_where, refined), differentiated, tried, scope="")
+    if outcome.status == "proved" and verdict is not None and verdict.excluded:
+        outcome = replace(outcome, message=_outside(verdict))
+    return outcome
+
+
+def _outside(verdict) -> str:
+    """What a proof says of the points the kink analysis put outside the claim's domain."""
+    reasons = "; ".join(dict.fromkeys(reason for _, _, reason in verdict.excluded))
+    suggested = " & ".join(f"{x} != {p}" for x, p, _ in verdict.excluded)
+    return f"{reasons}: outside the claim's domain (state it with where = \"{suggested}\")"
 
 
 def _prove_matrix(lhs, rhs, where, differentiated, tried) -> ProofOutcome:
@@ -276,7 +294,7 @@ def _prove_generic(lhs, rhs, where, size, indices, tried) -> ProofOutcome:
     return outcome
 
 
-def _kink_outcome(lhs, rhs, where, tried, scope="", prepared=None) -> ProofOutcome | None:
+def _kink_outcome(lhs, rhs, where, tried, scope="", prepared=None, covered=None) -> ProofOutcome | None:
     """The verdict of the analysis of special points when it settles the claim or forbids a proof,
     else None.
 
@@ -288,6 +306,8 @@ def _kink_outcome(lhs, rhs, where, tried, scope="", prepared=None) -> ProofOutco
     if verdict.status in ("smooth", "covered"):
         if verdict.status == "covered":
             tried.append("kink")
+            if covered is not None:
+                covered.append(verdict)
         return None
     tried.append("kink")
     if verdict.status == "refuted":

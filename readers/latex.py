@@ -127,7 +127,6 @@ _CASE_RELATIONS = {"<": "<", ">": ">", "\\lt": "<", "\\gt": ">", "\\leq": "<=", 
 _CASE_RELATION = re.compile(r"\\(?:leqslant|geqslant|leq|geq|le|ge|lt|gt)(?![A-Za-z])|<|>")
 _OTHERWISE = re.compile(r"^(?:\\text\s*\{\s*(?:otherwise|else)\s*\}|otherwise|else)$")
 MAX_CASES = 8
-_DERIVATIVE_BEFORE = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)[^{}]*\}\s*\{[^{}]*\}\s*(?:\\left\s*)?[(\[]?\s*$")
 
 
 def _cases_read(text: str, symbols: Mapping[str, sp.Symbol], functions, notation):
@@ -148,9 +147,6 @@ def _cases_read(text: str, symbols: Mapping[str, sp.Symbol], functions, notation
     merged = dict(symbols)
     pieces, position, number = [], 0, 900
     for match in found:
-        if _DERIVATIVE_BEFORE.search(text[: match.start()]):
-            raise ExpressionError("the derivative of a function by cases is not read (where its cases meet it "
-                                  "may have no derivative)")
         while f"Q_{number}" in merged:
             number += 1
         merged[f"Q_{number}"] = _piecewise(match.group(1), symbols, functions, notation)

@@ -237,7 +237,6 @@ def test_a_function_by_cases_is_a_piecewise(latex, expected):
     (r"\begin{cases} 1, & x^2 > 1 \\ 0, & \text{otherwise} \end{cases}", "cannot read the case condition"),
     (r"\begin{cases} 1, & \text{otherwise} \\ 0, & x > 0 \end{cases}", "must be the last"),
     (r"\begin{cases} 1 \\ 0 \end{cases}", "value, & condition"),
-    (r"\frac{d}{dx} \begin{cases} 0, & x < 0 \\ x, & x \geq 0 \end{cases}", "derivative of a function by cases"),
 ])
 def test_cases_that_are_not_a_function_without_doubt_are_refused(latex, message):
     with pytest.raises(ExpressionError, match=message):
