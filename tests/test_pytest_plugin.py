@@ -1,5 +1,5 @@
 """The pytest plugin, run with pytester: off unless asked, -k / -x / --junitxml work, a wrong identity fails
-with the verdict and the counterexample. Only fast identities run here; tests/test_catalogue.py checks
+with the verdict and the counterexample. Only fast identities run here; tests/catalogue/test_catalogue.py checks
 the whole catalogue once."""
 
 import xml.etree.ElementTree as ET

@@ -23,7 +23,7 @@ from qedcheck.derivations import catalogue
 from qedcheck.derivations.index import entries
 from qedcheck.results import Verdict
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 x, y = sp.symbols("x y", real=True)
 SETTINGS = settings_description(0, 1e-9, None)
 

@@ -25,7 +25,7 @@ from qedcheck.derivations import catalogue
 from qedcheck.readers.expression import RESERVED, ExpressionError, UserFunction
 from qedcheck.readers.latex import LATEX_FUNCTIONS, parse_latex_expression
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # Names the reader knows as functions (\sigma, \operatorname{softplus}, …) are never symbols here.
 FUNCTION_NAMES = frozenset(RESERVED) | frozenset(LATEX_FUNCTIONS) | {"sigma", "softmax", "S", "diag", "onehot",

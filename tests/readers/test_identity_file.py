@@ -9,7 +9,7 @@ from qedcheck.readers.identity_file import MAX_FILE_BYTES, MAX_IDENTITIES, load_
 from qedcheck.results import Verdict
 from qedcheck.selection import select
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(tmp_path, body: str | bytes, name="ids.toml") -> str:

@@ -19,7 +19,7 @@ from qedcheck.readers.matrix_expression import parse_sized
 from qedcheck.results import Verdict
 from qedcheck.sized import Array, Declarations
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "matrices.toml"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "matrices.toml"
 
 
 def _load(tmp_path, body: str):
@@ -245,7 +245,7 @@ def test_derivatives_through_kinks_are_not_proved(tmp_path):
         lhs = "grad(sum(relu(W @ x)), W)"
         rhs = "outer(Heaviside(W @ x), x)"
     ''')
-    # refuted like its scalar version: no derivative where an entry of W @ x is 0 (tests/test_matrix_soundness.py)
+    # refuted like its scalar version: no derivative where an entry of W @ x is 0 (tests/engine/test_matrix_soundness.py)
     assert result.verdict is Verdict.REFUTED and result.strategy == "kink", result.message
     assert "no derivative" in result.message and result.counterexample.point["n"] == 1
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from qedcheck.checks.run.process import RUN_THRESHOLDS, rare_collection
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_rare_collection_restores_the_callers_thresholds():

@@ -15,7 +15,7 @@ from qedcheck.readers.document import load_document
 from qedcheck.report.annotations import annotation, annotations
 from qedcheck.results import Verdict
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 # CI has shared/ beside the clone; a git worktree (wt/NAME) finds it one level further up.
 HOMEWORK = next((p for p in (ROOT.parent / "shared" / "homework" / "hw3-solutions.md",
