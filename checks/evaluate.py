@@ -863,5 +863,6 @@ def short(value, size=None) -> str:
     if size is not None and abs(value) <= mpmath.mpf(10) ** -40 * abs(size):
         return "0"
     if isinstance(value, (mpmath.mpf, mpmath.mpc)):
-        return mpmath.nstr(value, 17)
+        with mpmath.workdps(20):  # rounded first: mpmath prints a value of 40000 digits through a str of
+            return mpmath.nstr(+value, 17)  # an int of that many digits, beyond Python's 4300-digit limit
     return repr(float(value))

@@ -159,6 +159,27 @@ def _where_suggestion(excluded) -> str:
     return "add a `where` that excludes them"
 
 
+def cross_check_constants(lhs, rhs) -> NumericOutcome:
+    """A claim between numbers (no symbol): both sides at high precision, the precision growing with
+    the constants and the cancellation as for any point (evaluate.settle). A difference confirmed at two
+    precisions refutes it; agreement is the numbers agreeing, never a proof; no stable answer is said."""
+    tally = _Tally(region="no symbols: the two numbers compared at high precision")
+    lhs, rhs = prepare(lhs), prepare(rhs)
+    tally.points = 1
+    settled = evaluate.settle(evaluate.exact_function(lhs, []), evaluate.exact_function(rhs, []), [],
+                              evaluate.constant_digits(lhs, rhs), evaluate.cancellation_function((lhs, rhs), []))
+    if settled.status == "differ":
+        tally.exact = 1
+        tally.counterexample = _counterexample({}, settled.lhs, settled.rhs, settled.digits, settled.reason)
+    elif settled.status == "agree":
+        tally.exact, tally.digits = 1, settled.digits
+    elif settled.status == "excluded":
+        tally.problems.append(f"neither side is a number ({settled.reason})")
+    else:
+        tally.problems.append(f"the two numbers could not be compared: {settled.reason or 'no stable value'}")
+    return tally.outcome()
+
+
 def cross_check_scalar(lhs, rhs, symbols, *, where=None, numpy_lhs=None, numpy_rhs=None,
                        settings: NumericSettings = NumericSettings()) -> NumericOutcome:
     """Scalar claims (and the links of their derivations).

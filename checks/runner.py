@@ -176,8 +176,8 @@ def _numeric(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome 
 
 def _sampled(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome | None:
     identity = claim.context
-    if not claim.symbols and not claim.is_sized:
-        return None  # a claim about constants: the exact evaluation is the whole story
+    if not claim.symbols and not claim.is_sized:  # a claim between numbers: compared at high precision
+        return numeric.cross_check_constants(claim.lhs, claim.rhs)
     if claim.is_sized:
         outcome = numeric.cross_check_vector(identity, claim.lhs, claim.rhs, where=claim.where,
                                              with_numpy=claim.independent, settings=settings)
@@ -207,11 +207,11 @@ def _finite_difference(claim: Claim, settings: numeric.NumericSettings):
         draws = sampling.vector_draws(identity.vectors, identity.symbols, (2, 3, 5, 20), settings.seed, 40)
         return finite_diff.check_vector(identity.numpy_primitive, identity.numpy_rhs,
                                         str(identity.vectors[0].label), draws)
-    primitive, derivative = identity.numpy_primitive, identity.numpy_rhs
+    primitive, derivative, claimed_terms = identity.numpy_primitive, identity.numpy_rhs, None
     if primitive is None:  # a user file's diff claim: compiled here, in the worker, under the budget
-        primitive, derivative = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
+        primitive, derivative, claimed_terms = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
     return finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed,
-                                    _where_mask(identity), identity.symbols[0])
+                                    _where_mask(identity), identity.symbols[0], claimed_terms)
 
 
 def _where_mask(identity: Identity):

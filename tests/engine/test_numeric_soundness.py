@@ -413,3 +413,43 @@ def test_a_constant_beyond_float64_sends_the_special_points_to_high_precision():
     rhs = lhs + sp.Float("1e-400", 30) * relu(x - R(3, 5)) * relu(R(7, 10) - x)
     assert evaluate.beyond_float64(lhs, rhs) and not evaluate.beyond_float64(lhs, lhs + R(1, 10**300))
     assert numeric.cross_check_scalar(lhs, rhs, [x]).counterexample is not None
+
+
+# 8. From the 5000-pair fuzzer run (seed 41): engine faults and false alarms on valid input
+
+def test_a_value_of_forty_thousand_digits_is_shown_not_an_engine_fault():
+    """mpmath prints through a str of an int as long as the value's precision: beyond Python's
+    4300-digit limit that raised ValueError, and cosh(x) = cosh(log(exp(x))) + Min(x, 10000) - x was
+    an engine fault instead of refuted."""
+    with mpmath.workdps(40000):
+        value = mpmath.cosh(mpmath.mpf(10001)) + mpmath.mpf(1) / 3
+    assert evaluate.short(value).startswith("1.19697") and evaluate.short(value).endswith("e+4343")
+    result = refuted(sp.cosh(x), sp.cosh(sp.log(sp.exp(x))) + sp.Min(x, 10000) - x)
+    assert result.counterexample is not None
+
+
+def test_a_claim_between_numbers_is_compared_at_high_precision():
+    """No symbol: the prover's exact evaluation used to be the whole story, and a claim it could not
+    simplify was an engine fault ("no proof and no numeric check")."""
+    u = sp.exp(60) * sp.tanh(sp.atan(R(7, 3)))
+    same = sp.exp(60) * sp.tanh(2 * sp.atan(R(7, 3) / (1 + sp.sqrt(1 + R(7, 3) ** 2))))
+    agreeing = verdict(sp.cos(same), sp.cos(u), symbols=())
+    assert agreeing.verdict in (Verdict.NUMERIC_ONLY, Verdict.PROVED, Verdict.TIMEOUT), agreeing.message
+    assert agreeing.numeric.agrees and agreeing.numeric.mpmath_points == 1
+    wrong = refuted(sp.cos(u), sp.cos(u + R(1, 10**30)), symbols=())
+    assert wrong.counterexample.point == {}
+
+
+def test_finite_differences_allow_for_the_rounding_of_the_claimed_formula(tmp_path):
+    """The claimed derivative computed in float64 from a formula with cosh(x)² − sinh(x)² is off by
+    10³ at x = 18: a true derivative was `error` ("finite differences disagree")."""
+    path = tmp_path / "d.toml"
+    path.write_text('[[identity]]\nname = "d"\nsymbols = { x = "real" }\nlhs = "diff(x**4*sigmoid(x)**3, x)"\n'
+                    'rhs = "(4*x**3*sigmoid(x)**3 + 3*x**4*sigmoid(x)**3*(1 - sigmoid(x)))'
+                    '*(cosh(x - 1.5)**2 - sinh(x - 1.5)**2)"\n', encoding="utf-8")
+    from qedcheck.readers.identity_file import load_identity_file
+
+    (identity,) = load_identity_file(path).identities
+    result = verify_identity(identity)
+    assert result.verdict is Verdict.PROVED, result.message
+    assert result.numeric.finite_difference_max_rel_err is not None
