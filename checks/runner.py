@@ -176,8 +176,10 @@ def _numeric(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome 
 
 def _sampled(claim: Claim, settings: numeric.NumericSettings) -> NumericOutcome | None:
     identity = claim.context
-    if not claim.symbols and not claim.is_sized:  # a claim between numbers: compared at high precision
-        return numeric.cross_check_constants(claim.lhs, claim.rhs)
+    if not claim.symbols and not claim.is_sized:
+        if any(getattr(side, "free_symbols", None) for side in (claim.lhs, claim.rhs)):
+            return None  # sizes the catalogue's shape claims leave to their model checks
+        return numeric.cross_check_constants(claim.lhs, claim.rhs)  # numbers: compared at high precision
     if claim.is_sized:
         outcome = numeric.cross_check_vector(identity, claim.lhs, claim.rhs, where=claim.where,
                                              with_numpy=claim.independent, settings=settings)
