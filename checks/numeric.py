@@ -359,13 +359,17 @@ def _special_indices(names, columns, specials, limit: int) -> list[int]:
     special points are ranked, see sampling.special_points). float64 cannot see a constant beyond its
     range (1e-400·relu(x − 0.6)·relu(0.7 − x) is 0 there, as is the difference it makes): where the
     claim changes character, only high precision can say whether the sides agree."""
-    found = np.zeros(len(columns[0]), dtype=bool)
+    chosen: list[int] = []
     share = max(1, limit // max(1, len(names)))
     for name, column in zip(names, columns):
         special = specials.get(name)
-        if special is not None and len(special):
-            found |= np.isin(column, special[:share])
-    return [int(k) for k in np.flatnonzero(found)[:limit]]
+        if special is None or not len(special):
+            continue
+        for value in special[:share]:  # in the special points' own ranking, not the sample's order
+            for k in np.flatnonzero(column == value)[:1]:
+                if int(k) not in chosen:
+                    chosen.append(int(k))
+    return chosen[:limit]
 
 
 def _region(names, columns, specials) -> str:

@@ -423,17 +423,25 @@ _GRID = np.unique(np.concatenate([np.linspace(-50, 50, 2001), -np.logspace(-12, 
 
 
 def _sign_changes(expr, symbol) -> list[float]:
-    from .evaluate import float_function
+    """Zeros of `expr` on the grid: where its sign changes, and grid points where it is 0 between
+    neighbours that are not. A value within float64's rounding of its terms (x(sin² + cos²) − x, which
+    is 0 everywhere) has no sign: its "sign changes" are noise, dozens of them near 0, and would crowd
+    out the kinks that matter."""
+    from .evaluate import float_function, magnitude
 
     try:
         f = float_function(expr, [symbol])
         values = np.real(f(_GRID))
+        terms = np.abs(np.real(float_function(magnitude(expr), [symbol])(_GRID)))
     except Exception:  # noqa: BLE001 - a zero finder that fails finds nothing; the sample stays
         return []
     with np.errstate(all="ignore"):
-        zeros = list(_GRID[values == 0])
+        confident = np.isfinite(values) & (np.abs(values) > 1e3 * np.finfo(float).eps * np.nan_to_num(terms))
+        isolated = np.zeros_like(confident)
+        isolated[1:-1] = (values[1:-1] == 0) & confident[:-2] & confident[2:]
+        zeros = list(_GRID[isolated])
         sign = np.sign(values)
-        change = np.flatnonzero((sign[:-1] * sign[1:] < 0) & np.isfinite(values[:-1]) & np.isfinite(values[1:]))
+        change = np.flatnonzero((sign[:-1] * sign[1:] < 0) & confident[:-1] & confident[1:])
         lo, hi = _GRID[change].copy(), _GRID[change + 1].copy()
         flo = values[change]
         for _ in range(60):
