@@ -162,6 +162,13 @@ FINDINGS = [
             "Min(x*(sin(x - 7/3)**2 + cos(x - 7/3)**2), x) + x/(1 + Abs(x)) + Abs(x - 2.5)", ("refuted",),
             where="x != 2.5", bug="the special points settled whatever float64 says were taken in the sample's "
                                   "order, not their rank: 2.5 ± 5e-13 never settled (5000-pair run, seed 47)"),
+    Example("finding_claimed_formula_cancels_inside", "diff(sigmoid(tanh(x))*((0.1 + x)*sin(x)), x)",
+            "sigmoid(tanh(x))*(1 - sigmoid(tanh(x)))*(1 - tanh(x*(cosh(x - 0.5)**2 - sinh(x - 0.5)**2))**2)"
+            "*(0.1 + x)*sin(x) + sigmoid(tanh(x))*(sin(x) + (0.1 + x)*cos(x))", ("proved",),
+            bug="the claimed slope, cancelling inside a tanh in float64 at x = -19, failed the finite differences"),
+    Example("finding_sympy_not_comparable", "relu(x**3 - cos(5))",
+            "relu(x**3.0 - (cos(5/2)**2 - sin(5/2)**2.0))", HOLDS,
+            bug="SymPy's 'is not comparable' inside the proof was an engine fault; it is no proof, the numbers decide"),
 ]
 
 MARKUP = [  # sources that rich would read as markup: shown as written, never rendered
