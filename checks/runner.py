@@ -21,7 +21,7 @@ from ..identity import Identity
 from ..input_errors import InputError, input_error
 from ..results import ErrorKind, IdentityResult, NumericOutcome, ProofOutcome, RunResult, Verdict
 from ..sized import Node
-from . import constraints, domain, evaluate, finite_diff, numeric, sampling
+from . import constraints, domain, evaluate, finite_diff, numeric, sampling, sympy_tuning  # noqa: F401
 from .core import Claim, Decision, Engines, check_claim, identity_ok
 from .matrix import matrices
 from .model import merge_outcomes

@@ -21,6 +21,7 @@ def catalogue() -> tuple[Identity, ...]:
 def catalogue_modules() -> Iterator[tuple[Identity, ...]]:
     """The catalogue one module at a time, each built only when it is reached: a run can start
     checking the first modules while the later ones (the network's gradients) are still being built."""
+    from ..checks import sympy_tuning  # noqa: F401 - SymPy tuned before the catalogue's expressions are built
     for group in MODULE_GROUPS:
         yield tuple(i for name in group for i in importlib.import_module(f"{__name__}.{name}").IDENTITIES)
 
