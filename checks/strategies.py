@@ -24,13 +24,54 @@ def expand_atoms(expr):
     the real ones included. A gradient written out by the chain rule is usually of this kind, and
     leaving exp(a + b) whole halves the expansion `expand-cancel` does; where an identity between
     the functions themselves is needed (exp(a + b) = exp(a) exp(b)) it does not apply.
+
+    Expansion is linear, so each term of the difference is expanded on its own and remembered: the
+    entries of a network's gradient share terms (∂ log Σ e^{oᵃ} / ∂P is the same for every class y),
+    and `cancel` of the sum of the expanded terms decides exactly what it decided before.
     """
-    applications = expr.atoms(sp.Function)
-    if not applications:
+    if len(_EXPANDED) > _MAX_REMEMBERED:
+        _EXPANDED.clear()
+        _OPAQUE.clear()
+    expanded = [_expanded_term(term) for term in sp.Add.make_args(expr)]
+    if not any(found for _, found in expanded):
         return None
-    opaque = expr.xreplace({f: sp.Dummy(f"f{k}") for k, f in enumerate(applications)})
-    reached = sp.cancel(sp.together(sp.expand(opaque)))
+    reached = sp.cancel(sp.together(sp.Add(*[term for term, _ in expanded])))
     return reached if reached == 0 or not reached.free_symbols else None
+
+
+# Each subexpression seen with its opaque form (a function application: the one Dummy that stands for
+# it, so that equal applications in two terms, expanded apart, are the same symbol), and each term's
+# expansion with the flag "had an application". Keys are SymPy expressions, immutable. The Dummies never leave expand_atoms (it returns
+# only 0 or a constant). Both are emptied together when large; a term expanded before the emptying and
+# one after would name one application by two symbols, which can only make a zero harder to see.
+_OPAQUE: dict = {}
+_EXPANDED: dict = {}
+_MAX_REMEMBERED = 20000
+
+
+def _expanded_term(term):
+    known = _EXPANDED.get(term)
+    if known is None:
+        opaque = _opaque(term)
+        known = _EXPANDED[term] = (sp.expand(opaque), opaque is not term)
+    return known
+
+
+def _opaque(expr):
+    """`expr` with each outermost function application replaced by its symbol (as xreplace would),
+    remembered per subexpression: the terms of one gradient share most of their tree."""
+    known = _OPAQUE.get(expr)
+    if known is not None:
+        return known
+    if isinstance(expr, sp.Function):
+        known = sp.Dummy(f"f{len(_OPAQUE)}")
+    elif not expr.args:
+        return expr
+    else:
+        args = [_opaque(arg) for arg in expr.args]
+        known = expr if all(new is old for new, old in zip(args, expr.args)) else expr.func(*args)
+    _OPAQUE[expr] = known
+    return known
 
 
 def expand_cancel(expr):

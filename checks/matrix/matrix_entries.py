@@ -456,7 +456,10 @@ def canonical_sums(expr, depth: int = 0):
     if not getattr(expr, "args", None):
         return expr
     if not isinstance(expr, sp.Sum):
-        return expr.func(*[canonical_sums(arg, depth) for arg in expr.args])
+        args = [canonical_sums(arg, depth) for arg in expr.args]
+        if all(new is old for new, old in zip(args, expr.args)):
+            return expr  # nothing renamed below: rebuilding would only cost (an IndexedBase deduces its facts anew)
+        return expr.func(*args)
     limits, body = list(expr.limits), expr.function
     while isinstance(body, sp.Sum):
         limits = list(body.limits) + limits
@@ -464,7 +467,7 @@ def canonical_sums(expr, depth: int = 0):
     bounds = {limit[0] for limit in limits}
     independent = all(not (sp.sympify(low).free_symbols | sp.sympify(high).free_symbols) & bounds
                       for _, low, high in limits)
-    orders = (itertools.permutations(limits) if independent and len(limits) <= MAX_PERMUTED_LIMITS
+    orders = (list(itertools.permutations(limits)) if independent and len(limits) <= MAX_PERMUTED_LIMITS
               else [tuple(limits)])
     best = None
     for order in orders:
@@ -474,6 +477,8 @@ def canonical_sums(expr, depth: int = 0):
         candidate = renamed
         for bound, low, high in reversed(order):
             candidate = sp.Sum(candidate, (names[bound], low.xreplace(names), high.xreplace(names)))
+        if len(orders) == 1:
+            return candidate  # the one order: nothing to compare (printing the key costs more than the rest)
         key = sp.srepr(candidate)
         if best is None or (len(key), key) < best[0]:
             best = ((len(key), key), candidate)

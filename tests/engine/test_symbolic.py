@@ -107,6 +107,33 @@ def test_expand_atoms_treats_function_applications_as_opaque():
     assert expand_atoms(sp.cos(a) * (sp.cos(a) + 1) - sp.cos(a) ** 2) is None  # cos(a) ≠ 0 in general
 
 
+def test_expand_atoms_remembers_terms_without_proving_what_is_false(monkeypatch):
+    """Terms are expanded once and remembered (one symbol per application across terms and calls): a
+    false variant checked after the true gradient, sharing most of its terms, still reaches no 0."""
+    from qedcheck.checks import strategies
+    from qedcheck.checks.symbolic import prepare
+    from qedcheck.derivations import mlp_network as net_sym
+
+    a, b = sp.symbols("a b", real=True)
+    # the same application in two terms is one symbol: e^a (cos b + 1) − e^a cos b − e^a = 0
+    assert strategies.expand_atoms(sp.exp(a) * (sp.cos(b) + 1) - sp.exp(a) * sp.cos(b) - sp.exp(a)) == 0
+    # two applications are two symbols, whatever was remembered before
+    assert strategies.expand_atoms(sp.exp(a) * sp.cos(b) - sp.exp(b) * sp.cos(b)) is None
+    assert strategies.expand_atoms(sp.cos(a) ** 2 + sp.sin(a) ** 2 - 1) is None  # a law of cos, not its job
+    lhs, rhs, _ = net_sym.stacked_claim("W1", sizes=((2, 2, 2),))
+    _, no_cos, _ = net_sym.stacked_claim("W1", sizes=((2, 2, 2),), wrong="no_cos")
+    _, negated, _ = net_sym.stacked_claim("W1", sizes=((2, 2, 2),), wrong="neg_g")
+    for entry, right, wrong, sign in zip(lhs, rhs, no_cos, negated):
+        assert strategies.expand_atoms(prepare(entry) - prepare(right)) == 0
+        assert strategies.expand_atoms(prepare(entry) - prepare(wrong)) is None
+        assert strategies.expand_atoms(prepare(entry) - prepare(sign)) is None
+    # emptied between calls (the bound reached): still exact
+    monkeypatch.setattr(strategies, "_MAX_REMEMBERED", 0)
+    assert strategies.expand_atoms(sp.exp(a) * (sp.cos(b) + 1) - sp.exp(a) * sp.cos(b) - sp.exp(a)) == 0
+    assert strategies.expand_atoms(prepare(lhs[0]) - prepare(no_cos[0])) is None
+    assert strategies.expand_atoms(prepare(lhs[0]) - prepare(rhs[0])) == 0
+
+
 def test_a_derivative_of_a_sum_is_prepared_term_by_term_and_the_shared_term_once(monkeypatch):
     from qedcheck.checks import symbolic
 
