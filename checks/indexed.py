@@ -54,8 +54,16 @@ def check_shapes(lhs, rhs) -> None:
     a, b = shape_of(lhs), shape_of(rhs)
     if a is None or b is None:
         return
-    if any(sp.simplify(p - q) != 0 for p, q in zip(a, b)):
+    if not all(sizes_equal(p, q) for p, q in zip(a, b)):
         raise ShapeMismatch(f"shapes differ: {_shape_text(a)} vs {_shape_text(b)}")
+
+
+def sizes_equal(p, q) -> bool:
+    """p = q for two sizes. Sizes are polynomials in the size symbols, which `expand` decides exactly
+    and far faster than `simplify`; what expand leaves nonzero still goes to simplify, as before (a
+    nonzero leftover is never taken as equal)."""
+    difference = sp.expand(sp.sympify(p) - sp.sympify(q))
+    return difference == 0 or sp.simplify(difference) == 0
 
 
 def _shape_text(shape) -> str:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import sympy as sp
 
 from ...sized import Node
+from .. import indexed
 
 
 def rewritten(node: Node) -> Node:
@@ -31,7 +32,7 @@ def rewritten(node: Node) -> Node:
 
 
 def _square(node: Node) -> bool:
-    return len(node.shape) == 2 and sp.simplify(node.shape[0] - node.shape[1]) == 0
+    return len(node.shape) == 2 and indexed.sizes_equal(node.shape[0], node.shape[1])
 
 
 def _size_node(size) -> Node:

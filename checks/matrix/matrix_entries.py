@@ -290,7 +290,7 @@ def _cancel_inverses(expr, ranges):
         if x.base != base or len(x.indices) != 2:
             return total
         size = ranges.get(("matrix", base))
-        if size is None or sp.simplify(high - (size - 1)) != 0:
+        if size is None or not indexed.sizes_equal(high, size - 1):
             return total
         if x.indices[1] == bound and p == bound and x.indices[0] != bound and q != bound:
             return sp.KroneckerDelta(x.indices[0], q)
@@ -372,7 +372,7 @@ def _eliminate_deltas(expr, ranges):
                 if any(k in (sp.sympify(lo).free_symbols | sp.sympify(hi).free_symbols) for _, lo, hi in limits):
                     continue  # another limit depends on k
                 other = sizes.get(p, ranges.get(p))
-                if other is None or sp.simplify(sp.sympify(other) - sizes[k]) != 0:
+                if other is None or not indexed.sizes_equal(other, sizes[k]):
                     continue
                 body = total.function.xreplace({k: p})
                 kept = [limit for limit in limits if limit[0] != k]

@@ -322,3 +322,19 @@ def test_a_claim_false_only_where_a_non_smooth_function_changes_is_refuted_exact
     assert prove(sp.sign(x - 3) ** 2, 1, where=sp.Ne(x, 3)).status != "refuted"
     assert prove(sp.Heaviside(x), (sp.sign(x) + 1) * half).status == "proved"
     assert prove(sp.Abs(x), sp.Max(x, -x)).status == "proved"
+
+
+def test_sizes_are_equal_only_when_their_difference_is_exactly_zero():
+    from qedcheck.checks.indexed import sizes_equal
+    from qedcheck.checks.matrix.matrix_entries import _eliminate_deltas
+
+    n, m = sp.symbols("n m", integer=True, positive=True)
+    assert sizes_equal(n, n) and sizes_equal(n * m, m * n) and sizes_equal((n + 1) ** 2, n**2 + 2 * n + 1)
+    assert sizes_equal(sp.Integer(3), 3)
+    assert not sizes_equal(n, n + 1) and not sizes_equal(n, m) and not sizes_equal(n**2, n)
+    # a delta is summed out only over a range that is exactly the other index's: k over 0..n−1, p over 0..n
+    k, p = sp.symbols("k p", integer=True, nonnegative=True)
+    x = sp.IndexedBase("x", real=True)
+    total = sp.Sum(sp.KroneckerDelta(k, p) * x[k], (k, 0, n - 1))
+    assert _eliminate_deltas(total, {p: n + 1}) == total
+    assert _eliminate_deltas(total, {p: n}) == x[p]
