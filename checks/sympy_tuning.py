@@ -1,4 +1,4 @@
-"""Two changes to how SymPy runs, applied once when the engines are imported; neither changes an answer.
+"""Three changes to how SymPy runs, applied once when the engines are imported; none changes an answer.
 
 - **Assumption queries in a fixed order.** SymPy's `_ask` shuffles the prerequisite facts it tries
   (`random.shuffle`, Python's global generator, seeded from the OS), to flush out handlers whose
@@ -11,6 +11,12 @@
   entries, differentiated) spent a third of their proof there. Expressions are immutable, so the
   answer is remembered in SymPy's own cache, keyed by the expression; each caller gets its own copy
   of the set (SymPy's callers add to it).
+- **Indexed entries and their bases, built once.** `Indexed(x, k)` and `IndexedBase("x", real=True)`
+  each build a new fact base from their assumptions (`deduce_all_facts`) every time they are created,
+  and every `xreplace` or rebuild of an indexed expression creates them anew: about 3% of a cold
+  `verify all`. They are immutable and equal when built from equal arguments (assumptions included,
+  and the arguments' types: SymPy's `cacheit`, as for its own `Symbol`, `Add`, `Mul`), so the same
+  object is handed out again. Unhashable arguments (a list as a shape) are built as before.
 """
 
 from __future__ import annotations
@@ -19,11 +25,14 @@ import importlib
 
 from sympy.concrete.expr_with_limits import ExprWithLimits
 from sympy.core.cache import cacheit
+from sympy.tensor.indexed import Indexed, IndexedBase
 
 # `sympy.core.assumptions` as an attribute is a function of that name: the module is looked up by name
 _assumptions = importlib.import_module("sympy.core.assumptions")
 
 _SYMPY_FREE_SYMBOLS = ExprWithLimits.free_symbols.fget
+_SYMPY_NEW = {cls: cls.__new__ for cls in (Indexed, IndexedBase)}
+_REMEMBERED_NEW = {cls: staticmethod(cacheit(new)) for cls, new in _SYMPY_NEW.items()}
 
 
 def _keep_order(items) -> None:
@@ -44,6 +53,9 @@ def apply() -> None:
     _assumptions.shuffle = _keep_order
     if ExprWithLimits.free_symbols.fget is not _remembered_free_symbols:
         ExprWithLimits.free_symbols = property(_remembered_free_symbols, doc=ExprWithLimits.free_symbols.__doc__)
+    for cls, new in _REMEMBERED_NEW.items():
+        if cls.__dict__["__new__"] is not new:
+            cls.__new__ = new
 
 
 apply()
