@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 
 import sympy as sp
+from sympy.core.cache import cacheit
 
 from ...sized import Declarations, Node
 from .. import indexed
@@ -446,12 +447,17 @@ def _pulled(product, limits):
     return sp.Mul(*free) * sp.Sum(sp.Mul(*tied), *limits)
 
 
+@cacheit
 def canonical_sums(expr, depth: int = 0):
     """Give every bound index a name fixed by its place, and nested finite sums a fixed order.
 
     `Σ_i Σ_k A[i,k] B[k,i]` and `Σ_k Σ_i A[i,k] B[k,i]` are the same number (finite sums commute when
     no bound depends on another index): every order of the limits is tried, indices renamed κ0, κ1, …
     in that order, and the smallest form kept.
+
+    Remembered per (expression, depth) in SymPy's cache: the answer depends on nothing else (the
+    names κ are symbols equal by name and facts), and an entry form repeats its sums (the softmax's
+    denominator in every term).
     """
     if not getattr(expr, "args", None):
         return expr
