@@ -13,7 +13,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .limits import evaluate_limits
-from .memo import memoised
+from .memo import contains, memoised
 
 
 class ShapeMismatch(ValueError):
@@ -76,7 +76,7 @@ def resolve_index_range(expr, size):
     `Sum(KroneckerDelta(j, k) f(k), (k, 0, n-1)).doit()` gives `Piecewise((f(j), j <= n-1), …)`;
     every free index of a vector claim ranges over 0..n-1, so the first branch is the value.
     """
-    if size is None or not expr.has(sp.Piecewise):
+    if size is None or not contains(expr, sp.Piecewise):
         return expr
     a = sp.Dummy("a", integer=True, nonnegative=True)
     b = sp.Dummy("b", integer=True, nonnegative=True)

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field, replace
 
 import sympy as sp
 
+from .memo import contains
 from .run.budget import BudgetExceeded
 
 NON_SMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise, sp.DiracDelta,
@@ -92,7 +93,7 @@ def kink_counterexample(lhs, rhs, where=None):
 
 def has_kinked_derivative(expr) -> bool:
     """Does `expr` differentiate a non-smooth function? The cheap test that keeps smooth claims fast."""
-    return any(isinstance(node, sp.Derivative) and node.expr.has(*NON_SMOOTH) for node in _distinct_nodes([expr]))
+    return any(isinstance(node, sp.Derivative) and contains(node.expr, *NON_SMOOTH) for node in _distinct_nodes([expr]))
 
 
 def analyse(lhs, rhs, where=None, prepared=None) -> KinkVerdict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import functools
 
+import sympy as sp
+
 
 def memoised(build):
     """`build` computed once per arguments. Lists and dicts among them are frozen for the key; an
@@ -35,3 +37,32 @@ def _frozen(value):
     if isinstance(value, dict):
         return tuple(sorted(value.items(), key=str))
     return value
+
+
+# (types, subexpression) -> whether the subexpression holds an instance of one of the types
+_CONTAINS: dict = {}
+_MAX_CONTAINS = 200_000
+
+
+def contains(expr, *types) -> bool:
+    """`expr.has(*types)` for classes, remembered per distinct subexpression.
+
+    The same question (is there an Integral, a DiracDelta, a Piecewise?) is asked of every prepared
+    entry of a network's gradient, and the entries share their large subtrees (e^{oᵃ_k} in every one):
+    `has` walks each repetition again, this walks each distinct subtree once across all the calls.
+    Anything but a SymPy expression (a matrix) is asked with `has` itself.
+    """
+    if not isinstance(expr, sp.Basic):
+        return expr.has(*types)
+    if len(_CONTAINS) > _MAX_CONTAINS:
+        _CONTAINS.clear()
+    return _contains(expr, types)
+
+
+def _contains(expr, types) -> bool:
+    key = (types, expr)
+    known = _CONTAINS.get(key)
+    if known is None:
+        known = isinstance(expr, types) or any(_contains(arg, types) for arg in expr.args)
+        _CONTAINS[key] = known
+    return known

@@ -14,6 +14,7 @@ import sympy as sp
 
 from ..results import ProofOutcome
 from . import indexed, kinks, strategies
+from .memo import contains
 from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 
@@ -93,7 +94,7 @@ def _without_dirac(expr):
     """DiracDelta (SymPy's derivative of Heaviside and sign) is 0 off the kink points, the only
     points where the formulas it comes from are the derivative; the kinks themselves are decided
     exactly by kinks.py before any proof. Numbers never see a distribution."""
-    if isinstance(expr, sp.Basic) and expr.has(sp.DiracDelta):
+    if isinstance(expr, sp.Basic) and contains(expr, sp.DiracDelta):
         return expr.replace(lambda e: isinstance(e, sp.DiracDelta), lambda e: sp.S.Zero)
     if isinstance(expr, sp.MatrixBase) and any(e.has(sp.DiracDelta) for e in expr):
         return expr.applyfunc(_without_dirac)
@@ -106,7 +107,7 @@ def _split_integrals(expr):
     40 s). An integrand with no sum as a factor is integrated whole (expanding (x − μ)² in the Gaussian's
     variance makes it 10 times slower). Sound: a term
     whose integral diverges makes the sum undefined (oo − oo is nan), never a wrong finite value."""
-    if not (isinstance(expr, sp.Basic) and expr.has(sp.Integral)):
+    if not (isinstance(expr, sp.Basic) and contains(expr, sp.Integral)):
         return expr
 
     def split(integral):

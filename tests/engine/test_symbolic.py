@@ -351,3 +351,28 @@ def test_indexed_entries_built_once_keep_their_assumptions_apart():
     assert plain[k] != real[k] and plain[k].is_real is None
     assert positive[k].is_positive and real[k].is_positive is None
     assert real[1] != real[sp.Float(1.0)] and real[sp.Symbol("k")] != real[k]
+
+
+def test_remembered_contains_answers_as_has_does():
+    """memo.contains is `has` for classes, remembered per subtree: the same answer on every expression,
+    asked in any order (a subtree seen inside one expression is not taken for another)."""
+    from qedcheck.checks.kinks import NON_SMOOTH
+    from qedcheck.checks.memo import contains
+    from qedcheck.derivations import mlp_network as net_sym
+
+    x, y = sp.symbols("x y", real=True)
+    k = sp.Symbol("k", integer=True)
+    v = sp.IndexedBase("v", real=True)
+    inner = sp.exp(x) * sp.sin(y)
+    expressions = [
+        inner, inner + sp.Abs(x), sp.Derivative(inner * sp.Heaviside(x), x), sp.Integral(inner, (x, 0, 1)),
+        sp.Piecewise((inner, x > 0), (0, True)), sp.DiracDelta(x - 1) * inner, sp.Sum(v[k] * sp.Max(v[k], 0), (k, 0, 3)),
+        sp.log(1 + sp.Integral(sp.Abs(x), (x, 0, y))), sp.Integer(3), x,
+    ]
+    lhs, rhs, _ = net_sym.stacked_claim("b1", sizes=((2, 2, 2),))
+    expressions += list(lhs) + list(rhs)
+    kinds = [(sp.Integral,), (sp.DiracDelta,), (sp.Piecewise,), NON_SMOOTH, (sp.Derivative, sp.Sum), (sp.exp,)]
+    for expr in expressions + expressions[::-1]:
+        for types in kinds:
+            assert contains(expr, *types) == expr.has(*types), (expr, types)
+    assert contains(sp.Matrix([[inner, sp.Abs(x)]]), sp.Abs) and not contains(sp.Matrix([[inner]]), sp.Abs)
