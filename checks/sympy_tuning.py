@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib
 
 from sympy.concrete.expr_with_limits import ExprWithLimits
+from sympy.core.basic import Basic
 from sympy.core.cache import cacheit
 from sympy.tensor.indexed import Indexed, IndexedBase
 
@@ -31,6 +32,7 @@ from sympy.tensor.indexed import Indexed, IndexedBase
 _assumptions = importlib.import_module("sympy.core.assumptions")
 
 _SYMPY_FREE_SYMBOLS = ExprWithLimits.free_symbols.fget
+_BASIC_FREE_SYMBOLS = Basic.free_symbols.fget
 _SYMPY_NEW = {cls: cls.__new__ for cls in (Indexed, IndexedBase)}
 _REMEMBERED_NEW = {cls: staticmethod(cacheit(new)) for cls, new in _SYMPY_NEW.items()}
 
@@ -48,11 +50,22 @@ def _remembered_free_symbols(self) -> set:
     return set(_free_symbols(self))
 
 
+@cacheit
+def _basic_free_symbols(expr) -> frozenset:
+    return frozenset(_BASIC_FREE_SYMBOLS(expr))
+
+
+def _remembered_basic_free_symbols(self) -> set:
+    return set(_basic_free_symbols(self))
+
+
 def apply() -> None:
     """Idempotent: the engines' modules call it on import."""
     _assumptions.shuffle = _keep_order
     if ExprWithLimits.free_symbols.fget is not _remembered_free_symbols:
         ExprWithLimits.free_symbols = property(_remembered_free_symbols, doc=ExprWithLimits.free_symbols.__doc__)
+    if Basic.free_symbols.fget is not _remembered_basic_free_symbols:
+        Basic.free_symbols = property(_remembered_basic_free_symbols, doc=Basic.free_symbols.__doc__)
     for cls, new in _REMEMBERED_NEW.items():
         if cls.__dict__["__new__"] is not new:
             cls.__new__ = new

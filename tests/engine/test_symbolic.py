@@ -340,19 +340,6 @@ def test_sizes_are_equal_only_when_their_difference_is_exactly_zero():
     assert _eliminate_deltas(total, {p: n}) == x[p]
 
 
-def test_indexed_entries_built_once_keep_their_assumptions_apart():
-    """sympy_tuning hands out the same Indexed for equal arguments: a base with other facts, or an
-    index of another kind, is another entry."""
-    from qedcheck.checks import sympy_tuning  # noqa: F401
-
-    k = sp.Symbol("k", integer=True)
-    real, plain, positive = sp.IndexedBase("x", real=True), sp.IndexedBase("x"), sp.IndexedBase("x", positive=True)
-    assert real[k] is real[k] and real[k].is_real
-    assert plain[k] != real[k] and plain[k].is_real is None
-    assert positive[k].is_positive and real[k].is_positive is None
-    assert real[1] != real[sp.Float(1.0)] and real[sp.Symbol("k")] != real[k]
-
-
 def test_remembered_contains_answers_as_has_does():
     """memo.contains is `has` for classes, remembered per subtree: the same answer on every expression,
     asked in any order (a subtree seen inside one expression is not taken for another)."""

@@ -51,3 +51,36 @@ def test_applying_twice_changes_nothing():
     before = type(sp.Sum(x, (k, 0, 1))).free_symbols
     sympy_tuning.apply()
     assert type(sp.Sum(x, (k, 0, 1))).free_symbols is before
+
+
+def test_indexed_entries_built_once_keep_their_assumptions_apart():
+    """sympy_tuning hands out the same Indexed for equal arguments: a base with other facts, or an
+    index of another kind, is another entry."""
+    k = sp.Symbol("k", integer=True)
+    real, plain, positive = sp.IndexedBase("x", real=True), sp.IndexedBase("x"), sp.IndexedBase("x", positive=True)
+    assert real[k] is real[k] and real[k].is_real
+    assert plain[k] != real[k] and plain[k].is_real is None
+    assert positive[k].is_positive and real[k].is_positive is None
+    assert real[1] != real[sp.Float(1.0)] and real[sp.Symbol("k")] != real[k]
+
+
+
+
+def test_the_free_symbols_of_any_expression_are_sympys_own_and_the_callers_to_change():
+    """Basic.free_symbols remembered per expression: SymPy's answer, a fresh set for each caller, and
+    equal-looking expressions over differently assumed symbols kept apart."""
+    plain = sp.Symbol("x")
+    expected = [
+        (x + y, {x, y}), (sp.exp(x * y) * sp.sin(n), {x, y, n}), (A[k] * x + 1, (A[k] * x).free_symbols),
+        (sp.Derivative(x**2 * y, x), {x, y}), (sp.Eq(x, y), {x, y}), (sp.Piecewise((x, y > 0), (n, True)), {x, y, n}),
+        (sp.Tuple(x, y), {x, y}), (plain + y, {plain, y}), (sp.Integer(2) * sp.pi, set()),
+    ]
+    for expr, symbols in expected:
+        assert expr.free_symbols == symbols, expr
+        assert expr.free_symbols == symbols, expr  # remembered: the same answer again
+    for expr in (x + y, sp.exp(x * y) * sp.sin(n), A[k] * x + 1, sp.Tuple(x, y)):
+        assert expr.free_symbols == sympy_tuning._BASIC_FREE_SYMBOLS(expr)
+    first = (x + y).free_symbols
+    first.add(sp.Symbol("intruder"))
+    assert (x + y).free_symbols == {x, y}
+    assert plain not in (x + y).free_symbols
