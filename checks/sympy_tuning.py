@@ -1,4 +1,4 @@
-"""Three changes to how SymPy runs, applied once when the engines are imported; none changes an answer.
+"""Four changes to how SymPy runs, applied once when the engines are imported; none changes an answer.
 
 - **Assumption queries in a fixed order.** SymPy's `_ask` shuffles the prerequisite facts it tries
   (`random.shuffle`, Python's global generator, seeded from the OS), to flush out handlers whose
@@ -11,6 +11,9 @@
   entries, differentiated) spent a third of their proof there. Expressions are immutable, so the
   answer is remembered in SymPy's own cache, keyed by the expression; each caller gets its own copy
   of the set (SymPy's callers add to it).
+- **The free symbols of any expression, remembered** the same way: `Derivative.__new__` asks for the
+  free symbols of the expression it differentiates at every level of the chain rule, each time a
+  walk of the whole subtree (the network's gradients repeat their large subtrees in every entry).
 - **Indexed entries and their bases, built once.** `Indexed(x, k)` and `IndexedBase("x", real=True)`
   each build a new fact base from their assumptions (`deduce_all_facts`) every time they are created,
   and every `xreplace` or rebuild of an indexed expression creates them anew: about 3% of a cold
