@@ -29,7 +29,7 @@ def expand_atoms(expr):
     entries of a network's gradient share terms (∂ log Σ e^{oᵃ} / ∂P is the same for every class y),
     and `cancel` of the sum of the expanded terms decides exactly what it decided before.
     """
-    if len(_EXPANDED) > _MAX_REMEMBERED:
+    if len(_EXPANDED) > _MAX_REMEMBERED or len(_OPAQUE) > 10 * _MAX_REMEMBERED:
         _EXPANDED.clear()
         _OPAQUE.clear()
     expanded = [_expanded_term(term) for term in sp.Add.make_args(expr)]
@@ -41,26 +41,28 @@ def expand_atoms(expr):
 
 # Each subexpression seen with its opaque form (a function application: the one Dummy that stands for
 # it, so that equal applications in two terms, expanded apart, are the same symbol), and each term's
-# expansion with the flag "had an application". Keys are SymPy expressions, immutable. The Dummies never leave expand_atoms (it returns
-# only 0 or a constant). Both are emptied together when large; a term expanded before the emptying and
-# one after would name one application by two symbols, which can only make a zero harder to see.
+# expansion with the flag "had an application". Keys are SymPy expressions (immutable) with their
+# type. The Dummies never leave expand_atoms (it returns only 0 or a constant). Both are emptied
+# together when large, between two calls.
 _OPAQUE: dict = {}
 _EXPANDED: dict = {}
 _MAX_REMEMBERED = 20000
 
 
 def _expanded_term(term):
-    known = _EXPANDED.get(term)
+    found = (type(term), term)  # keyed with the type, as memo.key does
+    known = _EXPANDED.get(found)
     if known is None:
         opaque = _opaque(term)
-        known = _EXPANDED[term] = (sp.expand(opaque), opaque is not term)
+        known = _EXPANDED[found] = (sp.expand(opaque), opaque is not term)
     return known
 
 
 def _opaque(expr):
     """`expr` with each outermost function application replaced by its symbol (as xreplace would),
     remembered per subexpression: the terms of one gradient share most of their tree."""
-    known = _OPAQUE.get(expr)
+    found = (type(expr), expr)
+    known = _OPAQUE.get(found)
     if known is not None:
         return known
     if isinstance(expr, sp.Function):
@@ -70,7 +72,7 @@ def _opaque(expr):
     else:
         args = [_opaque(arg) for arg in expr.args]
         known = expr if all(new is old for new, old in zip(args, expr.args)) else expr.func(*args)
-    _OPAQUE[expr] = known
+    _OPAQUE[found] = known
     return known
 
 
