@@ -327,7 +327,7 @@ def _run_strategies(difference, where, differentiated, tried, scope, generic=Fal
         return ProofOutcome("proved", "doit", tuple(dict.fromkeys(tried)), scope=scope)
     residual = difference
     piecewise = ("piecewise", strategies.piecewise_rewrite)
-    if not generic and difference.has(*strategies.NON_SMOOTH):
+    if not generic and memo.contains(difference, *strategies.NON_SMOOTH):  # has(), remembered per subtree
         # cases written out first: simplify on Heaviside, sign or Abs as they stand costs 0.1 s or more
         # and does not decide them, while folding the cases settles most in milliseconds
         pipeline = tuple(step for s in pipeline for step in ((piecewise, s) if s[0] == "simplify" else (s,)))
