@@ -27,13 +27,22 @@ POINTS = 25
 
 def _values(net: net_sym.Network, params, cache) -> dict:
     """Symbol → value for one NumPy forward pass: parameters, input and every layer."""
-    pairs = {}
-    for matrix, array in ((net.x, cache["x"]), (net.W1, params["W1"]), (net.b1, params["b1"]),
-                          (net.W2, params["W2"]), (net.b2, params["b2"]), (net.ha_sym, cache["ha"]),
-                          (net.hs_sym, cache["hs"]), (net.oa_sym, cache["oa"])):
-        flat = np.asarray(array).reshape(-1)
-        pairs.update({symbol: float(value) for symbol, value in zip(matrix, flat)})
-    return pairs
+    arrays = (cache["x"], params["W1"], params["b1"], params["W2"], params["b2"], cache["ha"], cache["hs"],
+              cache["oa"])
+    flat = np.concatenate([np.asarray(array, dtype=float).reshape(-1) for array in arrays]).tolist()
+    symbols = _symbols_in_order(net.d, net.dh, net.m)
+    if len(flat) != len(symbols):
+        raise ValueError(f"the NumPy pass has {len(flat)} values for the network's {len(symbols)} symbols")
+    return dict(zip(symbols, flat))
+
+
+@cache
+def _symbols_in_order(d: int, dh: int, m: int) -> tuple:
+    """The network's symbols in the order _values lists the arrays (each matrix row by row, as NumPy
+    flattens): read from the SymPy matrices once per size, not at every point."""
+    net = net_sym.network(d, dh, m)
+    return tuple(symbol for matrix in (net.x, net.W1, net.b1, net.W2, net.b2, net.ha_sym, net.hs_sym, net.oa_sym)
+                 for symbol in matrix)
 
 
 @cache

@@ -158,3 +158,19 @@ def npm_softmax_columns(x):
     from qedcheck.derivations import numpy_impl as npi
 
     return npi.softmax(x)[:, None]
+
+
+def test_each_network_symbol_gets_its_own_entry_of_the_numpy_pass():
+    """mlp_checks._values lists the symbols once per size: W1[r, c] must still get params["W1"][r, c]."""
+    for d, dh, m in net_sym.SIZES:
+        net = net_sym.network(d, dh, m)
+        params = npm.init(d, dh, m, 5, scale=2.0)
+        cache = npm.forward(params, np.random.default_rng(2).standard_normal(d), m - 1)
+        values = mlp_checks._values(net, params, cache)
+        for matrix, array in ((net.x, cache["x"]), (net.W1, params["W1"]), (net.b1, params["b1"]),
+                              (net.W2, params["W2"]), (net.b2, params["b2"]), (net.ha_sym, cache["ha"]),
+                              (net.hs_sym, cache["hs"]), (net.oa_sym, cache["oa"])):
+            grid = np.asarray(array, dtype=float).reshape(matrix.rows, matrix.cols)
+            for r in range(matrix.rows):
+                for c in range(matrix.cols):
+                    assert values[matrix[r, c]] == grid[r, c]
