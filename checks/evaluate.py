@@ -231,11 +231,16 @@ def compile_mpmath(symbols: Sequence, expr):
 
 
 def warm_up() -> None:
-    """Compile one trivial function per backend, so that what the first compilation imports (NumPy's
-    and mpmath's namespaces, SymPy's code printers) is imported once, before workers are forked."""
+    """Import once, before workers are forked, what every worker would otherwise import for itself:
+    what the first compilation imports (NumPy's and mpmath's namespaces, SymPy's code printers), NumPy's
+    random generators (the first draw) and what the first `simplify` imports (sympy.physics.units,
+    0.1 s: the first identities of the catalogue already simplify, so each worker paid it)."""
+    import sympy.physics.units  # noqa: F401
+
     x = sp.Symbol("x", real=True)
     compile_numpy([x], sp.exp(x) + 1)(np.zeros(1))
     compile_mpmath([x], sp.exp(x) + 1)(mpmath.mpf(0))
+    np.random.default_rng(0)
 
 
 _UNORDERED = {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True, "order": "none"}

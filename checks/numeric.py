@@ -781,7 +781,7 @@ def _exact_indices(bad, settings, columns=None, audited=()):
     """
     disagreeing = np.flatnonzero(bad)
     if columns is not None and len(disagreeing):
-        disagreeing = sorted(disagreeing, key=lambda k: _simplicity(column[k] for column in columns))
+        disagreeing = _simplest_first(disagreeing, columns)
     disagreeing = [int(k) for k in disagreeing]
     if len(disagreeing) > settings.max_exact:  # the simplest half, and the rest spread over all of them
         half = settings.max_exact // 2
@@ -800,10 +800,19 @@ def _exact_indices(bad, settings, columns=None, audited=()):
     return chosen
 
 
-def _simplicity(values) -> tuple:
-    """Sort key: small integers first, then small magnitudes."""
-    values = [abs(float(v)) for v in values]
-    return (sum(v != round(v) for v in values), sum(v == 0 for v in values), max(values, default=0.0))
+def _simplest_first(indices, columns) -> list:
+    """The points at `indices` ordered by fewest non-integer coordinates, then fewest zeros, then the
+    smallest largest magnitude; ties keep their order (a stable sort, vectorised: a float64 check can
+    leave thousands of points to order)."""
+    indices = np.asarray(indices)
+    if not len(columns) or not len(indices):
+        return [int(k) for k in indices]
+    values = np.abs(np.stack([np.asarray(column, dtype=float)[indices] for column in columns]))
+    with np.errstate(invalid="ignore"):
+        fractional = np.count_nonzero(values != np.round(values), axis=0)
+    zeros = np.count_nonzero(values == 0, axis=0)
+    order = np.lexsort((values.max(axis=0), zeros, fractional))
+    return [int(k) for k in indices[order]]
 
 
 def _finite_or_zero(value) -> float:

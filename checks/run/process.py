@@ -34,12 +34,6 @@ def freeze_before_fork() -> None:
     gc.freeze()
 
 
-def import_for_later_forks() -> None:
-    """What the first `simplify` imports (sympy.physics.units, 0.12 s): imported by the parent while
-    the first workers run, so that every later fork inherits it, without delaying the first ones."""
-    import sympy.physics.units  # noqa: F401
-
-
 def thaw() -> None:
     """Undo freeze_before_fork once the workers are gone."""
     gc.unfreeze()

@@ -32,7 +32,7 @@ from typing import Self
 
 from ...identity import Identity
 from ...results import ErrorKind, IdentityResult, Verdict
-from .process import freeze_before_fork, import_for_later_forks, thaw
+from .process import freeze_before_fork, thaw
 
 DEFAULT_MEMORY_LIMIT = 4 * 2**30  # bytes of address space per worker
 DEFAULT_MARGIN = 30.0  # seconds on top of the symbolic budgets, for numeric checks and start-up
@@ -144,7 +144,6 @@ class WorkerPool:
         self._context = multiprocessing.get_context("fork")
         self._pending: list[tuple[int, Identity]] = []
         self._workers: list[_Worker] = []
-        self._later_forks_ready = False
         _INHERITED.clear()
 
     def __enter__(self) -> Self:
@@ -210,9 +209,6 @@ class WorkerPool:
                 self._retire(worker)  # it knows none of what is left: a fresh fork knows all
         while self._pending and len(self._workers) < self.jobs:
             self._workers.append(_Worker(self._context, self.settings, self.limits.memory, self._verify))
-            if len(self._workers) == self.jobs and not self._later_forks_ready:
-                import_for_later_forks()
-                self._later_forks_ready = True
         assigned = True
         while self._pending and assigned:  # the longest first, each to the least loaded worker
             assigned = False

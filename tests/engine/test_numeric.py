@@ -128,3 +128,15 @@ def test_the_confirming_pass_caps_the_precision_and_says_so():
     false = numeric.cross_check_scalar(lhs, rhs + sp.Max(0, x - 5000) * 10**-3000, [x],
                                        settings=numeric.NumericSettings().confirming())
     assert false.counterexample is None and "unresolved" in false.region
+
+
+def test_disagreeing_points_are_settled_simplest_first():
+    """Fewest non-integer coordinates, then fewest zeros, then the smallest magnitude; ties keep
+    their sample order (the first confirmed counterexample is the one reported)."""
+    from qedcheck.checks.numeric import _simplest_first
+
+    x = np.array([0.5, 3.0, 0.0, 1e-8, 2.0, -2.0, 7.25, 1.0])
+    y = np.array([1.0, 2.0, 5.0, 1.0, 0.0, 1.0, 3.0, -1.0])
+    order = _simplest_first(np.arange(len(x)), [x, y])
+    assert order == [7, 5, 1, 4, 2, 0, 3, 6]  # 0 and 3 tie (one fraction, no zero, largest 1)
+    assert _simplest_first(np.array([], dtype=int), [x]) == []
