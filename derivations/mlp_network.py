@@ -20,20 +20,6 @@ SIZES = ((2, 3, 2), (3, 2, 4))
 STARTS = {"oa": "oa", "W2": "x", "b2": "x", "hs": "hs", "ha": "ha", "W1": "x", "b1": "x", "x": "x"}
 
 
-def product(a: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
-    """`a * b`, the same matrix SymPy's product builds, without its checks for infinite entries.
-
-    For every entry of each factor SymPy's product forms 0·entry to find infinities (0·∞ is nan): an
-    `is_finite` query on each whole expression (softmax quotients, sines of sums), three quarters of
-    building the closed forms. The entries here are finite expressions of real symbols; every entry of
-    the result is Σ_k a_ik·b_kj over the nonzero factors, added at once as SymPy adds them.
-    tests/catalogue/test_mlp.py checks that every product built here is the operator's."""
-    if a.cols != b.rows:
-        raise sp.ShapeError(f"{a.shape} times {b.shape}")
-    return sp.Matrix(a.rows, b.cols, lambda r, c: sp.Add(*[a[r, k] * b[k, c] for k in range(a.cols)
-                                                          if a[r, k] != 0 and b[k, c] != 0]))
-
-
 def _symbols(name: str, rows: int, cols: int = 1) -> sp.Matrix:
     if cols == 1:
         return sp.Matrix(rows, 1, lambda r, _: sp.Symbol(f"{name}_{r}", real=True))
@@ -60,9 +46,9 @@ class Network:
         return _layers(self.d, self.dh, self.m, start)
 
     def build_layers(self, start: str) -> dict[str, sp.Matrix]:
-        ha = product(self.W1, self.x) + self.b1 if start == "x" else self.ha_sym
+        ha = self.W1 * self.x + self.b1 if start == "x" else self.ha_sym
         hs = ha.applyfunc(sp.sin) if start in ("x", "ha") else self.hs_sym
-        oa = product(self.W2, hs) + self.b2 if start != "oa" else self.oa_sym
+        oa = self.W2 * hs + self.b2 if start != "oa" else self.oa_sym
         total = sum(sp.exp(v) for v in oa)
         return {"ha": ha, "hs": hs, "oa": oa, "os": oa.applyfunc(lambda v: sp.exp(v) / total)}
 
@@ -112,14 +98,12 @@ def _closed_form(d: int, dh: int, m: int, y: int, start: str, name: str, wrong: 
         g_oa = layers["os"] - onehot(net.m, y)
         return -g_oa if wrong == "neg_g" else g_oa
     if name == "W2":
-        return product(_closed_form(d, dh, m, y, start, "oa", wrong), layers["hs"].T)
+        return _closed_form(d, dh, m, y, start, "oa", wrong) * layers["hs"].T
     if name == "hs":
-        return product(net.W2 if wrong == "no_transpose" else net.W2.T, _closed_form(d, dh, m, y, start, "oa", wrong))
+        return (net.W2 if wrong == "no_transpose" else net.W2.T) * _closed_form(d, dh, m, y, start, "oa", wrong)
     g_hs = _closed_form(d, dh, m, y, start, "hs", wrong)
     g_ha = g_hs if wrong == "no_cos" else g_hs.multiply_elementwise(layers["ha"].applyfunc(sp.cos))
-    if name == "W1":
-        return product(g_ha, net.x.T)
-    return product(net.W1.T, g_ha) if name == "x" else g_ha
+    return {"ha": g_ha, "b1": g_ha, "W1": g_ha * net.x.T, "x": net.W1.T * g_ha}[name]
 
 
 def gradient_claim(name: str, net: Network, y: int, wrong: str = "") -> tuple[sp.Matrix, sp.Matrix]:

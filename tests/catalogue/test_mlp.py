@@ -66,28 +66,6 @@ def test_a_transpose_missing_at_a_non_square_size_is_a_shape_error():
         net.W2 * net_sym.closed_forms(net, 0, "x")["oa"]
 
 
-def test_the_products_without_infinity_checks_are_sympys_products():
-    """mlp_network.product skips SymPy's 0·entry checks for infinite entries: every layer and closed
-    form it builds must be exactly what SymPy's `*` builds (so the claims, and their cache keys, are)."""
-    for d, dh, m in net_sym.SIZES:
-        net = net_sym.network(d, dh, m)
-        for start in set(net_sym.STARTS.values()):
-            layers = net.layers(start)
-            if start == "x":
-                assert layers["ha"] == net.W1 * net.x + net.b1
-            if start != "oa":
-                assert layers["oa"] == net.W2 * layers["hs"] + net.b2
-            for y in range(m):
-                forms = net_sym.closed_forms(net, y, start)
-                g_ha = forms["hs"].multiply_elementwise(layers["ha"].applyfunc(sp.cos))
-                assert forms["W2"] == forms["oa"] * layers["hs"].T
-                assert forms["hs"] == net.W2.T * forms["oa"]
-                assert forms["W1"] == g_ha * net.x.T
-                assert forms["x"] == net.W1.T * g_ha
-    with pytest.raises(sp.ShapeError):
-        net_sym.product(net.W2, net_sym.closed_forms(net, 0, "x")["oa"])
-
-
 def test_wrong_backward_pass_is_caught_by_finite_differences(monkeypatch):
     right = npm.backward
 
