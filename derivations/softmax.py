@@ -35,25 +35,28 @@ sigmoid_jacobian = _matrix(lambda a, b: sp.Derivative(sigmoid(X[a]), X[b]))
 
 # SymPy's `a * b` and `a - b` on matrix expressions run doit() on everything inside: every symbolic
 # sum is tried for a closed form (none is found: 2–20 ms each), every diag(·) asks whether its vector
-# is already diagonal (an `ask` that first imports the SAT solver, 80 ms), every Derivative is taken.
-# The claims below are built from pieces already as doit() leaves them (S_vec, G_vec, diag(S_vec):
-# unchanged; the Jacobians: differentiated once, _evaluated), so the combination step alone builds the
-# same expressions at a fraction of the cost. tests/catalogue/test_softmax.py checks that they are the
+# is already diagonal (an `ask` that first imports the SAT solver, 80 ms), every Derivative is taken;
+# and a difference runs it again on the subtrahend when it puts the −1 back in front. The claims below
+# are built from pieces already as doit() leaves them (S_vec, G_vec, diag(S_vec): unchanged; the
+# Jacobians: differentiated once, _evaluated), by the last step of SymPy's construction alone: the
+# same expressions at a fifth of the cost. tests/catalogue/test_softmax.py checks that they are the
 # very expressions the operators build.
 def _product(*factors):
     """`factors[0] * factors[1] * …`, for factors that doit() leaves unchanged."""
     return sp.MatMul(*factors).doit(deep=False)
 
 
+def _transpose(product):
+    """`product.T` for a product of factors that doit() leaves unchanged: the factors transposed in
+    reverse order (SymPy's transpose of a product, without its doit() of every factor)."""
+    return _product(*[f.T if isinstance(f, sp.MatrixExpr) else f for f in reversed(product.args)])
+
+
 def _difference(a, b):
-    """`a - b`, for a and b that doit() leaves unchanged."""
-    return sp.MatAdd(a, _product(sp.S.NegativeOne, b)).doit(deep=False)
-
-
-def _transposed_difference(a, b):
-    """`(a - b).T`, for a and b that doit() leaves unchanged (SymPy transposes each term, then runs
-    doit() on the sum)."""
-    return sp.MatAdd(a.T, _product(sp.S.NegativeOne, b).T).doit(deep=False)
+    """`a - b` for two different terms that doit() leaves unchanged, neither a sum nor a multiple of
+    the other: −1·b, then the two terms in SymPy's canonical order (what MatAdd's canonical form
+    makes of them, without the doit() of every term it runs when it rebuilds −1·b)."""
+    return sp.MatAdd(*sorted((a, _product(sp.S.NegativeOne, b)), key=sp.default_sort_key))
 
 
 def _evaluated(matrix):
@@ -376,7 +379,7 @@ softmax_vjp_eq_mul_sub = Identity(
         Derivation(
             chain=(
                 _softmax_vjp,
-                _product(_transposed_difference(_diag_S, _outer), G_vec),
+                _product(_difference(_diag_S.T, _transpose(_outer)), G_vec),
                 _product(_J, G_vec),
                 _difference(_diag_S_g, _product(_outer, G_vec)),
                 _difference(_diag_S_g, _S_dot_g),
