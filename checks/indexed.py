@@ -13,6 +13,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .limits import evaluate_limits
+from .memo import key as memoised_key
 from .memo import memoised
 
 
@@ -34,7 +35,7 @@ def entry_form(expr, indices):
     shape = shape_of(expr)
     if shape is None:
         return expr
-    key = (expr, tuple(indices))
+    key = memoised_key(expr, tuple(indices))
     if key not in _ENTRIES:
         _ENTRIES[key] = _entry(expr, shape, indices)
     return _ENTRIES[key]
@@ -226,7 +227,7 @@ def explicit_entries(expr, size, size_value: int, assignments, prepare):
     """
     if expr is None:
         return []
-    key = (expr, size, size_value, tuple(tuple(sorted(a.items(), key=str)) for a in assignments))
+    key = memoised_key(expr, size, size_value, tuple(tuple(sorted(a.items(), key=str)) for a in assignments))
     if key in _EXPLICIT_CACHE:
         return _EXPLICIT_CACHE[key]
     expanded = None

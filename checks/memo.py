@@ -18,20 +18,28 @@ def memoised(build):
     @functools.wraps(build)
     def cached(*args):
         try:
-            key = tuple(_frozen(arg) for arg in args)
-            hash(key)
+            found = key(*args)
+            hash(found)
         except TypeError:
             return build(*args)
-        if key not in cache:
-            cache[key] = build(*args)
-        return cache[key]
+        if found not in cache:
+            cache[found] = build(*args)
+        return cache[found]
 
     return cached
 
 
+def key(*args) -> tuple:
+    """A dictionary key for `args` in which every value carries its type: Python's 1 and SymPy's
+    Integer(1) are equal and hash alike, so a cache keyed by the values alone answers a question about
+    Integer(1) with what it stored for 1 (a Python int, with none of SymPy's methods). Lists and dicts
+    are frozen. Raises TypeError for an unhashable argument."""
+    return tuple(_frozen(arg) for arg in args)
+
+
 def _frozen(value):
-    if isinstance(value, list):
-        return tuple(value)
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(_frozen(item) for item in value))
     if isinstance(value, dict):
-        return tuple(sorted(value.items(), key=str))
-    return value
+        return (dict, tuple(sorted(((_frozen(k), _frozen(v)) for k, v in value.items()), key=str)))
+    return (type(value), value)

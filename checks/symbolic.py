@@ -13,7 +13,7 @@ from dataclasses import replace
 import sympy as sp
 
 from ..results import ProofOutcome
-from . import indexed, kinks, strategies
+from . import indexed, kinks, memo, strategies
 from .run.budget import BudgetExceeded, Deadline, interrupt_after
 
 
@@ -59,7 +59,7 @@ def prepare(expr, size=None):
     SymPy expressions are immutable, so the answer for the same (expr, size) never changes.
     """
     try:
-        key = (expr, size)
+        key = memo.key(expr, size)
         if key in _PREPARED:
             return _PREPARED[key]
     except TypeError:  # unhashable (a mutable matrix): nothing to reuse
@@ -326,6 +326,11 @@ def _run_strategies(difference, where, differentiated, tried, scope, generic=Fal
         tried.append("doit")
         return ProofOutcome("proved", "doit", tuple(dict.fromkeys(tried)), scope=scope)
     residual = difference
+    piecewise = ("piecewise", strategies.piecewise_rewrite)
+    if not generic and difference.has(*strategies.NON_SMOOTH):
+        # cases written out first: simplify on Heaviside, sign or Abs as they stand costs 0.1 s or more
+        # and does not decide them, while folding the cases settles most in milliseconds
+        pipeline = tuple(step for s in pipeline for step in ((piecewise, s) if s[0] == "simplify" else (s,)))
     for name, strategy in pipeline:
         if generic and name in ("exp-rational", "exponentiate"):
             continue
@@ -335,16 +340,18 @@ def _run_strategies(difference, where, differentiated, tried, scope, generic=Fal
             continue
         if reached == 0:
             return ProofOutcome("proved", name, tuple(dict.fromkeys(tried)), scope=scope)
+        if name == "piecewise":
+            continue  # it proves or says nothing, wherever it runs
         if _is_nonzero_constant(reached):
             return ProofOutcome("refuted", name, tuple(dict.fromkeys(tried)), scope=scope, residual=str(reached))
         if sp.count_ops(reached) < sp.count_ops(residual):
             residual = reached
     if not generic:
-        for name, strategy in (("piecewise", strategies.piecewise_rewrite),):
-            tried.append(name)
-            reached = strategies.reduce_with(strategy, difference)
+        if piecewise not in pipeline:
+            tried.append("piecewise")
+            reached = strategies.reduce_with(piecewise[1], difference)
             if reached is not None and reached == 0:
-                return ProofOutcome("proved", name, tuple(dict.fromkeys(tried)), scope=scope)
+                return ProofOutcome("proved", "piecewise", tuple(dict.fromkeys(tried)), scope=scope)
         tried.append("sign-split")
         split = strategies.sign_split(difference, where, _kinks_if(differentiated, difference))
         if split is not None and split == 0:
