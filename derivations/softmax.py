@@ -32,14 +32,45 @@ G_vec = _column(lambda a: G[a])
 softmax_jacobian = _matrix(lambda a, b: sp.Derivative(S(a), X[b]))
 sigmoid_jacobian = _matrix(lambda a, b: sp.Derivative(sigmoid(X[a]), X[b]))
 
-# Every product or difference of matrix expressions runs doit() on each FunctionMatrix inside it,
-# which tries to evaluate the symbolic sums: 2–20 ms each. Those the softmax claims repeat are built
-# once here and shared (the same expressions, so the same cache keys).
-_outer = S_vec * S_vec.T  # S(x)S(x)ᵀ
-_J = sp.DiagMatrix(S_vec) - _outer  # diag(S(x)) − S(x)S(x)ᵀ, the claimed softmax Jacobian
-_softmax_vjp = softmax_jacobian.T * G_vec  # (∂S(x)/∂x)ᵀ g
-_diag_S_g = sp.DiagMatrix(S_vec) * G_vec  # diag(S(x)) g
-_S_dot_g = S_vec * (S_vec.T * G_vec)  # S(x) (S(x)ᵀ g)
+
+# SymPy's `a * b` and `a - b` on matrix expressions run doit() on everything inside: every symbolic
+# sum is tried for a closed form (none is found: 2–20 ms each), every diag(·) asks whether its vector
+# is already diagonal (an `ask` that first imports the SAT solver, 80 ms), every Derivative is taken;
+# and a difference runs it again on the subtrahend when it puts the −1 back in front. The claims below
+# are built from pieces already as doit() leaves them (S_vec, G_vec, diag(S_vec): unchanged; the
+# Jacobians: differentiated once, _evaluated), by the last step of SymPy's construction alone: the
+# same expressions at a fifth of the cost. tests/catalogue/test_softmax.py checks that they are the
+# very expressions the operators build.
+def _product(*factors):
+    """`factors[0] * factors[1] * …`, for factors that doit() leaves unchanged."""
+    return sp.MatMul(*factors).doit(deep=False)
+
+
+def _transpose(product):
+    """`product.T` for a product of factors that doit() leaves unchanged: the factors transposed in
+    reverse order (SymPy's transpose of a product, without its doit() of every factor)."""
+    return _product(*[f.T if isinstance(f, sp.MatrixExpr) else f for f in reversed(product.args)])
+
+
+def _difference(a, b):
+    """`a - b` for two different terms that doit() leaves unchanged, neither a sum nor a multiple of
+    the other: −1·b, then the two terms in SymPy's canonical order (what MatAdd's canonical form
+    makes of them, without the doit() of every term it runs when it rebuilds −1·b)."""
+    return sp.MatAdd(*sorted((a, _product(sp.S.NegativeOne, b)), key=sp.default_sort_key))
+
+
+def _evaluated(matrix):
+    """What doit() makes of a matrix expression (the derivatives inside taken): once, then reused."""
+    return matrix.doit()
+
+
+_diag_S = sp.DiagMatrix(S_vec)  # doit() leaves it unchanged (n may be 1, so SymPy cannot simplify it)
+_outer = _product(S_vec, S_vec.T)  # S(x)S(x)ᵀ
+_J = _difference(_diag_S, _outer)  # diag(S(x)) − S(x)S(x)ᵀ, the claimed softmax Jacobian
+_softmax_vjp = _product(_evaluated(softmax_jacobian).T, G_vec)  # (∂S(x)/∂x)ᵀ g
+_sigmoid_vjp = _product(_evaluated(sigmoid_jacobian).T, G_vec)  # (∂σ(x)/∂x)ᵀ g
+_diag_S_g = _product(_diag_S, G_vec)  # diag(S(x)) g
+_S_dot_g = _product(S_vec, _product(S_vec.T, G_vec))  # S(x) (S(x)ᵀ g)
 
 
 def _sigmoid_slope(at):
@@ -308,7 +339,7 @@ sigmoid_vjp_eq_mul = Identity(
     name="sigmoid_vjp_eq_mul",
     source="Q1(m)",
     statement=r"\Big(\frac{\partial \sigma(x)}{\partial x}\Big)^{\!\top} g = \sigma(x)\odot(1-\sigma(x))\odot g",
-    lhs=sigmoid_jacobian.T * G_vec,
+    lhs=_sigmoid_vjp,
     rhs=_column(lambda a: _sigmoid_slope(a) * G[a]),
     vectors=(X, G),
     indices=(i,),
@@ -320,7 +351,7 @@ sigmoid_vjp_eq_mul = Identity(
     derivations=(
         Derivation(
             chain=(
-                sigmoid_jacobian.T * G_vec,
+                _sigmoid_vjp,
                 _column(lambda a: _sigmoid_slope(a) * G[a]),
             ),
             written=(
@@ -336,7 +367,7 @@ softmax_vjp_eq_mul_sub = Identity(
     source="Q1(m)",
     statement=r"\Big(\frac{\partial S(x)}{\partial x}\Big)^{\!\top} g = S(x)\odot g - S(x)\,(S(x)^\top g)",
     lhs=_softmax_vjp,
-    rhs=_column(lambda a: S(a) * G[a]) - _S_dot_g,
+    rhs=_difference(_column(lambda a: S(a) * G[a]), _S_dot_g),
     vectors=(X, G),
     indices=(i,),
     size=n,
@@ -348,10 +379,10 @@ softmax_vjp_eq_mul_sub = Identity(
         Derivation(
             chain=(
                 _softmax_vjp,
-                _J.T * G_vec,
-                _J * G_vec,
-                _diag_S_g - _outer * G_vec,
-                _diag_S_g - _S_dot_g,
+                _product(_difference(_diag_S.T, _transpose(_outer)), G_vec),
+                _product(_J, G_vec),
+                _difference(_diag_S_g, _product(_outer, G_vec)),
+                _difference(_diag_S_g, _S_dot_g),
             ),
             written=(
                 r"\left(\frac{\partial y}{\partial x}\right)^\top \nabla_y L",
