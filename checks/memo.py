@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import functools
 
-import sympy as sp
-
 
 def memoised(build):
     """`build` computed once per arguments. Lists and dicts among them are frozen for the key; an
@@ -61,7 +59,9 @@ def contains(expr, *types) -> bool:
     `has` walks each repetition again, this walks each distinct subtree once across all the calls.
     Anything but a SymPy expression (a matrix) is asked with `has` itself.
     """
-    if not isinstance(expr, sp.Basic):
+    from sympy import Basic  # here: a fully cached run imports this module, and never SymPy
+
+    if not isinstance(expr, Basic):
         return expr.has(*types)
     if len(_CONTAINS) > _MAX_CONTAINS:
         _CONTAINS.clear()
