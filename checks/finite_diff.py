@@ -20,6 +20,7 @@ EPS = float(np.finfo(float).eps)
 # Rounding of f, in units of max(|f|, 1): an implementation rounds its intermediate terms (1 + e^x in
 # softplus), which can be far larger than |f|; a few dozen roundings of them.
 ROUNDING = 64 * EPS
+EXACT_DIGITS = 50  # the precision of the second look at a point float64 finds off
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class FiniteDifferenceOutcome:
 
 
 def check_scalar(primitive, derivative, name: str, seed: int, where_mask=None, symbol=None,
-                 claimed_terms=None, claimed_exact=None) -> FiniteDifferenceOutcome:
+                 claimed_terms=None, claimed_exact=None, primitive_exact=None) -> FiniteDifferenceOutcome:
     """Central differences at the sampled points of `symbol` (its assumptions honoured) where `where_mask`
     holds at the point and at the stencil's ends (x ± 2h): log x with x > 0 is never differenced across 0.
 
@@ -40,7 +41,10 @@ def check_scalar(primitive, derivative, name: str, seed: int, where_mask=None, s
     error is eps |f| / h; the claimed slope must lie within ten times their sum, plus the rounding of
     the claimed slope itself where it is computed from a formula (`claimed_terms`: the magnitude of its
     terms; cosh² − sinh² at x = 18 is 1 ± 10³ in float64). Where the claimed slope still seems off, it
-    is computed again at 50 digits (`claimed_exact`, for a formula): float64 only screens, here too. Richardson's estimate
+    is computed again at 50 digits (`claimed_exact`, for a formula), and so are the difference quotients
+    (`primitive_exact`: f at the same stencil points, 50 digits; (x − softplus(x))·x³ at x = 10 cancels
+    terms of 10⁵ to a value of 1, and its float64 quotients are off by 10⁻⁶): float64 only screens,
+    here too. Richardson's estimate
     holds only where the step is small against the scale on which f changes: there the slopes with
     steps h, 2h, 4h differ by amounts in the ratio 1 : 4, small against the slope. Where they do not (cos(x⁶) at x = 8 turns
     through 13 radians within one step), nothing is estimated and the point is not used: a
@@ -69,9 +73,8 @@ def check_scalar(primitive, derivative, name: str, seed: int, where_mask=None, s
         error = np.abs(slope - claimed)
         finite = np.isfinite(error) & np.isfinite(tolerance) & np.isfinite(coarser)
         finite &= _converged(np.abs(slope - coarse), np.abs(coarse - coarser), rounding, slope)
-    xs, error, tolerance, claimed, slope = xs[finite], error[finite], tolerance[finite], claimed[finite], slope[finite]
-    rel = error / np.maximum(1.0, np.abs(claimed))
-    worst = float(np.max(rel)) if len(rel) else 0.0
+    xs, error, tolerance, claimed, slope, h = (xs[finite], error[finite], tolerance[finite], claimed[finite],
+                                               slope[finite], h[finite])
     off = np.flatnonzero(error > tolerance)
     if claimed_exact is not None and len(off):
         for k in off[:20]:
@@ -80,6 +83,23 @@ def check_scalar(primitive, derivative, name: str, seed: int, where_mask=None, s
                 claimed[k] = exact
                 error[k] = abs(slope[k] - exact)
         off = np.flatnonzero(error > tolerance)
+    if primitive_exact is not None and len(off):
+        usable = np.ones(xs.shape, dtype=bool)
+        for k in off[:20]:
+            exact = _exact_quotients(primitive_exact, float(xs[k]), float(h[k]))
+            if exact is None:
+                continue  # no 50-digit value: the float64 verdict stands
+            quotient, spread = exact
+            if spread is None:
+                usable[k] = False  # the quotients do not converge: the point says nothing
+                continue
+            slope[k] = quotient
+            error[k] = abs(quotient - claimed[k])
+            tolerance[k] = 10 * spread + EPS * abs(claimed[k])
+        xs, error, tolerance, claimed, slope = xs[usable], error[usable], tolerance[usable], claimed[usable], slope[usable]
+        off = np.flatnonzero(error > tolerance)
+    rel = error / np.maximum(1.0, np.abs(claimed))
+    worst = float(np.max(rel)) if len(rel) else 0.0
     agrees = not len(off)
     message = ""
     if not agrees:
@@ -88,6 +108,28 @@ def check_scalar(primitive, derivative, name: str, seed: int, where_mask=None, s
                    f"claimed {float(claimed[k]):.10g}, central difference {float(slope[k]):.10g} (differencing "
                    f"error about {float(tolerance[k]) / 10:.2g})")
     return FiniteDifferenceOutcome(len(xs), worst, agrees, message)
+
+
+def _exact_quotients(primitive_exact, x: float, h: float):
+    """(central difference, the differencing error it must be within) with f at 50 digits at the float64
+    stencil points x + kh; the error is None when the quotients with steps h, 2h, 4h do not converge
+    (as _converged); None when f has no real value at some point."""
+    values = {}
+    for k in (-4, -2, -1, 1, 2, 4):
+        value = primitive_exact(x + k * h)
+        if value is None:
+            return None
+        values[k] = value
+    with mpmath.workdps(EXACT_DIGITS):
+        step = mpmath.mpf(h)
+        slope = (values[1] - values[-1]) / (2 * step)
+        coarse = (values[2] - values[-2]) / (4 * step)
+        coarser = (values[4] - values[-4]) / (8 * step)
+        rounding = mpmath.mpf(10) ** (8 - EXACT_DIGITS) * max(max(abs(v) for v in values.values()), 1) / step
+        fine_gap, coarse_gap = abs(slope - coarse), abs(coarse - coarser)
+        converged = max(fine_gap, coarse_gap) <= 10 * rounding or (
+            3 * fine_gap <= coarse_gap <= 5 * fine_gap and coarse_gap <= 1e-2 * max(abs(slope), 1))
+        return float(slope), (float(fine_gap + rounding) if converged else None)
 
 
 def _converged(fine, coarse, rounding, slope) -> np.ndarray:
@@ -163,6 +205,24 @@ def sympy_sides(lhs, rhs, symbols):
     terms = evaluate.term_scale_function((prepare(rhs),), symbols)
     return (lambda **values: f(values[name])), (lambda **values: g(values[name])), \
         (lambda **values: terms(values[name]))
+
+
+def exact_primitive(expr, symbols):
+    """The function a derivative claim differentiates, at 50 digits, as an mpf (None where it has no
+    real value): its difference quotients computed again where float64's cancel too much."""
+    from . import evaluate
+    from .symbolic import prepare
+
+    f = evaluate.exact_function(prepare(expr), symbols)
+
+    def value(x: float):
+        try:
+            v = f(x, digits=EXACT_DIGITS)
+        except evaluate.ExactEvaluationFailed:
+            return None
+        return v if isinstance(v, mpmath.mpf) and mpmath.isfinite(v) else None
+
+    return value
 
 
 def exact_claimed(rhs, symbols):

@@ -210,11 +210,14 @@ def _finite_difference(claim: Claim, settings: numeric.NumericSettings):
         return finite_diff.check_vector(identity.numpy_primitive, identity.numpy_rhs,
                                         str(identity.vectors[0].label), draws)
     primitive, derivative, claimed_terms, claimed_exact = identity.numpy_primitive, identity.numpy_rhs, None, None
+    primitive_exact = None
     if primitive is None:  # a user file's diff claim: compiled here, in the worker, under the budget
         primitive, derivative, claimed_terms = finite_diff.sympy_sides(identity.lhs, identity.rhs, identity.symbols)
         claimed_exact = finite_diff.exact_claimed(identity.rhs, identity.symbols[:1])
+        primitive_exact = finite_diff.exact_primitive(identity.lhs.expr, identity.symbols[:1])
     return finite_diff.check_scalar(primitive, derivative, str(identity.symbols[0]), settings.seed,
-                                    _where_mask(identity), identity.symbols[0], claimed_terms, claimed_exact)
+                                    _where_mask(identity), identity.symbols[0], claimed_terms, claimed_exact,
+                                    primitive_exact)
 
 
 def _where_mask(identity: Identity):

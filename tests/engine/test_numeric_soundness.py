@@ -453,3 +453,26 @@ def test_finite_differences_allow_for_the_rounding_of_the_claimed_formula(tmp_pa
     result = verify_identity(identity)
     assert result.verdict is Verdict.PROVED, result.message
     assert result.numeric.finite_difference_max_rel_err is not None
+
+
+def test_difference_quotients_of_a_cancelling_primitive_are_taken_again_at_50_digits():
+    """(x − softplus(x))·x³ at x ≈ 10 cancels terms of 10⁵ to a value of 1: its float64 quotients are
+    off by 10⁻⁶, and a true derivative ended in `error` (fuzzer, seed 59). At 50 digits they agree; a
+    claimed slope off by 10⁻⁶ still disagrees."""
+    from qedcheck.checks import finite_diff
+    from qedcheck.derivations.vocabulary import softplus
+
+    x = sp.Symbol("x", real=True)
+    f = (x - softplus(x)) * x**3 * sp.Rational(7, 2) ** 3
+    far = lambda v: (v > 8) & (v < 20)  # the points where the terms cancel
+
+    def check(claimed, exact_quotients=True):
+        primitive, derivative, terms = finite_diff.sympy_sides(sp.Derivative(f, x), claimed, [x])
+        exact = finite_diff.exact_primitive(f, [x]) if exact_quotients else None
+        return finite_diff.check_scalar(primitive, derivative, "x", 0, far, x, terms,
+                                        finite_diff.exact_claimed(claimed, [x]), exact)
+
+    assert not check(sp.diff(f, x), exact_quotients=False).agrees  # float64 alone: the false alarm
+    assert check(sp.diff(f, x)).agrees
+    wrong = check(sp.diff(f, x) + sp.Rational(1, 10**6))
+    assert not wrong.agrees and "disagree" in wrong.message
