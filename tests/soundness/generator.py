@@ -29,8 +29,10 @@ from .terms import Node, add, call, div, mul, neg, num, pw, sub, sym
 
 MAX_TEXT = 1500  # characters of one side (the reader allows 2000)
 MAX_DEPTH = 30  # nesting (the reader allows 40)
+# Names an engine or generated code might use. Not `oo`: the reader refuses it as a symbol (it is
+# SymPy's infinity), so pairs over it were wasted as "refused by the reader".
 RISKY_NAMES = ("mpf", "x_pos", "reduce", "t_a", "x_neg", "t_x", "Float", "Symbol", "Integer", "S", "N", "I",
-               "oo", "zoo", "nan_", "Dummy", "lambdify", "mpc", "math", "sympy", "mpmath", "builtins")
+               "zoo", "nan_", "Dummy", "lambdify", "mpc", "math", "sympy", "mpmath", "builtins")
 
 
 @dataclass(frozen=True)
