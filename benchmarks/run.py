@@ -114,6 +114,7 @@ def jacobian_proofs() -> dict[str, float]:
     from qedcheck.checks.run.budget import Deadline
     from qedcheck.checks.symbolic import prove
     from qedcheck.derivations import by_name
+    from qedcheck.results import ProofStatus
 
     identity = by_name()["softmax_jacobian_eq_diag_sub_outer"]
     figures = {}
@@ -130,7 +131,7 @@ def jacobian_proofs() -> dict[str, float]:
     started = time.perf_counter()
     outcome = prove(identity.lhs, identity.rhs, where=identity.where, size=identity.size, indices=identity.indices,
                     sizes=identity.sizes, deadline=Deadline(60))
-    figures[f"all n ({outcome.status}, {outcome.scope})"] = time.perf_counter() - started
+    figures[f"all n ({ProofStatus(outcome.status).value}, scope \"{outcome.scope}\")"] = time.perf_counter() - started
     return figures
 
 
