@@ -363,3 +363,19 @@ def test_remembered_contains_answers_as_has_does():
         for types in kinds:
             assert contains(expr, *types) == expr.has(*types), (expr, types)
     assert contains(sp.Matrix([[inner, sp.Abs(x)]]), sp.Abs) and not contains(sp.Matrix([[inner]]), sp.Abs)
+
+
+def test_folded_cases_come_before_simplify_and_only_ever_prove():
+    """A difference holding Heaviside, sign, Abs, Max or Min tries `piecewise` before `simplify`
+    (which is slow on them as they stand); `piecewise` proves or says nothing, never refutes: its
+    folded form of H(x) + H(−x) is the constant 1, and the refutation is left to the numbers."""
+    from qedcheck.checks.symbolic import _run_strategies
+
+    x = sp.Symbol("x", real=True)
+    tried: list = []
+    true = _run_strategies(sp.Heaviside(x) + sp.Heaviside(-x) - 1, None, (), tried, "")
+    assert true.status == "proved" and true.strategy == "piecewise" and "simplify" not in true.tried
+    tried = []
+    false = _run_strategies(sp.Heaviside(x) + sp.Heaviside(-x), None, (), tried, "")
+    assert false.status != "proved" and false.strategy != "piecewise"
+    assert false.tried.index("piecewise") < false.tried.index("simplify")
