@@ -14,7 +14,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .limits import evaluate_limits
 from .memo import contains, memoised
-from .memo import key as memoised_key
+from .memo import key as memoised_key  # the caches' keys carry each value's type
 
 
 class ShapeMismatch(ValueError):

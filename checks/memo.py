@@ -45,7 +45,6 @@ def _frozen(value):
     return (type(value), value)
 
 
-
 # (types, subexpression) -> whether the subexpression holds an instance of one of the types
 _CONTAINS: dict = {}
 _MAX_CONTAINS = 200_000

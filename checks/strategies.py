@@ -12,6 +12,8 @@ from collections.abc import Callable
 
 import sympy as sp
 
+from . import memo
+
 Strategy = Callable[[sp.Expr], "sp.Expr | None"]
 
 NON_SMOOTH = (sp.Abs, sp.sign, sp.Max, sp.Min, sp.Heaviside, sp.Piecewise)
@@ -50,7 +52,7 @@ _MAX_REMEMBERED = 20000
 
 
 def _expanded_term(term):
-    found = (type(term), term)  # keyed with the type, as memo.key does
+    found = memo.key(term)
     known = _EXPANDED.get(found)
     if known is None:
         opaque = _opaque(term)
@@ -61,7 +63,7 @@ def _expanded_term(term):
 def _opaque(expr):
     """`expr` with each outermost function application replaced by its symbol (as xreplace would),
     remembered per subexpression: the terms of one gradient share most of their tree."""
-    found = (type(expr), expr)
+    found = memo.key(expr)
     known = _OPAQUE.get(found)
     if known is not None:
         return known

@@ -44,31 +44,26 @@ def _keep_order(items) -> None:
     """The order SymPy listed the facts in."""
 
 
-@cacheit
-def _free_symbols(expr) -> frozenset:
-    return frozenset(_SYMPY_FREE_SYMBOLS(expr))
+def _remembered(free_symbols):
+    """SymPy's `free_symbols` getter, answered once per expression (in SymPy's cache); each caller
+    gets its own set, since SymPy's callers add to it."""
+    frozen = cacheit(lambda expr: frozenset(free_symbols(expr)))
+
+    def getter(self) -> set:
+        return set(frozen(self))
+
+    return getter
 
 
-def _remembered_free_symbols(self) -> set:
-    return set(_free_symbols(self))
-
-
-@cacheit
-def _basic_free_symbols(expr) -> frozenset:
-    return frozenset(_BASIC_FREE_SYMBOLS(expr))
-
-
-def _remembered_basic_free_symbols(self) -> set:
-    return set(_basic_free_symbols(self))
+_REMEMBERED_FREE_SYMBOLS = {ExprWithLimits: _remembered(_SYMPY_FREE_SYMBOLS), Basic: _remembered(_BASIC_FREE_SYMBOLS)}
 
 
 def apply() -> None:
     """Idempotent: the engines' modules call it on import."""
     _assumptions.shuffle = _keep_order
-    if ExprWithLimits.free_symbols.fget is not _remembered_free_symbols:
-        ExprWithLimits.free_symbols = property(_remembered_free_symbols, doc=ExprWithLimits.free_symbols.__doc__)
-    if Basic.free_symbols.fget is not _remembered_basic_free_symbols:
-        Basic.free_symbols = property(_remembered_basic_free_symbols, doc=Basic.free_symbols.__doc__)
+    for cls, getter in _REMEMBERED_FREE_SYMBOLS.items():
+        if cls.__dict__["free_symbols"].fget is not getter:
+            cls.free_symbols = property(getter, doc=cls.__dict__["free_symbols"].__doc__)
     for cls, new in _REMEMBERED_NEW.items():
         if cls.__dict__["__new__"] is not new:
             cls.__new__ = new
